@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Preflight: audits fine-tuning datasets before training starts.
+///
+/// Dependencies point one way: preflight -> Reporters, Checks, Readers -> Core.
+/// The three C libraries are Debian system libraries (libyaml-dev, libxml2-dev, zlib1g-dev).
+let package = Package(
+    name: "Preflight",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "preflight", targets: ["preflight"]),
+        .library(name: "PreflightCore", targets: ["PreflightCore"]),
+    ],
+    dependencies: [
+        // Command-line parsing for the `preflight` executable only.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "PreflightCore", dependencies: ["CYAML"]),
+        .target(name: "PreflightReaders", dependencies: ["PreflightCore", "CYAML", "CZlib"]),
+        .target(name: "PreflightChecks", dependencies: ["PreflightCore"]),
+        .target(name: "PreflightReporters", dependencies: ["PreflightCore", "CLibXML2"]),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "preflight",
+            dependencies: [
+                "PreflightCore", "PreflightReaders", "PreflightChecks", "PreflightReporters",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests
+        .target(
+            name: "PreflightTestSupport",
+            dependencies: ["PreflightCore", "PreflightReaders", "PreflightChecks"],
+            path: "Tests/PreflightTestSupport"),
+        .testTarget(
+            name: "PreflightCoreTests", dependencies: ["PreflightCore", "PreflightTestSupport"]),
+        .testTarget(
+            name: "PreflightReadersTests",
+            dependencies: ["PreflightReaders", "PreflightTestSupport"]),
+        .testTarget(
+            name: "PreflightChecksTests",
+            dependencies: ["PreflightChecks", "PreflightReaders", "PreflightTestSupport"]),
+        .testTarget(
+            name: "PreflightReportersTests",
+            dependencies: ["PreflightReporters", "PreflightTestSupport"]),
+        .testTarget(
+            name: "PreflightCLITests",
+            dependencies: ["preflight", "PreflightTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

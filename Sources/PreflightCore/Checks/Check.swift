@@ -1,0 +1,119 @@
+/// A readiness check over a loaded dataset.
+///
+/// A check is pure: no printing, no files, no globals, no clock. Bad data is a finding;
+/// a check throws only when it cannot run at all.
+public protocol Check: Sendable {
+    associatedtype Options: CheckOptions
+    static var descriptor: CheckDescriptor { get }
+    init(options: Options)
+    /// Examines the dataset and reports what it found.
+    /// - Throws: `CheckError` only when the check cannot run at all.
+    func run(_ input: CheckInput) throws -> CheckOutcome
+}
+
+/// Marks a check that is off unless a rule file enables it.
+public protocol OptInCheck: Check {}
+
+/// Marks a check that compares records across files (e.g. split leakage).
+public protocol CrossFileCheck: Check {}
+
+/// What a check hands to the engine: findings, key numbers and a one-line summary.
+public struct CheckOutcome: Sendable {
+    public var findings: [Finding]
+    /// Key numbers for the report's check table, e.g. `duplicate_records`.
+    public var metrics: [String: Double]
+    /// One line for the check table, e.g. "12 duplicate records in 9 groups".
+    public var summary: String
+    /// Set when the check did not apply to this dataset (e.g. no labels); says why.
+    public var skippedReason: String?
+
+    public init(
+        findings: [Finding] = [], metrics: [String: Double] = [:], summary: String,
+        skippedReason: String? = nil
+    ) {
+        self.findings = findings
+        self.metrics = metrics
+        self.summary = summary
+        self.skippedReason = skippedReason
+    }
+
+    /// An outcome for a check that does not apply, with the reason as its summary.
+    public static func skipped(_ reason: String) -> CheckOutcome {
+        CheckOutcome(summary: reason, skippedReason: reason)
+    }
+}
+
+/// Raised by a check that cannot run at all.
+public struct CheckError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var checkID: CheckID
+    public var message: String
+    public init(_ checkID: CheckID, _ message: String) {
+        self.checkID = checkID
+        self.message = message
+    }
+    public var description: String { "check '\(checkID)': \(message)" }
+}
+
+/// What a check reads: the dataset, the shared index, and the audit-wide settings.
+public struct CheckInput: Sendable {
+    public let dataset: Dataset
+    public let index: DatasetIndex
+    public init(dataset: Dataset, index: DatasetIndex) {
+        self.dataset = dataset
+        self.index = index
+    }
+}
+
+/// The groups checks belong to, for the catalog.
+public enum CheckCategory: String, CaseIterable, Sendable, Codable {
+    case integrity, volume, labels, duplicates, leakage, distribution, coverage, format, content
+}
+
+/// The static description of a check: id, docs and runnable examples.
+public struct CheckDescriptor: Sendable {
+    public var id: CheckID
+    public var title: String
+    /// One sentence ending with a period.
+    public var summary: String
+    public var category: CheckCategory
+    public var defaultSeverity: Severity
+    /// Former ids that still select this check (and warn once).
+    public var aliases: [CheckID]
+    public var examples: [CheckExample]
+
+    public init(
+        id: CheckID, title: String, summary: String, category: CheckCategory,
+        defaultSeverity: Severity, aliases: [CheckID] = [], examples: [CheckExample] = []
+    ) {
+        self.id = id
+        self.title = title
+        self.summary = summary
+        self.category = category
+        self.defaultSeverity = defaultSeverity
+        self.aliases = aliases
+        self.examples = examples
+    }
+}
+
+/// A documented example that also runs as a test.
+///
+/// In `jsonl`, a line starting with `↓` expects a finding on that line. Several files are
+/// written as `--- train.jsonl` / `--- test.jsonl` headers (default: one `train.jsonl`).
+public struct CheckExample: Sendable {
+    public enum Expectation: Sendable, Equatable {
+        case passes
+        /// Findings on the `↓` lines, plus this many dataset-level findings.
+        case fails(datasetFindings: Int)
+    }
+    public var jsonl: String
+    public var expectation: Expectation
+    /// Option overrides as YAML (the body of `checks.<id>`), empty for defaults.
+    public var options: String
+
+    public static func passes(jsonl: String, options: String = "") -> CheckExample {
+        CheckExample(jsonl: jsonl, expectation: .passes, options: options)
+    }
+    public static func fails(jsonl: String, findings: Int = 0, options: String = "") -> CheckExample {
+        CheckExample(jsonl: jsonl, expectation: .fails(datasetFindings: findings), options: options)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Everything an audit needs once the inputs are read.
+public struct AuditRequest: Sendable {
+    public var dataset: Dataset
+    public var checks: [ConfiguredCheck]
+    public var failOn: Severity
+    public var metadata: ReportMetadata
+
+    public init(dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error, metadata: ReportMetadata) {
+        self.dataset = dataset
+        self.checks = checks
+        self.failOn = failOn
+        self.metadata = metadata
+    }
+}
+
+/// Runs checks over a dataset and decides the verdict.
+public enum Auditor {
+    /// Validates rules against a registry of checks and decodes every check's options.
+    ///
+    /// Call this before reading any data, so a bad rule file fails fast (exit 2).
+    /// - Parameters:
+    ///   - rules: merged rule files.
+    ///   - registry: the checks, in execution order.
+    /// - Returns: one configured check per registry entry, in registry order.
+    /// - Throws: `RulesError` for unknown check ids and bad options.
+    public static func configure(_ rules: RuleSet, registry: [any Check.Type]) throws(RulesError) -> [ConfiguredCheck] {
+        var byID: [String: (any Check.Type, alias: String?)] = [:]
+        for type in registry {
+            byID[type.descriptor.id.rawValue] = (type, nil)
+            for alias in type.descriptor.aliases { byID[alias.rawValue] = (type, alias.rawValue) }
+        }
+        var rulesFor: [String: (CheckRules, String?)] = [:]
+        for id in rules.checkOrder {
+            guard let entry = byID[id], let checkRules = rules.checks[id] else {
+                let mark = rules.checks[id]?.mark ?? YAMLMark(file: "rules", line: 1, column: 1)
+                throw .unknownCheck(mark, id: id, suggestion: Suggestion.closest(to: id, in: registry.map { $0.descriptor.id.rawValue }))
+            }
+            let canonical = entry.0.descriptor.id.rawValue
+            if let (existing, _) = rulesFor[canonical] {
+                // An alias and the id both written: merge, the later spelling wins.
+                var merged = RuleSet()
+                merged.checks = [canonical: existing]
+                merged.checkOrder = [canonical]
+                var other = RuleSet()
+                other.checks = [canonical: checkRules]
+                other.checkOrder = [canonical]
+                rulesFor[canonical] = (merged.merging(other).checks[canonical]!, entry.alias)
+            } else {
+                rulesFor[canonical] = (checkRules, entry.alias)
+            }
+        }
+        var configured: [ConfiguredCheck] = []
+        for type in registry {
+            let entry = rulesFor[type.descriptor.id.rawValue]
+            configured.append(try type.configured(rules: entry?.0, aliasUsed: entry?.1))
+        }
+        return configured
+    }
+
+    /// Runs every enabled check and builds the report.
+    ///
+    /// Checks run in order; each gets the same `DatasetIndex`, so shared columns are
+    /// computed once. Findings are re-rated by the configured severity and sorted.
+    /// - Throws: `CheckError` when a check cannot run at all.
+    public static func run(_ request: AuditRequest) throws -> AuditReport {
+        let index = DatasetIndex(dataset: request.dataset)
+        let input = CheckInput(dataset: request.dataset, index: index)
+        var findings: [Finding] = []
+        var summaries: [CheckSummary] = []
+        for check in request.checks {
+            let d = check.descriptor
+            guard check.enabled else {
+                summaries.append(CheckSummary(
+                    id: d.id, title: d.title, category: d.category, status: .skipped,
+                    severity: check.severity, summary: "disabled by the rules", metrics: [:], counts: [:]))
+                continue
+            }
+            let outcome = try check.run(input)
+            var adjusted = outcome.findings
+            for i in adjusted.indices {
+                adjusted[i].severity = check.adjust(adjusted[i].severity)
+                adjusted[i].checkID = d.id
+            }
+            let counts = adjusted.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+            let status: CheckStatus =
+                outcome.skippedReason != nil && adjusted.isEmpty ? .skipped
+                : counts[.error, default: 0] > 0 ? .fail
+                : counts[.warning, default: 0] > 0 ? .warn : .pass
+            summaries.append(CheckSummary(
+                id: d.id, title: d.title, category: d.category, status: status,
+                severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
+                counts: counts))
+            findings += adjusted
+        }
+        findings.sort(by: Finding.reportOrder)
+        return AuditReport(
+            metadata: request.metadata, verdict: Verdict(findings: findings), failOn: request.failOn,
+            inputs: request.dataset.files.map(InputSummary.init),
+            checks: summaries, statistics: SplitStatistics.compute(request.dataset),
+            findings: findings)
+    }
+}

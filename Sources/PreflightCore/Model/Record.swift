@@ -1,0 +1,190 @@
+/// A label value as written in the data.
+public struct LabelValue: Hashable, Sendable, Comparable {
+    /// The label as text (a number keeps its lexeme).
+    public var text: String
+    /// True when the data wrote the label as a number rather than a string.
+    public var isNumeric: Bool
+    public init(text: String, isNumeric: Bool = false) {
+        self.text = text
+        self.isNumeric = isNumeric
+    }
+    public static func < (lhs: LabelValue, rhs: LabelValue) -> Bool {
+        lhs.text != rhs.text ? lhs.text < rhs.text : (!lhs.isNumeric && rhs.isNumeric)
+    }
+}
+
+/// One well-formed example, with its canonical views resolved from the schema.
+///
+/// Readers keep the parsed `value`; `input`, `example` and `label` are the projections
+/// every check shares, so that no check re-derives field mapping.
+public struct Record: Sendable {
+    /// Physical 1-based line where the record starts.
+    public var line: Int
+    /// 1-based ordinal of the record in its file (CSV header excluded).
+    public var ordinal: Int
+    /// The user's own id, when the record has one.
+    public var id: String?
+    /// What the model sees: the text fields for classification, the prompt side of a
+    /// generative example (all turns but the last assistant turn, for chat).
+    public var input: String
+    /// The whole example as one canonical text (for classification, the input).
+    public var example: String
+    /// The class label, for labelled shapes.
+    public var label: LabelValue?
+    /// The record as parsed.
+    public var value: DataValue
+
+    public init(
+        line: Int, ordinal: Int, id: String? = nil, input: String, example: String,
+        label: LabelValue? = nil, value: DataValue
+    ) {
+        self.line = line
+        self.ordinal = ordinal
+        self.id = id
+        self.input = input
+        self.example = example
+        self.label = label
+        self.value = value
+    }
+}
+
+/// A record that could not be used, and why. Becomes a `malformed_record` finding.
+public struct RecordIssue: Hashable, Sendable {
+    public var line: Int
+    /// 1-based record ordinal, when the reader got far enough to count it.
+    public var ordinal: Int?
+    /// `invalid_json`, `invalid_utf8`, `missing_field`, `empty_text`, `wrong_type`,
+    /// `ragged_row`, `not_an_object`, `mixed_shape`, `invalid_yaml`, `invalid_csv`, …
+    public var code: String
+    public var message: String
+    public var field: String?
+    /// The record's id when it could be read.
+    public var id: String?
+
+    public init(
+        line: Int, ordinal: Int? = nil, code: String, message: String, field: String? = nil,
+        id: String? = nil
+    ) {
+        self.line = line
+        self.ordinal = ordinal
+        self.code = code
+        self.message = message
+        self.field = field
+        self.id = id
+    }
+}
+
+/// The fields an input's records are read through.
+public struct DatasetSchema: Hashable, Sendable {
+    public var shape: Shape
+    /// Fields joined (with a newline) to form the input of a classification record.
+    public var textFields: [String]
+    public var labelField: String?
+    public var idField: String?
+    /// How the shape and fields were decided, for the report ("detected", "rules", "flag").
+    public var source: String
+
+    public init(
+        shape: Shape, textFields: [String] = [], labelField: String? = nil,
+        idField: String? = nil, source: String = "detected"
+    ) {
+        self.shape = shape
+        self.textFields = textFields
+        self.labelField = labelField
+        self.idField = idField
+        self.source = source
+    }
+}
+
+/// One input file after reading: its records, its problems and how it was interpreted.
+public struct InputFile: Sendable {
+    /// The path as the user named it, "/" separators.
+    public var path: String
+    public var split: SplitRole
+    /// How the split role was decided, e.g. "--train flag" or "file name 'train*'".
+    public var splitSource: String
+    public var format: InputFormat
+    /// "gzip" when the file was compressed.
+    public var compression: String?
+    public var schema: DatasetSchema
+    /// Hex SHA-256 of the file's bytes as stored (compressed bytes for .gz).
+    public var sha256: String
+    public var byteCount: Int
+    /// Well-formed records in file order.
+    public var records: [Record]
+    /// Records that could not be used, in file order.
+    public var issues: [RecordIssue]
+
+    public init(
+        path: String, split: SplitRole, splitSource: String, format: InputFormat,
+        compression: String? = nil, schema: DatasetSchema, sha256: String, byteCount: Int,
+        records: [Record], issues: [RecordIssue]
+    ) {
+        self.path = path
+        self.split = split
+        self.splitSource = splitSource
+        self.format = format
+        self.compression = compression
+        self.schema = schema
+        self.sha256 = sha256
+        self.byteCount = byteCount
+        self.records = records
+        self.issues = issues
+    }
+
+    /// The location of a record of this file.
+    public func location(of record: Record, field: String? = nil) -> DataLocation {
+        DataLocation(
+            path: path, split: split.rawValue, line: record.line, record: record.ordinal,
+            id: record.id, field: field)
+    }
+
+    /// The location of a malformed record of this file.
+    public func location(of issue: RecordIssue) -> DataLocation {
+        DataLocation(
+            path: path, split: split.rawValue, line: issue.line, record: issue.ordinal,
+            id: issue.id, field: issue.field)
+    }
+
+    /// The location of the file as a whole.
+    public var fileLocation: DataLocation { DataLocation(path: path, split: split.rawValue) }
+}
+
+/// Everything an audit reads: the input files, in the order given.
+public struct Dataset: Sendable {
+    public var files: [InputFile]
+    public init(files: [InputFile]) { self.files = files }
+
+    /// The split roles present, in report order.
+    public var splits: [SplitRole] { Array(Set(files.map(\.split))).sorted() }
+
+    /// The files of one split, in input order.
+    public func files(in split: SplitRole) -> [InputFile] { files.filter { $0.split == split } }
+
+    /// Well-formed records in a split.
+    public func recordCount(in split: SplitRole) -> Int {
+        files(in: split).reduce(0) { $0 + $1.records.count }
+    }
+}
+
+/// A position in the dataset: file index and record index within that file.
+public struct RecordRef: Hashable, Sendable, Comparable {
+    public var file: Int32
+    public var record: Int32
+    public init(file: Int, record: Int) {
+        self.file = Int32(file)
+        self.record = Int32(record)
+    }
+    public static func < (lhs: RecordRef, rhs: RecordRef) -> Bool {
+        lhs.file != rhs.file ? lhs.file < rhs.file : lhs.record < rhs.record
+    }
+}
+
+extension Dataset {
+    /// The record a reference points at.
+    public subscript(ref: RecordRef) -> Record { files[Int(ref.file)].records[Int(ref.record)] }
+    /// The location of the record a reference points at.
+    public func location(of ref: RecordRef) -> DataLocation {
+        files[Int(ref.file)].location(of: self[ref])
+    }
+}

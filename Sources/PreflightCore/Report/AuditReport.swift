@@ -1,0 +1,200 @@
+import Foundation
+
+/// The readiness verdict of an audit.
+public enum Verdict: String, Sendable, Codable, CaseIterable {
+    /// No finding at warning or above.
+    case ready
+    /// Only warnings (and infos).
+    case readyWithWarnings = "ready_with_warnings"
+    /// At least one error.
+    case notReady = "not_ready"
+
+    /// The verdict for a set of findings.
+    public init(findings: [Finding]) {
+        let worst = findings.map(\.severity).max()
+        switch worst {
+        case .error: self = .notReady
+        case .warning: self = .readyWithWarnings
+        case .info, nil: self = .ready
+        }
+    }
+
+    /// "ready", "ready with warnings", "not ready".
+    public var phrase: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+}
+
+/// How a check came out.
+public enum CheckStatus: String, Sendable, Codable {
+    case pass, warn, fail, skipped
+}
+
+/// One row of the report's check table.
+public struct CheckSummary: Sendable, Equatable {
+    public var id: CheckID
+    public var title: String
+    public var category: CheckCategory
+    public var status: CheckStatus
+    /// The severity configured for the check.
+    public var severity: Severity
+    public var summary: String
+    public var metrics: [String: Double]
+    /// Findings per severity.
+    public var counts: [Severity: Int]
+
+    public init(
+        id: CheckID, title: String, category: CheckCategory, status: CheckStatus,
+        severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int]
+    ) {
+        self.id = id
+        self.title = title
+        self.category = category
+        self.status = status
+        self.severity = severity
+        self.summary = summary
+        self.metrics = metrics
+        self.counts = counts
+    }
+}
+
+/// One input file as the report describes it.
+public struct InputSummary: Sendable, Equatable {
+    public var path: String
+    public var split: String
+    public var splitSource: String
+    public var format: InputFormat
+    public var compression: String?
+    public var shape: Shape
+    public var shapeSource: String
+    public var textFields: [String]
+    public var labelField: String?
+    public var records: Int
+    public var malformed: Int
+    public var bytes: Int
+    public var sha256: String
+
+    public init(_ file: InputFile) {
+        path = file.path
+        split = file.split.rawValue
+        splitSource = file.splitSource
+        format = file.format
+        compression = file.compression
+        shape = file.schema.shape
+        shapeSource = file.schema.source
+        textFields = file.schema.textFields
+        labelField = file.schema.labelField
+        records = file.records.count
+        malformed = file.issues.count
+        bytes = file.byteCount
+        sha256 = file.sha256
+    }
+}
+
+/// Counts for one split.
+public struct SplitStatistics: Sendable, Equatable {
+    public var split: String
+    public var files: Int
+    public var records: Int
+    public var malformed: Int
+    /// Records per label, sorted by label; empty when the split has no labels.
+    public var labels: [(label: String, count: Int)]
+
+    public init(
+        split: String, files: Int, records: Int, malformed: Int,
+        labels: [(label: String, count: Int)]
+    ) {
+        self.split = split
+        self.files = files
+        self.records = records
+        self.malformed = malformed
+        self.labels = labels
+    }
+
+    public static func == (a: SplitStatistics, b: SplitStatistics) -> Bool {
+        a.split == b.split && a.files == b.files && a.records == b.records
+            && a.malformed == b.malformed && a.labels.map(\.label) == b.labels.map(\.label)
+            && a.labels.map(\.count) == b.labels.map(\.count)
+    }
+
+    /// Statistics for every split of a dataset, in split order.
+    /// - Complexity: O(n) in the number of records.
+    public static func compute(_ dataset: Dataset) -> [SplitStatistics] {
+        dataset.splits.map { split in
+            let files = dataset.files(in: split)
+            var counts: [String: Int] = [:]
+            for file in files where file.schema.shape.hasLabels {
+                for record in file.records {
+                    if let label = record.label { counts[label.text, default: 0] += 1 }
+                }
+            }
+            return SplitStatistics(
+                split: split.rawValue, files: files.count,
+                records: files.reduce(0) { $0 + $1.records.count },
+                malformed: files.reduce(0) { $0 + $1.issues.count },
+                labels: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
+    }
+}
+
+/// Facts about the run that are not derived from the data: injected by the CLI,
+/// fixed in tests so reports are reproducible.
+public struct ReportMetadata: Sendable, Equatable {
+    public var toolName: String
+    public var toolVersion: String
+    /// Hex SHA-256 of the effective rules, so two reports can be compared.
+    public var rulesDigest: String
+    /// The rule files and profiles that were merged, in order.
+    public var rulesSources: [String]
+    /// ISO 8601 time of the run, or nil for reproducible output.
+    public var generatedAt: String?
+
+    public init(
+        toolName: String = "preflight", toolVersion: String = PreflightVersion.current,
+        rulesDigest: String = "", rulesSources: [String] = [], generatedAt: String? = nil
+    ) {
+        self.toolName = toolName
+        self.toolVersion = toolVersion
+        self.rulesDigest = rulesDigest
+        self.rulesSources = rulesSources
+        self.generatedAt = generatedAt
+    }
+}
+
+/// The version of this build of Preflight.
+public enum PreflightVersion {
+    public static let current = "0.1.0"
+}
+
+/// A finished audit: everything a reporter renders.
+public struct AuditReport: Sendable {
+    public var metadata: ReportMetadata
+    public var verdict: Verdict
+    /// The `--fail-on` threshold the exit code is decided by.
+    public var failOn: Severity
+    public var inputs: [InputSummary]
+    /// One per registered check, in registry order.
+    public var checks: [CheckSummary]
+    public var statistics: [SplitStatistics]
+    /// Sorted with `Finding.reportOrder`.
+    public var findings: [Finding]
+
+    public init(
+        metadata: ReportMetadata, verdict: Verdict, failOn: Severity, inputs: [InputSummary],
+        checks: [CheckSummary], statistics: [SplitStatistics], findings: [Finding]
+    ) {
+        self.metadata = metadata
+        self.verdict = verdict
+        self.failOn = failOn
+        self.inputs = inputs
+        self.checks = checks
+        self.statistics = statistics
+        self.findings = findings
+    }
+
+    /// True when a finding is at or above `failOn`: the run should exit 1.
+    public var fails: Bool { findings.contains { $0.severity >= failOn } }
+
+    /// Findings per severity.
+    public var counts: [Severity: Int] {
+        findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+    }
+}
