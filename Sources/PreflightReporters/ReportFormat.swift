@@ -1,0 +1,94 @@
+import PreflightCore
+
+/// An output format of the audit report.
+///
+/// Adding a case does not compile until `reporter` and `fileExtension` handle it, so every
+/// format has a reporter (and, by a convention test, a golden).
+public enum ReportFormat: String, CaseIterable, Sendable {
+    /// The terminal report a data engineer reads.
+    case text
+    /// The machine-readable report described by `schemas/report-v1.schema.json`.
+    case json
+
+    /// The reporter for this format, with default options.
+    ///
+    /// The CLI builds a `TextReporter` itself when it needs colour or another width.
+    public var reporter: any Reporter {
+        switch self {
+        case .text: TextReporter()
+        case .json: JSONReporter()
+        }
+    }
+
+    /// The usual file extension, without the dot.
+    public var fileExtension: String {
+        switch self {
+        case .text: "txt"
+        case .json: "json"
+        }
+    }
+
+    /// The format a report path implies by its extension, compared case-insensitively.
+    ///
+    /// `.json` gives `json`; `.txt` and `.log` give `text`.
+    /// - Parameter path: A report path as the user wrote it.
+    /// - Returns: The format, or nil when the extension names none.
+    public static func infer(fromPath path: String) -> ReportFormat? {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "json": return .json
+        case "txt", "log": return .text
+        default: return nil
+        }
+    }
+}
+
+/// One `--report` argument: a format and the path to write it to.
+public struct ReportSpec: Hashable, Sendable {
+    /// The output format.
+    public var format: ReportFormat
+    /// The path as the user wrote it.
+    public var path: String
+
+    /// Creates a spec from its parts.
+    public init(format: ReportFormat, path: String) {
+        self.format = format
+        self.path = path
+    }
+
+    /// Parses `FORMAT=PATH` or `PATH`, inferring the format from the extension.
+    ///
+    /// The text before the first `=` is read as a format name when it contains no `/` or `.`
+    /// (format names never do), so `out/a=b.json` is a path. Format names are compared
+    /// case-insensitively.
+    /// - Parameter spec: The argument, e.g. `json=out/audit.json` or `out/audit.json`.
+    /// - Returns: The format and the path.
+    /// - Throws: `ReportError.unknownFormat` (its description suggests the closest format),
+    ///   `ReportError.cannotInferFormat` when a bare path has no known extension, and
+    ///   `ReportError.writeFailed` when the path is empty.
+    public static func parse(_ spec: String) throws(ReportError) -> ReportSpec {
+        if let eq = spec.firstIndex(of: "=") {
+            let name = spec[..<eq]
+            if !name.contains("/") && !name.contains(".") {
+                let path = String(spec[spec.index(after: eq)...])
+                guard let format = ReportFormat(rawValue: name.lowercased()) else {
+                    throw .unknownFormat(
+                        String(name), known: ReportFormat.allCases.map(\.rawValue))
+                }
+                guard !path.isEmpty else {
+                    throw .writeFailed(
+                        path: path, reason: "the report path after '\(name)=' is empty")
+                }
+                return ReportSpec(format: format, path: path)
+            }
+        }
+        guard !spec.isEmpty else {
+            throw .writeFailed(path: spec, reason: "the report path is empty")
+        }
+        guard let format = ReportFormat.infer(fromPath: spec) else {
+            throw .cannotInferFormat(path: spec)
+        }
+        return ReportSpec(format: format, path: spec)
+    }
+}

@@ -1,0 +1,324 @@
+import Foundation
+import PreflightCore
+
+/// Renders the terminal report a data engineer reads: the verdict and what to do first,
+/// the inputs, the check table, the findings that matter most, and the split statistics.
+///
+/// Lines are at most `width` columns (wide characters count two). Text that comes from the
+/// data (paths, messages, labels) is escaped so control characters cannot break the layout
+/// or drive the terminal. ANSI colours appear only when `color` is true: the CLI decides
+/// (TTY, `NO_COLOR`), the reporter never looks.
+public struct TextReporter: Reporter {
+    /// Whether to emit ANSI colour and bold.
+    public var color: Bool
+    /// The most findings listed; the JSON report has all of them.
+    public var maxFindings: Int
+    /// The line width in terminal columns; values below 40 are treated as 40.
+    public var width: Int
+
+    /// Findings listed per check before other checks get their turn, so one noisy check
+    /// does not hide the rest. Unused slots are filled afterwards, most severe first.
+    public static let findingsPerCheck = 5
+
+    /// Related records shown per finding; the rest are counted.
+    static let relatedShown = 3
+
+    /// Creates a text reporter.
+    /// - Parameters:
+    ///   - color: Emit ANSI colours.
+    ///   - maxFindings: The most findings listed (negative counts as 0).
+    ///   - width: The line width in terminal columns, at least 40.
+    public init(color: Bool = false, maxFindings: Int = 20, width: Int = 100) {
+        self.color = color
+        self.maxFindings = maxFindings
+        self.width = width
+    }
+
+    /// Renders the report as UTF-8 text ending with a newline.
+    /// - Complexity: O(n log n) in the number of findings.
+    public func render(_ report: AuditReport) throws -> Data {
+        Data(renderText(report).utf8)
+    }
+
+    /// The report as a string.
+    func renderText(_ report: AuditReport) -> String {
+        var out = Layout(width: max(width, 40), color: color)
+        headline(report, &out)
+        inputs(report, &out)
+        checks(report, &out)
+        findings(report, &out)
+        splits(report, &out)
+        footer(report, &out)
+        return out.lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Sections
+
+    private func headline(_ report: AuditReport, _ out: inout Layout) {
+        let counts = report.counts
+        let errors = counts[.error] ?? 0, warnings = counts[.warning] ?? 0
+        let infos = counts[.info] ?? 0
+        let style: TerminalStyle =
+            switch report.verdict {
+            case .notReady: .boldRed
+            case .readyWithWarnings: .boldYellow
+            case .ready: .boldGreen
+            }
+        var tally = [(errors, "error"), (warnings, "warning"), (infos, "info")]
+            .filter { $0.0 > 0 }.map { ReportNumbers.count($0.0, $0.1) }.joined(separator: ", ")
+        if tally.isEmpty { tally = "no findings" }
+        out.paragraph(
+            [StyledWord(report.verdict.phrase.uppercased(), style: style)]
+                + StyledWord.words(tally, gap: 2), hang: 2)
+
+        var advice: String
+        switch report.verdict {
+        case .notReady:
+            advice =
+                "Do not train yet: fix the \(ReportNumbers.count(errors, "error")) below first, "
+                + "then run the audit again."
+        case .readyWithWarnings:
+            advice =
+                "Training can start, but review the \(ReportNumbers.count(warnings, "warning")) "
+                + "below: each one costs model quality."
+        case .ready:
+            advice = "The data meets every prerequisite the rules check."
+            if infos > 0 {
+                advice += " The \(ReportNumbers.count(infos, "info")) below are for review only."
+            }
+        }
+        if report.fails && report.verdict != .notReady {
+            advice += " This run fails because --fail-on is \(report.failOn.rawValue)."
+        }
+        out.paragraph(StyledWord.words(advice), hang: 0)
+    }
+
+    private func inputs(_ report: AuditReport, _ out: inout Layout) {
+        out.section("INPUTS", detail: ReportNumbers.count(report.inputs.count, "file"))
+        for input in report.inputs {
+            out.paragraph(StyledWord.words(TerminalText.sanitize(input.path), style: .bold),
+                indent: 2, hang: 6)
+            var format = input.format.rawValue
+            if let compression = input.compression { format += "+" + compression }
+            var malformed = ReportNumbers.integer(input.malformed) + " malformed"
+            let total = input.records + input.malformed
+            if input.malformed > 0 && total > 0 {
+                malformed += " (" + ReportNumbers.percent(Double(input.malformed) / Double(total))
+                    + ")"
+            }
+            let parts = [
+                "split \(input.split) (\(input.splitSource))",
+                format,
+                "\(input.shape.rawValue) (\(input.shapeSource))",
+                ReportNumbers.count(input.records, "record"),
+                malformed,
+            ]
+            let words = parts.enumerated().flatMap { index, part in
+                (index == 0 ? [] : [StyledWord("·", style: .dim)])
+                    + StyledWord.words(TerminalText.sanitize(part))
+            }
+            out.paragraph(words, indent: 4, hang: 4)
+        }
+    }
+
+    private func checks(_ report: AuditReport, _ out: inout Layout) {
+        let byStatus = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
+        let tally = [
+            (CheckStatus.fail, "failed"), (.warn, "warned"), (.pass, "passed"),
+            (.skipped, "skipped"),
+        ].compactMap { status, word in
+            byStatus[status].map { "\(ReportNumbers.integer($0)) \(word)" }
+        }.joined(separator: ", ")
+        out.section("CHECKS", detail: tally.isEmpty ? "none ran" : tally)
+        let idWidth = min(
+            report.checks.map { TerminalText.displayWidth($0.id.rawValue) }.max() ?? 0, 24)
+        for check in report.checks {
+            let (marker, style): (String, TerminalStyle) =
+                switch check.status {
+                case .fail: ("✖ fail", .red)
+                case .warn: ("▲ warn", .yellow)
+                case .pass: ("✔ pass", .green)
+                case .skipped: ("○ skip", .dim)
+                }
+            let id = TerminalText.sanitize(check.id.rawValue)
+            let pad = max(0, idWidth - TerminalText.displayWidth(id))
+            var summary = TerminalText.sanitize(check.summary)
+            if summary.isEmpty {
+                summary = check.status == .skipped ? "skipped, no reason given" : "no summary"
+            }
+            var words = [StyledWord(marker, style: style), StyledWord(id, spaceBefore: 2)]
+            words += StyledWord.words(summary, gap: 2 + pad)
+            let counts = [(Severity.error, "error"), (.warning, "warning"), (.info, "info")]
+                .compactMap { severity, noun in
+                    check.counts[severity].flatMap { $0 > 0 ? ReportNumbers.count($0, noun) : nil }
+                }
+            if !counts.isEmpty {
+                words += [StyledWord("·", style: .dim)]
+                    + StyledWord.words(counts.joined(separator: ", "), style: .dim)
+            }
+            out.paragraph(words, indent: 2, hang: 2 + 6 + 2 + idWidth + 2)
+        }
+    }
+
+    private func findings(_ report: AuditReport, _ out: inout Layout) {
+        let shown = Self.select(
+            report.findings, limit: max(0, maxFindings), perCheck: Self.findingsPerCheck)
+        let detail =
+            report.findings.isEmpty
+            ? "none"
+            : shown.count == report.findings.count
+                ? "all \(ReportNumbers.integer(shown.count)), most severe first"
+                : "\(ReportNumbers.integer(shown.count)) of "
+                    + "\(ReportNumbers.integer(report.findings.count)), most severe first"
+        out.section("FINDINGS", detail: detail)
+        let hang = 2 + 7 + 2
+        for finding in shown {
+            let (label, style): (String, TerminalStyle) =
+                switch finding.severity {
+                case .error: ("error  ", .red)
+                case .warning: ("warning", .yellow)
+                case .info: ("info   ", .cyan)
+                }
+            var words = [StyledWord(label, style: style)]
+            if let location = finding.location {
+                words.append(StyledWord(describe(location), style: .bold, spaceBefore: 2))
+            }
+            words.append(StyledWord(finding.checkID.rawValue, style: .dim, spaceBefore: 2))
+            words += StyledWord.words(TerminalText.sanitize(finding.message), gap: 2)
+            if !finding.related.isEmpty {
+                var places = finding.related.prefix(Self.relatedShown).map(describe)
+                    .joined(separator: ", ")
+                let more = finding.related.count - Self.relatedShown
+                if more > 0 { places += " and \(ReportNumbers.integer(more)) more" }
+                words += StyledWord.words("(also at \(places))", style: .dim)
+            }
+            out.paragraph(words, indent: 2, hang: hang)
+            if let hint = finding.hint, !hint.isEmpty {
+                out.paragraph(
+                    [StyledWord("fix:", style: .cyan)]
+                        + StyledWord.words(TerminalText.sanitize(hint)),
+                    indent: hang, hang: hang + 5)
+            }
+        }
+        let hidden = report.findings.count - shown.count
+        if hidden > 0 {
+            let shownCounts = shown.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+            let hiddenCounts = [(Severity.error, "error"), (.warning, "warning"), (.info, "info")]
+                .compactMap { severity, noun -> String? in
+                    let n = (report.counts[severity] ?? 0) - (shownCounts[severity] ?? 0)
+                    return n > 0 ? ReportNumbers.count(n, noun) : nil
+                }.joined(separator: ", ")
+            let text =
+                "… \(ReportNumbers.count(hidden, "more finding")) not shown (\(hiddenCounts)); "
+                + "--report json=PATH lists all of them."
+            out.paragraph(StyledWord.words(text, style: .dim), indent: 2, hang: 4)
+        }
+    }
+
+    private func splits(_ report: AuditReport, _ out: inout Layout) {
+        guard !report.statistics.isEmpty else { return }
+        out.section("SPLITS", detail: nil)
+        let total = report.statistics.reduce(0) { $0 + $1.records }
+        let names = report.statistics.map { TerminalText.sanitize($0.split) }
+        let nameWidth = min(names.map(TerminalText.displayWidth).max() ?? 0, 20)
+        let recordWidth = report.statistics.map { ReportNumbers.integer($0.records).count }.max() ?? 0
+        for (split, name) in zip(report.statistics, names) {
+            let records = ReportNumbers.integer(split.records)
+            let share = total > 0 ? ReportNumbers.percent(Double(split.records) / Double(total)) : "n/a"
+            var parts = [
+                ReportNumbers.count(split.files, "file"),
+                split.labels.isEmpty ? "no labels" : ReportNumbers.count(split.labels.count, "label"),
+            ]
+            if split.malformed > 0 { parts.append(ReportNumbers.integer(split.malformed) + " malformed") }
+            var words = [StyledWord(name, style: .bold)]
+            let namePad = max(0, nameWidth - TerminalText.displayWidth(name))
+            words.append(
+                StyledWord(records, spaceBefore: 2 + namePad + recordWidth - records.count))
+            words += StyledWord.words("records (\(share) of all)")
+            words += StyledWord.words(parts.joined(separator: ", "), gap: 2)
+            out.paragraph(words, indent: 2, hang: 4)
+        }
+    }
+
+    private func footer(_ report: AuditReport, _ out: inout Layout) {
+        let meta = report.metadata
+        var parts = ["\(meta.toolName) \(meta.toolVersion)"]
+        if !meta.rulesSources.isEmpty {
+            parts.append("rules " + meta.rulesSources.joined(separator: ", "))
+        }
+        if !meta.rulesDigest.isEmpty { parts.append("digest \(meta.rulesDigest.prefix(12))") }
+        if let at = meta.generatedAt { parts.append("generated \(at)") }
+        parts.append("fail-on \(report.failOn.rawValue)")
+        out.blank()
+        let words = parts.enumerated().flatMap { index, part in
+            (index == 0 ? [] : [StyledWord("·", style: .dim)])
+                + StyledWord.words(TerminalText.sanitize(part), style: .dim)
+        }
+        out.paragraph(words, hang: 2)
+    }
+
+    // MARK: - Pieces
+
+    /// `path:line`, or `path record N` when the line is unknown; escaped for the terminal.
+    private func describe(_ location: DataLocation) -> String {
+        var text = TerminalText.sanitize(location.path)
+        if let line = location.line {
+            text += ":\(line)"
+        } else if let record = location.record {
+            text += " record \(record)"
+        }
+        return text
+    }
+
+    /// The findings to list: most severe first, then in report order, at most `limit`.
+    ///
+    /// A first pass takes at most `perCheck` findings of each check; a second pass fills the
+    /// remaining slots, most severe first, so the cap only bites when other checks compete.
+    /// - Complexity: O(n log n) in the number of findings.
+    static func select(_ findings: [Finding], limit: Int, perCheck: Int) -> [Finding] {
+        let ranked = findings.indices.sorted { a, b in
+            findings[a].severity != findings[b].severity
+                ? findings[a].severity > findings[b].severity : a < b
+        }
+        var chosen = Set<Int>()
+        var taken: [CheckID: Int] = [:]
+        for index in ranked where chosen.count < limit {
+            let id = findings[index].checkID
+            if taken[id, default: 0] < perCheck {
+                chosen.insert(index)
+                taken[id, default: 0] += 1
+            }
+        }
+        for index in ranked where chosen.count < limit { chosen.insert(index) }
+        return ranked.filter(chosen.contains).map { findings[$0] }
+    }
+}
+
+// MARK: - Layout
+
+/// Accumulates wrapped, optionally coloured lines.
+private struct Layout {
+    let width: Int
+    let color: Bool
+    var lines: [String] = []
+
+    mutating func blank() { lines.append("") }
+
+    /// A blank line, then a bold heading with an optional dim detail.
+    mutating func section(_ title: String, detail: String?) {
+        blank()
+        var words = [StyledWord(title, style: .bold)]
+        if let detail { words += StyledWord.words(detail, style: .dim, gap: 2) }
+        paragraph(words, hang: 2)
+    }
+
+    /// Words wrapped to the width: the first line starts at `indent`, the others at `hang`.
+    mutating func paragraph(_ words: [StyledWord], indent: Int = 0, hang: Int) {
+        let wrapped = TerminalText.wrap(
+            words, firstWidth: width - indent, restWidth: width - hang)
+        for (index, line) in wrapped.enumerated() {
+            let pad = String(repeating: " ", count: index == 0 ? indent : hang)
+            lines.append(pad + TerminalText.render(line, color: color))
+        }
+    }
+}
