@@ -30,12 +30,23 @@ public struct JSONReporter: Reporter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         do {
-            var data = try encoder.encode(document)
-            data.append(UInt8(ascii: "\n"))
-            return data
+            let text = String(decoding: try encoder.encode(document), as: UTF8.self)
+            return Data((Self.compactEmptyContainers(text) + "\n").utf8)
         } catch {
             throw ReportError.renderFailed(format: "json", reason: "\(error)")
         }
+    }
+}
+
+extension JSONReporter {
+    /// Writes empty arrays and objects as `[]` and `{}`: Foundation's pretty printer puts a
+    /// blank line inside them, which is noisy and differs between Foundation versions.
+    ///
+    /// Safe on encoder output: a raw newline never occurs inside a JSON string (it is
+    /// escaped), so an opening bracket followed by a newline is always structural.
+    static func compactEmptyContainers(_ json: String) -> String {
+        json.replacingOccurrences(of: #"\[\n *\n *\]"#, with: "[]", options: .regularExpression)
+            .replacingOccurrences(of: #"\{\n *\n *\}"#, with: "{}", options: .regularExpression)
     }
 }
 

@@ -75,12 +75,12 @@ public struct TextReporter: Reporter {
         switch report.verdict {
         case .notReady:
             advice =
-                "Do not train yet: fix the \(ReportNumbers.count(errors, "error")) below first, "
-                + "then run the audit again."
+                "Do not train yet: fix the \(ReportNumbers.count(errors, "error")) from "
+                + "\(checkList(report, .error)) first, then run the audit again."
         case .readyWithWarnings:
             advice =
                 "Training can start, but review the \(ReportNumbers.count(warnings, "warning")) "
-                + "below: each one costs model quality."
+                + "from \(checkList(report, .warning)): each one costs model quality."
         case .ready:
             advice = "The data meets every prerequisite the rules check."
             if infos > 0 {
@@ -96,28 +96,26 @@ public struct TextReporter: Reporter {
     private func inputs(_ report: AuditReport, _ out: inout Layout) {
         out.section("INPUTS", detail: ReportNumbers.count(report.inputs.count, "file"))
         for input in report.inputs {
-            out.paragraph(StyledWord.words(TerminalText.sanitize(input.path), style: .bold),
-                indent: 2, hang: 6)
+            var first = StyledWord.words(TerminalText.sanitize(input.path), style: .bold)
+            first.append(StyledWord(TerminalText.sanitize(input.split), spaceBefore: 2))
+            first += StyledWord.words(
+                "(" + TerminalText.sanitize(input.splitSource) + ")", style: .dim)
+            out.paragraph(first, indent: 2, hang: 6)
             var format = input.format.rawValue
             if let compression = input.compression { format += "+" + compression }
             var malformed = ReportNumbers.integer(input.malformed) + " malformed"
             let total = input.records + input.malformed
             if input.malformed > 0 && total > 0 {
-                malformed += " (" + ReportNumbers.percent(Double(input.malformed) / Double(total))
-                    + ")"
+                malformed +=
+                    " (" + ReportNumbers.percent(Double(input.malformed) / Double(total)) + ")"
             }
             let parts = [
-                "split \(input.split) (\(input.splitSource))",
                 format,
                 "\(input.shape.rawValue) (\(input.shapeSource))",
                 ReportNumbers.count(input.records, "record"),
                 malformed,
             ]
-            let words = parts.enumerated().flatMap { index, part in
-                (index == 0 ? [] : [StyledWord("·", style: .dim)])
-                    + StyledWord.words(TerminalText.sanitize(part))
-            }
-            out.paragraph(words, indent: 4, hang: 4)
+            out.paragraph(joinedAtoms(parts), indent: 4, hang: 4)
         }
     }
 
@@ -175,15 +173,20 @@ public struct TextReporter: Reporter {
         for finding in shown {
             let (label, style): (String, TerminalStyle) =
                 switch finding.severity {
-                case .error: ("error  ", .red)
+                case .error: ("error", .red)
                 case .warning: ("warning", .yellow)
-                case .info: ("info   ", .cyan)
+                case .info: ("info", .cyan)
                 }
+            // The label column is 7 wide ("warning"); pad outside the colour.
+            let gap = 2 + 7 - label.count
             var words = [StyledWord(label, style: style)]
             if let location = finding.location {
-                words.append(StyledWord(describe(location), style: .bold, spaceBefore: 2))
+                words.append(StyledWord(describe(location), style: .bold, spaceBefore: gap))
             }
-            words.append(StyledWord(finding.checkID.rawValue, style: .dim, spaceBefore: 2))
+            words.append(
+                StyledWord(
+                    TerminalText.sanitize(finding.checkID.rawValue), style: .dim,
+                    spaceBefore: finding.location == nil ? gap : 2))
             words += StyledWord.words(TerminalText.sanitize(finding.message), gap: 2)
             if !finding.related.isEmpty {
                 var places = finding.related.prefix(Self.relatedShown).map(describe)
@@ -217,25 +220,36 @@ public struct TextReporter: Reporter {
 
     private func splits(_ report: AuditReport, _ out: inout Layout) {
         guard !report.statistics.isEmpty else { return }
-        out.section("SPLITS", detail: nil)
         let total = report.statistics.reduce(0) { $0 + $1.records }
+        out.section(
+            "SPLITS",
+            detail: "\(ReportNumbers.count(total, "record")) in "
+                + ReportNumbers.count(report.statistics.count, "split"))
         let names = report.statistics.map { TerminalText.sanitize($0.split) }
         let nameWidth = min(names.map(TerminalText.displayWidth).max() ?? 0, 20)
-        let recordWidth = report.statistics.map { ReportNumbers.integer($0.records).count }.max() ?? 0
-        for (split, name) in zip(report.statistics, names) {
+        let recordWidth =
+            report.statistics.map { ReportNumbers.integer($0.records).count }.max() ?? 0
+        let shares = report.statistics.map {
+            total > 0 ? ReportNumbers.percent(Double($0.records) / Double(total)) : "n/a"
+        }
+        let shareWidth = shares.map(\.count).max() ?? 0
+        for ((split, name), share) in zip(zip(report.statistics, names), shares) {
             let records = ReportNumbers.integer(split.records)
-            let share = total > 0 ? ReportNumbers.percent(Double(split.records) / Double(total)) : "n/a"
             var parts = [
-                ReportNumbers.count(split.files, "file"),
-                split.labels.isEmpty ? "no labels" : ReportNumbers.count(split.labels.count, "label"),
+                split.labels.isEmpty
+                    ? "no labels" : ReportNumbers.count(split.labels.count, "label")
             ]
-            if split.malformed > 0 { parts.append(ReportNumbers.integer(split.malformed) + " malformed") }
-            var words = [StyledWord(name, style: .bold)]
+            if split.files != 1 { parts.append(ReportNumbers.count(split.files, "file")) }
+            if split.malformed > 0 {
+                parts.append(ReportNumbers.integer(split.malformed) + " malformed")
+            }
             let namePad = max(0, nameWidth - TerminalText.displayWidth(name))
+            var words = [StyledWord(name, style: .bold)]
             words.append(
                 StyledWord(records, spaceBefore: 2 + namePad + recordWidth - records.count))
-            words += StyledWord.words("records (\(share) of all)")
-            words += StyledWord.words(parts.joined(separator: ", "), gap: 2)
+            words.append(StyledWord("records"))
+            words.append(StyledWord(share, spaceBefore: 2 + shareWidth - share.count))
+            words += parts.map { StyledWord($0, spaceBefore: 2) }
             out.paragraph(words, indent: 2, hang: 4)
         }
     }
@@ -250,14 +264,32 @@ public struct TextReporter: Reporter {
         if let at = meta.generatedAt { parts.append("generated \(at)") }
         parts.append("fail-on \(report.failOn.rawValue)")
         out.blank()
-        let words = parts.enumerated().flatMap { index, part in
-            (index == 0 ? [] : [StyledWord("·", style: .dim)])
-                + StyledWord.words(TerminalText.sanitize(part), style: .dim)
-        }
-        out.paragraph(words, hang: 2)
+        out.paragraph(joinedAtoms(parts.map(TerminalText.sanitize), style: .dim), hang: 2)
     }
 
     // MARK: - Pieces
+
+    /// Parts separated by a dim `·`, each kept on one line when it fits (spaces inside a part
+    /// do not break), so wrapping happens between parts.
+    private func joinedAtoms(_ parts: [String], style: TerminalStyle? = nil) -> [StyledWord] {
+        parts.enumerated().flatMap { index, part in
+            (index == 0 ? [] : [StyledWord("·", style: .dim)]) + [StyledWord(part, style: style)]
+        }
+    }
+
+    /// The checks with findings at `severity`, in check-table order: `a, b and c`, at most
+    /// three named.
+    private func checkList(_ report: AuditReport, _ severity: Severity) -> String {
+        let ids = Set(report.findings.filter { $0.severity == severity }.map(\.checkID))
+        let tableOrder = report.checks.map(\.id).filter(ids.contains)
+        let ordered = tableOrder + ids.subtracting(tableOrder).sorted()
+        var names = ordered.prefix(3).map { TerminalText.sanitize($0.rawValue) }
+        if ordered.count > 3 {
+            names.append(ReportNumbers.count(ordered.count - 3, "more check"))
+        }
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
 
     /// `path:line`, or `path record N` when the line is unknown; escaped for the terminal.
     private func describe(_ location: DataLocation) -> String {

@@ -1,0 +1,180 @@
+import Foundation
+import PreflightCore
+import PreflightTestSupport
+import Testing
+
+@testable import PreflightReporters
+
+struct TextReporterTests {
+    private func text(_ report: AuditReport, _ reporter: TextReporter = TextReporter()) -> String {
+        reporter.renderText(report)
+    }
+
+    /// Removes ANSI SGR sequences.
+    private func stripANSI(_ s: String) -> String {
+        s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
+
+    private func finding(
+        _ check: CheckID, _ severity: Severity, line: Int? = nil, _ message: String = "problem"
+    ) -> Finding {
+        Finding(
+            checkID: check, code: "code", severity: severity, message: message,
+            location: line.map { DataLocation(path: "train.jsonl", split: "train", line: $0) })
+    }
+
+    private func report(_ findings: [Finding]) -> AuditReport {
+        let sorted = findings.sorted(by: Finding.reportOrder)
+        return AuditReport(
+            metadata: ReportMetadata(toolVersion: "0.1.0"), verdict: Verdict(findings: sorted),
+            failOn: .error, inputs: [], checks: [], statistics: [], findings: sorted)
+    }
+
+    // MARK: - Goldens
+
+    @Test func canonicalGolden() throws {
+        assertGolden(
+            try TextReporter().render(CanonicalReport.report), path: Goldens.url("canonical.txt"))
+    }
+
+    @Test func canonicalColorGolden() throws {
+        assertGolden(
+            try TextReporter(color: true).render(CanonicalReport.report),
+            path: Goldens.url("canonical-color.txt"))
+    }
+
+    // MARK: - Properties
+
+    @Test func rendersTheSameBytesTwice() throws {
+        let reporter = TextReporter(color: true)
+        #expect(try reporter.render(CanonicalReport.report) == reporter.render(CanonicalReport.report))
+    }
+
+    @Test(arguments: [100, 80, 60, 40])
+    func linesFitTheWidth(width: Int) {
+        let output = text(CanonicalReport.report, TextReporter(width: width))
+        for line in output.split(separator: "\n") {
+            #expect(
+                TerminalText.displayWidth(String(line)) <= width, "too wide: \(line)")
+        }
+    }
+
+    @Test func colourOnlyWhenAskedAndLayoutIsTheSame() {
+        let plain = text(CanonicalReport.report)
+        let colored = text(CanonicalReport.report, TextReporter(color: true))
+        #expect(!plain.contains("\u{1B}"))
+        #expect(colored.contains("\u{1B}[1;31mNOT READY\u{1B}[0m"))
+        #expect(stripANSI(colored) == plain)
+    }
+
+    @Test func headlineNamesVerdictAndCounts() {
+        let lines = text(CanonicalReport.report).split(separator: "\n")
+        #expect(lines[0] == "NOT READY  12 errors, 6 warnings, 3 infos")
+        let advice = text(CanonicalReport.report, TextReporter(width: 200))
+            .split(separator: "\n")[1]
+        #expect(
+            advice
+                == "Do not train yet: fix the 12 errors from malformed_record, exact_duplicates "
+                + "and split_leakage first, then run the audit again.")
+    }
+
+    @Test func readyReportWithoutFindings() {
+        let output = text(report([]))
+        #expect(output.hasPrefix("READY  no findings\nThe data meets every prerequisite"))
+        #expect(output.contains("FINDINGS  none"))
+    }
+
+    @Test func failOnWarningIsExplained() {
+        var r = report([finding("volume", .warning)])
+        r.failOn = .warning
+        let output = text(r, TextReporter(width: 200))
+        #expect(output.hasPrefix("READY WITH WARNINGS  1 warning\n"))
+        #expect(output.contains("review the 1 warning from volume: each one costs"))
+        #expect(output.contains("This run fails because --fail-on is warning."))
+    }
+
+    @Test func findingsAreListedMostSevereFirst() {
+        let output = text(
+            report([
+                finding("a_check", .info, line: 1), finding("b_check", .warning, line: 2),
+                finding("c_check", .error, line: 3), finding("d_check", .error),
+            ]))
+        let listed = output.split(separator: "\n").filter {
+            $0.hasPrefix("  error") || $0.hasPrefix("  warning") || $0.hasPrefix("  info")
+        }
+        #expect(
+            listed == [
+                "  error    d_check  problem",
+                "  error    train.jsonl:3  c_check  problem",
+                "  warning  train.jsonl:2  b_check  problem",
+                "  info     train.jsonl:1  a_check  problem",
+            ])
+    }
+
+    @Test func findingsAreCappedWithAPointerToTheJSONReport() {
+        let findings = (1...30).map { finding("exact_duplicates", .error, line: $0) }
+            + [finding("volume", .warning)]
+        let output = text(report(findings), TextReporter(maxFindings: 10))
+        #expect(output.contains("FINDINGS  10 of 31, most severe first"))
+        #expect(
+            output.contains(
+                "  … 21 more findings not shown (21 errors); --report json=PATH lists all of them."
+            ))
+        // The per-check cap lets the warning in although 30 errors come first.
+        #expect(output.contains("  warning  volume  problem"))
+    }
+
+    @Test func zeroMaxFindingsListsNone() {
+        let output = text(report([finding("volume", .warning)]), TextReporter(maxFindings: 0))
+        #expect(output.contains("  … 1 more finding not shown (1 warning);"))
+        #expect(!output.contains("  warning  volume"))
+    }
+
+    @Test func selectionCapsEachCheckThenFillsBySeverity() {
+        let findings =
+            (1...8).map { finding("noisy", .error, line: $0) }
+            + (1...3).map { finding("quiet", .warning, line: 100 + $0) }
+            + [finding("other", .info, line: 200)]
+        let chosen = TextReporter.select(findings, limit: 10, perCheck: 5)
+        #expect(chosen.count == 10)
+        #expect(chosen.filter { $0.checkID == "noisy" }.count == 6)
+        #expect(chosen.filter { $0.checkID == "quiet" }.count == 3)
+        #expect(chosen.filter { $0.checkID == "other" }.count == 1)
+        #expect(chosen.map(\.severity) == chosen.map(\.severity).sorted(by: >))
+        #expect(TextReporter.select(findings, limit: 100, perCheck: 5).count == findings.count)
+    }
+
+    @Test func dataCannotDriveTheTerminal() {
+        let output = text(
+            report([finding("pii", .error, line: 1, "evil \u{1B}[2J\nfake line\u{202E}txt")]))
+        #expect(!output.contains("\u{1B}"))
+        #expect(!output.contains("\u{202E}"))
+        #expect(output.contains(#"evil \u{1B}[2J\nfake line\u{202E}txt"#))
+    }
+
+    // MARK: - Helpers
+
+    @Test func numbersAreLocaleIndependent() {
+        #expect(ReportNumbers.integer(0) == "0")
+        #expect(ReportNumbers.integer(999) == "999")
+        #expect(ReportNumbers.integer(15_100) == "15,100")
+        #expect(ReportNumbers.integer(-1_234_567) == "-1,234,567")
+        #expect(ReportNumbers.percent(0.1234) == "12.3%")
+        #expect(ReportNumbers.percent(1) == "100.0%")
+        #expect(ReportNumbers.percent(0.00049) == "0.0%")
+        #expect(ReportNumbers.count(1, "error") == "1 error")
+        #expect(ReportNumbers.count(2_000, "record") == "2,000 records")
+    }
+
+    @Test func displayWidthCountsWideAndCombiningCharacters() {
+        #expect(TerminalText.displayWidth("café") == 4)
+        #expect(TerminalText.displayWidth("cafe\u{301}") == 4)
+        #expect(TerminalText.displayWidth("日本語") == 6)
+    }
+
+    @Test func wrapBreaksWordsLongerThanALine() {
+        let lines = TerminalText.wrap(
+            StyledWord.words("a abcdefghij b"), firstWidth: 4, restWidth: 4)
+        #expect(lines.map { TerminalText.render($0, color: false) } == ["a", "abcd", "efgh", "ij b"])
+    }
+}
