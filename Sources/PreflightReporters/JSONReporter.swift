@@ -67,8 +67,11 @@ private struct ReportDocument: Encodable {
     var findings: [FindingDTO]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", tool, verdict, failOn = "fail_on"
-        case generatedAt = "generated_at", rules, summary, inputs, checks, statistics, findings
+        case schemaVersion = "schema_version"
+        case tool, verdict
+        case failOn = "fail_on"
+        case generatedAt = "generated_at"
+        case rules, summary, inputs, checks, statistics, findings
     }
 
     struct Tool: Encodable {
@@ -104,9 +107,13 @@ private struct ReportDocument: Encodable {
         var sha256: String
 
         enum CodingKeys: String, CodingKey {
-            case path, split, splitSource = "split_source", format, compression, shape
-            case shapeSource = "shape_source", textFields = "text_fields"
-            case labelField = "label_field", records, malformed, bytes, sha256
+            case path, split
+            case splitSource = "split_source"
+            case format, compression, shape
+            case shapeSource = "shape_source"
+            case textFields = "text_fields"
+            case labelField = "label_field"
+            case records, malformed, bytes, sha256
         }
 
         // Written by hand so nil optionals become `null` rather than a missing key.
@@ -261,7 +268,8 @@ extension ReportDocument {
             verdict: report.verdict.rawValue,
             failOn: report.failOn.rawValue,
             generatedAt: report.metadata.generatedAt,
-            rules: Rules(digest: report.metadata.rulesDigest, sources: report.metadata.rulesSources),
+            rules: Rules(
+                digest: report.metadata.rulesDigest, sources: report.metadata.rulesSources),
             summary: Summary(
                 errors: counts[.error] ?? 0, warnings: counts[.warning] ?? 0,
                 infos: counts[.info] ?? 0, findings: report.findings.count),

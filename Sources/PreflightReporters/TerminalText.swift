@@ -42,8 +42,7 @@ struct StyledWord: Sendable {
     }
 
     /// Splits `text` into words on spaces, all with `style`; the first word gets `gap` spaces.
-    static func words(_ text: String, style: TerminalStyle? = nil, gap: Int = 1) -> [StyledWord]
-    {
+    static func words(_ text: String, style: TerminalStyle? = nil, gap: Int = 1) -> [StyledWord] {
         text.split(separator: " ").enumerated().map { index, word in
             StyledWord(String(word), style: style, spaceBefore: index == 0 ? gap : 1)
         }
@@ -126,7 +125,8 @@ enum TerminalText {
             if !lines[lines.count - 1].isEmpty { newLine() }
             // Break a word that does not fit on an empty line.
             while wordWidth > limit() {
-                var head = "", headWidth = 0
+                var head = ""
+                var headWidth = 0
                 var rest = Substring(word.text)
                 while let c = rest.first, headWidth + width(of: c) <= limit() || head.isEmpty {
                     head.append(c)
@@ -152,7 +152,8 @@ enum TerminalText {
     /// Renders a line of words, merging neighbours of the same style into one escape run.
     static func render(_ words: [StyledWord], color: Bool) -> String {
         var out = ""
-        var run = "", runStyle: TerminalStyle? = nil
+        var run = ""
+        var runStyle: TerminalStyle? = nil
         func flush() {
             out += runStyle?.apply(run, color: color) ?? run
             run = ""

@@ -56,7 +56,8 @@ public struct TextReporter: Reporter {
 
     private func headline(_ report: AuditReport, _ out: inout Layout) {
         let counts = report.counts
-        let errors = counts[.error] ?? 0, warnings = counts[.warning] ?? 0
+        let errors = counts[.error] ?? 0
+        let warnings = counts[.warning] ?? 0
         let infos = counts[.info] ?? 0
         let style: TerminalStyle =
             switch report.verdict {
@@ -151,7 +152,8 @@ public struct TextReporter: Reporter {
                     check.counts[severity].flatMap { $0 > 0 ? ReportNumbers.count($0, noun) : nil }
                 }
             if !counts.isEmpty {
-                words += [StyledWord("·", style: .dim)]
+                words +=
+                    [StyledWord("·", style: .dim)]
                     + StyledWord.words(counts.joined(separator: ", "), style: .dim)
             }
             out.paragraph(words, indent: 2, hang: 2 + 6 + 2 + idWidth + 2)
@@ -205,7 +207,9 @@ public struct TextReporter: Reporter {
         }
         let hidden = report.findings.count - shown.count
         if hidden > 0 {
-            let shownCounts = shown.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+            let shownCounts = shown.reduce(into: [Severity: Int]()) {
+                $0[$1.severity, default: 0] += 1
+            }
             let hiddenCounts = [(Severity.error, "error"), (.warning, "warning"), (.info, "info")]
                 .compactMap { severity, noun -> String? in
                     let n = (report.counts[severity] ?? 0) - (shownCounts[severity] ?? 0)

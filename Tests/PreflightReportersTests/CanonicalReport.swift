@@ -93,7 +93,8 @@ enum CanonicalReport {
         return [
             row(
                 "malformed_record", "Malformed records", .integrity, .fail, .error,
-                "2 malformed records (0.2%), above max 0", ["malformed_records": 2, "share": 0.00166]),
+                "2 malformed records (0.2%), above max 0",
+                ["malformed_records": 2, "share": 0.00166]),
             row(
                 "volume", "Volume", .volume, .pass, .error,
                 "1,200 training records, minimum 500", ["train_records": 1_200, "min": 500]),
@@ -178,12 +179,15 @@ enum CanonicalReport {
                 message: #"text contains markup '<b>' & quotes "x", commas"#
                     + "\nand a line break",
                 hint: "strip markup unless the model should produce it",
-                location: at(regression, "regression", line: 3, record: 2, id: "r-2",
+                location: at(
+                    regression, "regression", line: 3, record: 2, id: "r-2",
                     field: "text"),
                 metrics: ["markup_tags": 1]),
         ]
-        let flagged = [(140, "billing", "café"), (402, "café", "billing"),
-            (733, "日本語", "billing"), (960, "billing", "café")]
+        let flagged = [
+            (140, "billing", "café"), (402, "café", "billing"),
+            (733, "日本語", "billing"), (960, "billing", "café"),
+        ]
         for (line, given, predicted) in flagged {
             findings.append(
                 Finding(

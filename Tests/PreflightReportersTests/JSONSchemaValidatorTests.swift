@@ -20,7 +20,10 @@ struct JSONSchemaValidatorTests {
     }
 
     @Test func missingRequiredKeyIsRejected() {
-        #expect(validator.validate(valid.setting("verdict", to: nil)) == ["$: missing required key 'verdict'"])
+        #expect(
+            validator.validate(valid.setting("verdict", to: nil)) == [
+                "$: missing required key 'verdict'"
+            ])
     }
 
     @Test func wrongTypeIsRejected() {
@@ -36,17 +39,24 @@ struct JSONSchemaValidatorTests {
     @Test func badEnumIsRejected() {
         #expect(
             validator.validate(valid.setting("verdict", to: .string("maybe")))
-                == [#"$.verdict: "maybe" is not one of ["ready","ready_with_warnings","not_ready"]"#])
+                == [
+                    #"$.verdict: "maybe" is not one of ["ready","ready_with_warnings","not_ready"]"#
+                ])
     }
 
     @Test func nestedViolationsNameTheirPath() {
-        guard case .array(var findings) = valid["findings"]! else { Issue.record("no findings"); return }
-        findings[3] = findings[3].setting("severity", to: .string("fatal")).setting("extra", to: .bool(true))
+        guard case .array(var findings) = valid["findings"]! else {
+            Issue.record("no findings")
+            return
+        }
+        findings[3] = findings[3].setting("severity", to: .string("fatal")).setting(
+            "extra", to: .bool(true))
         let errors = validator.validate(valid.setting("findings", to: .array(findings)))
-        #expect(errors == [
-            "$.findings[3]: unexpected key 'extra'",
-            #"$.findings[3].severity: "fatal" is not one of ["info","warning","error"]"#,
-        ])
+        #expect(
+            errors == [
+                "$.findings[3]: unexpected key 'extra'",
+                #"$.findings[3].severity: "fatal" is not one of ["info","warning","error"]"#,
+            ])
     }
 
     @Test func constMinimumAndPatternAreChecked() {
@@ -57,7 +67,10 @@ struct JSONSchemaValidatorTests {
         #expect(
             validator.validate(valid.setting("summary", to: negative))
                 == ["$.summary.infos: -1 is below the minimum 0"])
-        guard case .array(var checks) = valid["checks"]! else { Issue.record("no checks"); return }
+        guard case .array(var checks) = valid["checks"]! else {
+            Issue.record("no checks")
+            return
+        }
         checks[0] = checks[0].setting("id", to: .string("Bad-Id"))
         #expect(
             validator.validate(valid.setting("checks", to: .array(checks)))
@@ -65,7 +78,10 @@ struct JSONSchemaValidatorTests {
     }
 
     @Test func metricsMustBeNumbers() {
-        guard case .array(var checks) = valid["checks"]! else { Issue.record("no checks"); return }
+        guard case .array(var checks) = valid["checks"]! else {
+            Issue.record("no checks")
+            return
+        }
         checks[1] = checks[1].setting("metrics", to: .object(["min": .string("500")]))
         #expect(
             validator.validate(valid.setting("checks", to: .array(checks)))
@@ -76,8 +92,16 @@ struct JSONSchemaValidatorTests {
         let schema = JSONValue.object([
             "type": .string("object"),
             "properties": .object([
-                "a": .object(["anyOf": .array([.object(["type": .string("string")]), .object(["type": .string("integer")])])]),
-                "b": .object(["oneOf": .array([.object(["type": .string("number")]), .object(["type": .string("integer")])])]),
+                "a": .object([
+                    "anyOf": .array([
+                        .object(["type": .string("string")]), .object(["type": .string("integer")]),
+                    ])
+                ]),
+                "b": .object([
+                    "oneOf": .array([
+                        .object(["type": .string("number")]), .object(["type": .string("integer")]),
+                    ])
+                ]),
                 "c": .object(["maxLength": .number(3)]),
             ]),
         ])
@@ -85,8 +109,14 @@ struct JSONSchemaValidatorTests {
         #expect(v.validate(.object(["a": .string("x")])) == [])
         #expect(v.validate(.object(["a": .bool(true)])) == ["$.a: matches none of anyOf"])
         // 2 is both a number and an integer.
-        #expect(v.validate(.object(["b": .number(2)])) == ["$.b: matches 2 branches of oneOf, expected exactly 1"])
-        #expect(v.validate(.object(["c": .string("x")])) == ["$.c: schema keyword 'maxLength' is not supported by the validator"])
+        #expect(
+            v.validate(.object(["b": .number(2)])) == [
+                "$.b: matches 2 branches of oneOf, expected exactly 1"
+            ])
+        #expect(
+            v.validate(.object(["c": .string("x")])) == [
+                "$.c: schema keyword 'maxLength' is not supported by the validator"
+            ])
     }
 
     @Test func notJSONIsRejected() {

@@ -35,8 +35,12 @@ struct ReportFormatTests {
 
 struct ReportSpecTests {
     @Test func parsesFormatAndPath() throws {
-        #expect(try ReportSpec.parse("json=out/a.json") == ReportSpec(format: .json, path: "out/a.json"))
-        #expect(try ReportSpec.parse("text=out/a.json") == ReportSpec(format: .text, path: "out/a.json"))
+        #expect(
+            try ReportSpec.parse("json=out/a.json") == ReportSpec(format: .json, path: "out/a.json")
+        )
+        #expect(
+            try ReportSpec.parse("text=out/a.json") == ReportSpec(format: .text, path: "out/a.json")
+        )
         #expect(try ReportSpec.parse("JSON=report") == ReportSpec(format: .json, path: "report"))
         #expect(try ReportSpec.parse("json=a=b") == ReportSpec(format: .json, path: "a=b"))
     }
@@ -45,7 +49,8 @@ struct ReportSpecTests {
         #expect(try ReportSpec.parse("out/a.json") == ReportSpec(format: .json, path: "out/a.json"))
         #expect(try ReportSpec.parse("run.log") == ReportSpec(format: .text, path: "run.log"))
         // An `=` after a `/` or `.` belongs to the path.
-        #expect(try ReportSpec.parse("out/a=b.json") == ReportSpec(format: .json, path: "out/a=b.json"))
+        #expect(
+            try ReportSpec.parse("out/a=b.json") == ReportSpec(format: .json, path: "out/a=b.json"))
         #expect(try ReportSpec.parse("v1.2=x.txt") == ReportSpec(format: .text, path: "v1.2=x.txt"))
     }
 

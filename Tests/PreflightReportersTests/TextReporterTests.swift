@@ -47,7 +47,8 @@ struct TextReporterTests {
 
     @Test func rendersTheSameBytesTwice() throws {
         let reporter = TextReporter(color: true)
-        #expect(try reporter.render(CanonicalReport.report) == reporter.render(CanonicalReport.report))
+        #expect(
+            try reporter.render(CanonicalReport.report) == reporter.render(CanonicalReport.report))
     }
 
     @Test(arguments: [100, 80, 60, 40])
@@ -112,7 +113,8 @@ struct TextReporterTests {
     }
 
     @Test func findingsAreCappedWithAPointerToTheJSONReport() {
-        let findings = (1...30).map { finding("exact_duplicates", .error, line: $0) }
+        let findings =
+            (1...30).map { finding("exact_duplicates", .error, line: $0) }
             + [finding("volume", .warning)]
         let output = text(report(findings), TextReporter(maxFindings: 10))
         #expect(output.contains("FINDINGS  10 of 31, most severe first"))
@@ -175,6 +177,7 @@ struct TextReporterTests {
     @Test func wrapBreaksWordsLongerThanALine() {
         let lines = TerminalText.wrap(
             StyledWord.words("a abcdefghij b"), firstWidth: 4, restWidth: 4)
-        #expect(lines.map { TerminalText.render($0, color: false) } == ["a", "abcd", "efgh", "ij b"])
+        #expect(
+            lines.map { TerminalText.render($0, color: false) } == ["a", "abcd", "efgh", "ij b"])
     }
 }

@@ -29,7 +29,8 @@ public func assertGolden(
                 "recorded golden \(path.path); review it, commit it, and run again without "
                     + "PREFLIGHT_RECORD", sourceLocation)
         } catch {
-            Issue.record("could not record golden \(path.path): \(error)", sourceLocation: sourceLocation)
+            Issue.record(
+                "could not record golden \(path.path): \(error)", sourceLocation: sourceLocation)
         }
         return
     }
@@ -68,12 +69,16 @@ private func fail(_ message: String, _ sourceLocation: SourceLocation) {
 
 /// `line N: expected "…", got "…"`, with escapes visible.
 private func firstLineDifference(_ expected: Data, _ actual: Data) -> String {
-    let a = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-    let b = String(decoding: actual, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let a = String(decoding: expected, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false)
+    let b = String(decoding: actual, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false)
     for index in 0..<max(a.count, b.count) {
         let x = index < a.count ? String(a[index]) : "<end of file>"
         let y = index < b.count ? String(b[index]) : "<end of file>"
-        if x != y { return "line \(index + 1): expected \(x.debugDescription), got \(y.debugDescription)" }
+        if x != y {
+            return "line \(index + 1): expected \(x.debugDescription), got \(y.debugDescription)"
+        }
     }
     return "same lines, different bytes"
 }

@@ -75,7 +75,8 @@ public enum JSONValue: Equatable, Sendable, Decodable, CustomStringConvertible {
         case .string(let v): "\"\(v)\""
         case .array(let items): "[" + items.map(\.description).joined(separator: ",") + "]"
         case .object(let members):
-            "{" + members.keys.sorted().map { "\"\($0)\":\(members[$0]!)" }
+            "{"
+                + members.keys.sorted().map { "\"\($0)\":\(members[$0]!)" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -208,7 +209,9 @@ public struct JSONSchemaValidator: Sendable {
                 }
             }
             let properties: [String: JSONValue]
-            if case .object(let p)? = keywords["properties"] { properties = p } else {
+            if case .object(let p)? = keywords["properties"] {
+                properties = p
+            } else {
                 properties = [:]
             }
             for key in members.keys.sorted() {
@@ -243,8 +246,7 @@ public struct JSONSchemaValidator: Sendable {
         }
     }
 
-    private func branchErrors(_ value: JSONValue, _ schema: JSONValue, _ path: String) -> [String]
-    {
+    private func branchErrors(_ value: JSONValue, _ schema: JSONValue, _ path: String) -> [String] {
         var errors: [String] = []
         check(value, against: schema, at: path, errors: &errors)
         return errors
