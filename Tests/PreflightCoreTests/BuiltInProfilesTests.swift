@@ -22,7 +22,9 @@ struct BuiltInProfilesTests {
         #expect(!disk.isEmpty)
         #expect(embedded.map(\.name) == disk.map(\.name), "run scripts/embed-profiles")
         for (file, profile) in zip(disk, embedded) where file.name == profile.name {
-            #expect(Array(profile.text.utf8) == file.bytes, "rules/\(file.name).yaml changed: run scripts/embed-profiles")
+            #expect(
+                Array(profile.text.utf8) == file.bytes,
+                "rules/\(file.name).yaml changed: run scripts/embed-profiles")
         }
     }
 
@@ -41,9 +43,16 @@ struct BuiltInProfilesTests {
 
     @Test func unknownProfileIsAnError() {
         #expect(BuiltInProfiles.text(named: "nope") == nil)
-        let near = rulesError { () throws(RulesError) in _ = try BuiltInProfiles.load(named: "defualt") }
+        let near = rulesError { () throws(RulesError) in
+            _ = try BuiltInProfiles.load(named: "defualt")
+        }
         #expect(near == "error: unknown profile 'defualt'; did you mean 'default'?")
-        let far = rulesError { () throws(RulesError) in _ = try BuiltInProfiles.load(named: "paranoid") }
-        #expect(far == "error: unknown profile 'paranoid'; known profiles: \(BuiltInProfiles.names.joined(separator: ", "))")
+        let far = rulesError { () throws(RulesError) in
+            _ = try BuiltInProfiles.load(named: "paranoid")
+        }
+        #expect(
+            far
+                == "error: unknown profile 'paranoid'; known profiles: \(BuiltInProfiles.names.joined(separator: ", "))"
+        )
     }
 }

@@ -6,11 +6,14 @@ struct FindingTests {
     func finding(
         _ check: CheckID = "exact_duplicates", code: String = "duplicate_input",
         severity: Severity = .error, message: String = "record repeats line 3",
-        path: String? = "data/train.jsonl", line: Int? = 12, id: String? = nil, related: [DataLocation] = []
+        path: String? = "data/train.jsonl", line: Int? = 12, id: String? = nil,
+        related: [DataLocation] = []
     ) -> Finding {
         Finding(
             checkID: check, code: code, severity: severity, message: message,
-            location: path.map { DataLocation(path: $0, split: "train", line: line, record: line, id: id) },
+            location: path.map {
+                DataLocation(path: $0, split: "train", line: line, record: line, id: id)
+            },
             related: related)
     }
 

@@ -40,7 +40,9 @@ struct SHA256Tests {
                     hasher.update(message[start..<end])
                     start = end
                 }
-                #expect(SHA256.hexString(hasher.finalize()) == expected, "length \(length), chunk \(chunk)")
+                #expect(
+                    SHA256.hexString(hasher.finalize()) == expected,
+                    "length \(length), chunk \(chunk)")
             }
         }
     }

@@ -12,7 +12,9 @@ struct SuggestionTests {
         ("near_dupliactes", "near_duplicates"),  // adjacent transposition counts once
     ])
     func suggestsTheCloseCandidate(word: String, expected: String) {
-        #expect(Suggestion.closest(to: word, in: ["threshold", "near_duplicates", "shingle"]) == expected)
+        #expect(
+            Suggestion.closest(to: word, in: ["threshold", "near_duplicates", "shingle"])
+                == expected)
     }
 
     @Test func noSuggestionWhenNothingIsClose() {
@@ -29,7 +31,9 @@ struct SuggestionTests {
 
     @Test func longWordsAllowAThirdOfTheirLength() {
         // 15 letters: up to 5 edits.
-        #expect(Suggestion.closest(to: "conflictinglabl", in: ["conflicting_labels"]) == "conflicting_labels")
+        #expect(
+            Suggestion.closest(to: "conflictinglabl", in: ["conflicting_labels"])
+                == "conflicting_labels")
     }
 
     @Test func closestWinsAndTiesKeepCandidateOrder() {

@@ -55,7 +55,13 @@ struct Slices: OptionValue {
     var yamlValue: YAMLValue {
         .map(
             slices.map { slice in
-                (slice.name, .map([("match", .list(slice.match)), ("min_count", .scalar(String(slice.minCount)))]))
+                (
+                    slice.name,
+                    .map([
+                        ("match", .list(slice.match)),
+                        ("min_count", .scalar(String(slice.minCount))),
+                    ])
+                )
             })
     }
 }
@@ -78,7 +84,9 @@ struct AllKindsCheck: Check {
 
         static let fields: [OptionField<Options>] = [
             OptionField("strict", \.strict, doc: "Treat near misses as findings."),
-            OptionField("limit", \.limit, doc: "Most findings to report.", check: { $0 >= 0 ? nil : "must be at least 0" }),
+            OptionField(
+                "limit", \.limit, doc: "Most findings to report.",
+                check: { $0 >= 0 ? nil : "must be at least 0" }),
             OptionField("threshold", \.threshold, doc: "Similarity above which records match."),
             OptionField("warning_ratio", \.warningRatio, doc: "Ratio that warns."),
             OptionField("error_ratio", \.errorRatio, doc: "Ratio that fails."),
@@ -99,7 +107,6 @@ struct AllKindsCheck: Check {
         id: "all_kinds", title: "All kinds", summary: "Has an option of every kind.",
         category: .integrity, defaultSeverity: .error)
     let options: Options
-    init(options: Options) { self.options = options }
     func run(_ input: CheckInput) throws -> CheckOutcome { CheckOutcome(summary: "ok") }
 }
 
@@ -126,15 +133,23 @@ struct ScriptOptions: CheckOptions {
         var findings: [Finding] = []
         for (i, level) in emit.enumerated() {
             let line = i < lines.count ? lines[i] : i + 1
-            findings.append(Finding(
-                checkID: "someone_else", code: "scripted_\(level.rawValue)", severity: level.severity,
-                message: "scripted \(level.rawValue) finding",
-                location: DataLocation(path: "train.jsonl", split: "train", line: line, record: line)))
+            findings.append(
+                Finding(
+                    checkID: "someone_else", code: "scripted_\(level.rawValue)",
+                    severity: level.severity,
+                    message: "scripted \(level.rawValue) finding",
+                    location: DataLocation(
+                        path: "train.jsonl", split: "train", line: line, record: line)))
         }
         if let severity = Severity(rawValue: datasetLevel) {
-            findings.append(Finding(checkID: id, code: "dataset", severity: severity, message: "dataset-level finding"))
+            findings.append(
+                Finding(
+                    checkID: id, code: "dataset", severity: severity,
+                    message: "dataset-level finding"))
         }
-        return CheckOutcome(findings: findings, metrics: ["emitted": Double(findings.count)], summary: "\(findings.count) findings")
+        return CheckOutcome(
+            findings: findings, metrics: ["emitted": Double(findings.count)],
+            summary: "\(findings.count) findings")
     }
 }
 
@@ -144,7 +159,6 @@ struct ScriptedCheck: Check {
         id: "scripted", title: "Scripted", summary: "Reports what its options say.",
         category: .integrity, defaultSeverity: .warning, aliases: ["old_scripted"])
     let options: ScriptOptions
-    init(options: ScriptOptions) { self.options = options }
     func run(_ input: CheckInput) throws -> CheckOutcome { options.outcome(Self.descriptor.id) }
 }
 
@@ -154,7 +168,6 @@ struct OptInScriptedCheck: OptInCheck {
         id: "opt_in", title: "Opt-in", summary: "Runs only when a rule file enables it.",
         category: .content, defaultSeverity: .error)
     let options: ScriptOptions
-    init(options: ScriptOptions) { self.options = options }
     func run(_ input: CheckInput) throws -> CheckOutcome { options.outcome(Self.descriptor.id) }
 }
 
@@ -164,19 +177,25 @@ struct BrokenCheck: Check {
         id: "broken", title: "Broken", summary: "Always fails to run.", category: .integrity,
         defaultSeverity: .error)
     init(options: NoOptions) {}
-    func run(_ input: CheckInput) throws -> CheckOutcome { throw CheckError("broken", "cannot run") }
+    func run(_ input: CheckInput) throws -> CheckOutcome {
+        throw CheckError("broken", "cannot run")
+    }
 }
 
 // MARK: - Helpers
 
 enum TestRegistry {
     /// The test registry, in execution order.
-    static let checks: [any Check.Type] = [AllKindsCheck.self, ScriptedCheck.self, OptInScriptedCheck.self]
+    static let checks: [any Check.Type] = [
+        AllKindsCheck.self, ScriptedCheck.self, OptInScriptedCheck.self,
+    ]
 }
 
 enum Fixtures {
     /// The text of `Fixtures/<path>`; fails the test loudly when it is missing.
-    static func text(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    static func text(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> String
+    {
         let url = RepositoryPaths.tests("PreflightCoreTests").appendingPathComponent("Fixtures")
             .appendingPathComponent(path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -188,7 +207,9 @@ enum Fixtures {
 }
 
 /// Parses YAML rules that the test knows are valid.
-func rules(_ text: String, name: String = "test.yaml", sourceLocation: SourceLocation = #_sourceLocation) throws -> RuleSet {
+func rules(
+    _ text: String, name: String = "test.yaml", sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RuleSet {
     do { return try RuleSet.parse(text, name: name) } catch {
         Issue.record("unexpected rules error: \(error)", sourceLocation: sourceLocation)
         throw error
@@ -196,12 +217,17 @@ func rules(_ text: String, name: String = "test.yaml", sourceLocation: SourceLoc
 }
 
 /// Configures the test registry with rules the test knows are valid.
-func configure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [ConfiguredCheck] {
-    try Auditor.configure(rules(text, sourceLocation: sourceLocation), registry: TestRegistry.checks)
+func configure(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [ConfiguredCheck]
+{
+    try Auditor.configure(
+        rules(text, sourceLocation: sourceLocation), registry: TestRegistry.checks)
 }
 
 /// The configured check with an id.
-func check(_ id: CheckID, in checks: [ConfiguredCheck], sourceLocation: SourceLocation = #_sourceLocation) throws -> ConfiguredCheck {
+func check(
+    _ id: CheckID, in checks: [ConfiguredCheck], sourceLocation: SourceLocation = #_sourceLocation
+) throws -> ConfiguredCheck {
     try #require(checks.first { $0.descriptor.id == id }, sourceLocation: sourceLocation)
 }
 
@@ -224,7 +250,8 @@ func sampleDataset(count: Int = 3) -> Dataset {
     return Dataset(files: [
         InputFile(
             path: "train.jsonl", split: .train, splitSource: "test", format: .jsonl,
-            schema: DatasetSchema(shape: .classification, textFields: ["text"], labelField: "label"),
+            schema: DatasetSchema(
+                shape: .classification, textFields: ["text"], labelField: "label"),
             sha256: "", byteCount: 0, records: records, issues: [])
     ])
 }

@@ -3,7 +3,9 @@ import Testing
 @testable import PreflightCore
 
 struct YAMLNodeTests {
-    func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode { try YAMLNode.parse(text, file: "t.yaml") }
+    func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode {
+        try YAMLNode.parse(text, file: "t.yaml")
+    }
 
     @Test func marksAreOneBasedLineAndColumn() throws {
         let root = try parse("a: 1\nb:\n  - x\n  - 'y'\nc: {d: e}\n")
@@ -72,7 +74,8 @@ struct YAMLNodeTests {
     }
 
     @Test func largeButBoundedAliasUseIsAccepted() throws {
-        let text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        let text =
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
         let root = try parse(text)
         #expect(root["b"]?.items?.count == 10)
     }

@@ -9,10 +9,10 @@ enum EmbeddedProfiles {
         (
             name: "default",
             text: #"""
-version: 1
-checks: {}
+            version: 1
+            checks: {}
 
-"""#
-        ),
+            """#
+        )
     ]
 }

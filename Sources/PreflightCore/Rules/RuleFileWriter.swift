@@ -29,7 +29,9 @@ public enum RuleFileWriter {
             out.line("checks: {}", indent: 0)
             return out.text
         }
-        out.comment("Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);", indent: 0)
+        out.comment(
+            "Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);",
+            indent: 0)
         out.comment("'<id>: false' is shorthand for 'enabled: false'.", indent: 0)
         out.line("checks:", indent: 0)
         for (i, check) in checks.enumerated() {
@@ -52,7 +54,9 @@ public enum RuleFileWriter {
     private static func renderDataset(_ dataset: DatasetRules, into out: inout Output) {
         out.line("dataset:", indent: 0)
         let shapes = Shape.allCases.filter { $0 != .unknown }.map(\.rawValue)
-        out.comment("auto (detect from the records) or one of: \(shapes.joined(separator: ", ")).", indent: 1)
+        out.comment(
+            "auto (detect from the records) or one of: \(shapes.joined(separator: ", ")).",
+            indent: 1)
         let shape = dataset.shape.flatMap { $0 == .unknown ? nil : $0 }
         out.line("shape: \(shape?.rawValue ?? "auto")", indent: 1)
 
@@ -76,7 +80,9 @@ public enum RuleFileWriter {
         }
     }
 
-    private static func renderEntry(key name: String, value: YAMLValue, indent: Int, into out: inout Output) {
+    private static func renderEntry(
+        key name: String, value: YAMLValue, indent: Int, into out: inout Output
+    ) {
         switch value {
         case .scalar(let s):
             out.line("\(key(name)): \(scalar(s))", indent: indent)
@@ -152,7 +158,8 @@ public enum RuleFileWriter {
         if Double(bare) != nil { return true }
         let lower = bare.lowercased()
         if [".inf", "-.inf", "+.inf", ".nan"].contains(lower) { return true }
-        let unsigned = lower.hasPrefix("-") || lower.hasPrefix("+") ? String(lower.dropFirst()) : lower
+        let unsigned =
+            lower.hasPrefix("-") || lower.hasPrefix("+") ? String(lower.dropFirst()) : lower
         for prefix in ["0x", "0o", "0b"] where unsigned.hasPrefix(prefix) && unsigned.count > 2 {
             return true
         }
@@ -185,7 +192,8 @@ public enum RuleFileWriter {
             default:
                 if needsEscape(u) {
                     let hex = String(u.value, radix: 16, uppercase: true)
-                    out += u.value <= 0xFF
+                    out +=
+                        u.value <= 0xFF
                         ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                         : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
