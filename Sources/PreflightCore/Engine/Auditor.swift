@@ -38,7 +38,7 @@ public enum Auditor {
                 throw .unknownCheck(mark, id: id, suggestion: Suggestion.closest(to: id, in: registry.map { $0.descriptor.id.rawValue }))
             }
             let canonical = entry.0.descriptor.id.rawValue
-            if let (existing, _) = rulesFor[canonical] {
+            if let (existing, earlierAlias) = rulesFor[canonical] {
                 // An alias and the id both written: merge, the later spelling wins.
                 var merged = RuleSet()
                 merged.checks = [canonical: existing]
@@ -46,7 +46,7 @@ public enum Auditor {
                 var other = RuleSet()
                 other.checks = [canonical: checkRules]
                 other.checkOrder = [canonical]
-                rulesFor[canonical] = (merged.merging(other).checks[canonical]!, entry.alias)
+                rulesFor[canonical] = (merged.merging(other).checks[canonical]!, entry.alias ?? earlierAlias)
             } else {
                 rulesFor[canonical] = (checkRules, entry.alias)
             }

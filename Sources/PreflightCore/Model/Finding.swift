@@ -33,7 +33,8 @@ public struct Finding: Hashable, Sendable, Codable {
 
     /// A stable identity for baselines: the check, the code, the file and the record
     /// (its id when it has one, else its line), and the first related record.
-    /// Independent of the message wording and of severity.
+    /// Independent of the message wording and of severity, except that a dataset-level
+    /// finding (no location) has only its message to tell it from others of its code.
     public var fingerprint: String {
         var parts = [checkID.rawValue, code]
         if let location {
@@ -56,7 +57,10 @@ public struct Finding: Hashable, Sendable, Codable {
         switch (a.location, b.location) {
         case (nil, .some): return true
         case (.some, nil): return false
-        case (.some(let la), .some(let lb)) where la != lb: return la < lb
+        case (.some(let la), .some(let lb)):
+            // `<` ignores split and id: fall through to the check id when neither is first.
+            if la < lb { return true }
+            if lb < la { return false }
         default: break
         }
         if a.checkID != b.checkID { return a.checkID < b.checkID }

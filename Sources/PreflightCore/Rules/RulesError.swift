@@ -36,7 +36,11 @@ public enum RulesError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let m, let found, let supported):
             return "\(m): error: unsupported rule file version '\(found)'; this preflight reads version \(supported), upgrade preflight or write 'version: \(supported)'"
         case .unknownKey(let m, let key, let context, let suggestion):
-            return "\(m): error: unknown \(context) '\(key)'" + Self.didYouMean(suggestion)
+            // A context such as "option for check 'x'" reads "unknown option 'k' for check 'x'".
+            let (noun, scope) =
+                context.range(of: " for ").map { (context[..<$0.lowerBound], context[$0.lowerBound...]) }
+                ?? (context[...], "")
+            return "\(m): error: unknown \(noun) '\(key)'\(scope)" + Self.didYouMean(suggestion)
         case .duplicateKey(let m, let key, let context):
             return "\(m): error: '\(key)' appears twice in \(context); keep one"
         case .unknownCheck(let m, let id, let suggestion):

@@ -157,7 +157,9 @@ private struct TreeBuilder {
             switch event.type {
             case YAML_STREAM_END_EVENT, YAML_DOCUMENT_END_EVENT:
                 if event.type == YAML_STREAM_END_EVENT || root != nil {
-                    return root ?? YAMLNode(.mapping([]), mark: start)
+                    // `---` alone yields an empty plain scalar: an empty document too.
+                    if let root, root.kind != .scalar("", plain: true) { return root }
+                    return YAMLNode(.mapping([]), mark: root?.mark ?? start)
                 }
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar

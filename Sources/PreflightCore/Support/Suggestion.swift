@@ -1,13 +1,14 @@
 /// "Did you mean …?" suggestions by edit distance.
 public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a likely typo
-    /// (distance at most 2, or a third of the word's length for long words).
+    /// (distance at most 2, or a third of the word's length for long words, and fewer
+    /// edits than the word has characters, so `ab` never suggests `cd`).
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {
             let d = distance(word.lowercased(), candidate.lowercased())
-            if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+            if d <= limit, d < word.count, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
     }
