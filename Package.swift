@@ -48,7 +48,8 @@ let package = Package(
             dependencies: ["PreflightCore", "PreflightReaders", "PreflightChecks"],
             path: "Tests/PreflightTestSupport"),
         .testTarget(
-            name: "PreflightCoreTests", dependencies: ["PreflightCore", "PreflightTestSupport"]),
+            name: "PreflightCoreTests", dependencies: ["PreflightCore", "PreflightTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightReadersTests",
             dependencies: ["PreflightReaders", "PreflightTestSupport"]),

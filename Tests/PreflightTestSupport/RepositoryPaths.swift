@@ -23,3 +23,19 @@ public enum RepositoryPaths {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 }
+
+extension RepositoryPaths {
+    private static let directoryLock = NSLock()
+
+    /// Runs `body` with the repository root as the current directory, so relative paths in
+    /// reports read as a user at the root would see them. Serialized: the directory is
+    /// process-wide state.
+    public static func withRootAsCurrentDirectory<T>(_ body: () throws -> T) rethrows -> T {
+        directoryLock.lock()
+        defer { directoryLock.unlock() }
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(root.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        return try body()
+    }
+}

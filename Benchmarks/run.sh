@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Preflight benchmark: generated classification data at several sizes, the default audit,
+# wall time, throughput and peak RSS, in one table. Not a test; CI does not run it.
+#
+#   Benchmarks/run.sh [SIZES...]      default sizes: 100000 1000000
+#
+# Data is cached in Benchmarks/.data (git-ignored). Release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+
+swift build -c release --product preflight >/dev/null
+bin=$(swift build -c release --show-bin-path)/preflight
+
+printf '%-10s %8s %9s %10s %8s %10s %s\n' records MB wall_s records/s MB/s peak_MB stages
+first_rate=""
+for n in "${sizes[@]}"; do
+  dir="Benchmarks/.data/$n"
+  if [ ! -f "$dir/train.jsonl" ]; then python3 Benchmarks/generate.py "$n" "$dir" >/dev/null; fi
+  bytes=$(cat "$dir/train.jsonl" "$dir/test.jsonl" | wc -c)
+  total=$(( n + n / 10 ))
+  log=$(mktemp)
+  start=$(date +%s.%N)
+  set +e
+  /usr/bin/time -v "$bin" audit --train "$dir/train.jsonl" --test "$dir/test.jsonl" --quiet --timings 2>"$log"
+  set -e
+  end=$(date +%s.%N)
+  wall=$(echo "$end - $start" | bc)
+  rss_kb=$(grep "Maximum resident set size" "$log" | awk '{print $6}')
+  stages=$(grep '^timings:' "$log" | sed 's/^timings: //; s/, total.*//')
+  printf '%-10s %8.1f %9.2f %10.0f %8.1f %10.0f %s\n' "$total" "$(echo "$bytes/1000000" | bc -l)" "$wall" \
+    "$(echo "$total/$wall" | bc -l)" "$(echo "$bytes/1000000/$wall" | bc -l)" "$(echo "$rss_kb/1024" | bc -l)" "$stages"
+  rm -f "$log"
+done

@@ -1,0 +1,74 @@
+import Foundation
+import PreflightTestSupport
+import Testing
+
+/// Exit codes and diagnostics of the command line.
+@Suite struct ExitCodeTests {
+    @Test func readySampleExitsZero() {
+        let result = runCLI(["audit", "samples/clean-intents"])
+        #expect(result.code == 0)
+        #expect(result.stdout.contains("READY"))
+    }
+
+    @Test func failOnWarningTurnsWarningsIntoExitOne() {
+        let warningsOnly = runCLI(["audit", "samples/chat-sft"])
+        #expect(warningsOnly.code == 0, "\(warningsOnly.stdout)")
+        let strict = runCLI(["audit", "samples/chat-sft", "--fail-on", "warning"])
+        #expect(strict.code == 1)
+    }
+
+    @Test func missingInputExitsThreeNamingThePath() {
+        let result = runCLI(["audit", "samples/does-not-exist.jsonl"])
+        #expect(result.code == 3)
+        #expect(result.stderr.contains("samples/does-not-exist.jsonl"))
+        #expect(result.stdout == "")
+    }
+
+    @Test func noInputsIsAUsageError() {
+        let result = runCLI(["audit"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("give at least one file or folder"))
+    }
+
+    @Test func unknownFlagIsAUsageError() {
+        let result = runCLI(["audit", "samples/clean-intents", "--fial-on", "warning"])
+        #expect(result.code == 2)
+    }
+
+    @Test func badRuleFileExitsTwoWithPosition() throws {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("preflight-bad-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "version: 1\nchecks:\n  exact_duplicates:\n    normalise: [case]\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = runCLI(["audit", "samples/clean-intents", "--rules", file.path])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("\(file.path):4:5: error: unknown option 'normalise' for check 'exact_duplicates'; did you mean 'normalize'?"))
+        #expect(result.stdout == "")
+    }
+
+    @Test func unknownProfileExitsTwoWithSuggestion() {
+        let result = runCLI(["audit", "samples/clean-intents", "--profile", "strikt"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("did you mean 'strict'?"))
+    }
+
+    @Test func reportOverAnInputIsRefused() {
+        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl",
+                             "--report", "json=samples/clean-intents/train.jsonl"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("refusing to write a report over the input"))
+    }
+
+    @Test func strictProfileMakesAMissingHeldOutSplitAnError() {
+        let lenient = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl"])
+        #expect(lenient.code == 0)
+        let strict = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--profile", "strict"])
+        #expect(strict.code == 1)
+    }
+
+    @Test func noColorUnlessATerminal() {
+        let result = runCLI(["audit", "samples/support-tickets"])
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+}

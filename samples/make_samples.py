@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Writes the sample datasets in samples/ (our own synthetic data, no third-party text).
+
+Deterministic: the same script writes the same bytes. Run from the repository root:
+    python3 samples/make_samples.py
+Each folder's problems are listed in samples/README.md; end-to-end tests pin the results.
+"""
+import csv, gzip, io, json, os, random
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+PRODUCTS = ["router", "headset", "smart plug", "keyboard", "webcam", "monitor", "power bank",
+            "desk lamp", "thermostat", "speaker", "drone", "e-reader", "tablet", "printer"]
+PLACES = ["Lisbon", "Osaka", "Denver", "Nairobi", "Kraków", "Montréal", "Perth", "Bergen"]
+
+TEMPLATES = {
+    "billing": [
+        "I was charged twice for my {p} order this month",
+        "why does my invoice for the {p} show a higher price than the checkout page",
+        "please explain the extra fee on my last bill for the {p}",
+        "my card was billed {n} dollars but the {p} costs less",
+        "can I get a copy of the invoice for the {p} I bought in {c}",
+        "the subscription for my {p} renewed at the wrong price",
+        "I see a pending charge for a {p} I never ordered",
+        "how do I change the billing address linked to my {p} purchase",
+    ],
+    "shipping": [
+        "my {p} has not arrived after {n} days",
+        "the tracking number for my {p} does not work",
+        "can you ship the {p} to my office in {c} instead",
+        "the courier left my {p} at the wrong door",
+        "how long does delivery of a {p} to {c} usually take",
+        "the box with my {p} arrived crushed",
+        "is express shipping available for the {p} to {c}",
+        "my {p} order says delivered but nothing came",
+    ],
+    "account": [
+        "I cannot log in to the account I used to buy the {p}",
+        "how do I reset my password, the {p} app keeps rejecting it",
+        "please delete my account and the data from my {p}",
+        "I want to change the email on my account, I registered the {p} with an old one",
+        "my account got locked after I set up the {p} in {c}",
+        "how do I add a second user to the {p} account",
+        "the two-factor code for my account never arrives since I moved to {c}",
+        "can I merge the account from my old {p} with my new one",
+    ],
+    "technical": [
+        "my {p} keeps disconnecting from wifi every {n} minutes",
+        "the {p} will not turn on after the latest update",
+        "the firmware update for the {p} fails at {n} percent",
+        "my {p} gets very hot after a few minutes of use",
+        "the {p} does not pair with my phone anymore",
+        "the screen on my {p} flickers when the brightness is low",
+        "the {p} app crashes whenever I open the settings",
+        "how do I factory reset the {p}",
+    ],
+}
+
+
+def generate(labels, per_label, seed, start_id, prefix):
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    for label in labels:
+        count = 0
+        while count < per_label:
+            text = rng.choice(TEMPLATES[label]).format(
+                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(2, 40))
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append({"text": text, "label": label})
+            count += 1
+    rng.shuffle(rows)
+    for i, row in enumerate(rows):
+        row["id"] = f"{prefix}-{start_id + i}"
+    return [{"id": r["id"], "text": r["text"], "label": r["label"]} for r in rows], seen
+
+
+def write_jsonl(path, rows, raw_lines=None):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for line in raw_lines or []:
+            f.write(line + "\n")
+
+
+def write_csv(path, rows, fields):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(fields)
+        for row in rows:
+            w.writerow([row[k] for k in fields])
+
+
+def yaml_quote(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def write_yaml(path, rows, header):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header)
+        f.write("examples:\n")
+        for row in rows:
+            f.write(f"  - id: {row['id']}\n    text: {yaml_quote(row['text'])}\n    label: {row['label']}\n")
+
+
+def clean_intents():
+    """A classification set that is ready: balanced, no duplicates, no leakage."""
+    folder = os.path.join(ROOT, "clean-intents")
+    os.makedirs(folder, exist_ok=True)
+    labels = ["account", "billing", "shipping", "technical"]
+    rows, seen = generate(labels, 60, 1, 1, "tr")
+    write_jsonl(os.path.join(folder, "train.jsonl"), rows)
+    rng = random.Random(2)
+    val = []
+    for label in labels:
+        while sum(1 for r in val if r["label"] == label) < 8:
+            text = rng.choice(TEMPLATES[label]).format(
+                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(41, 90))
+            if text in seen:
+                continue
+            seen.add(text)
+            val.append({"id": f"va-{len(val) + 1}", "text": text, "label": label})
+    write_jsonl(os.path.join(folder, "validation.jsonl"), val)
+
+
+def support_tickets():
+    """The quick-start sample: a realistic set with the problems that make training fail."""
+    folder = os.path.join(ROOT, "support-tickets")
+    os.makedirs(folder, exist_ok=True)
+    rows, seen = generate(["account", "billing", "shipping", "technical"], 30, 3, 1, "t")
+    # A rare class: 4 examples of 'refund' (below the 10-example minimum).
+    refunds = ["I want my money back for the broken headset",
+               "please refund the webcam I returned last week",
+               "how long does a refund to my card take",
+               "I returned the drone, where is my refund"]
+    for i, text in enumerate(refunds):
+        rows.insert(10 + i * 20, {"id": f"r-{i + 1}", "text": text, "label": "refund"})
+    # Exact duplicates after normalization (case and spacing differ).
+    rows.append({"id": "d-1", "text": rows[0]["text"].upper(), "label": rows[0]["label"]})
+    rows.append({"id": "d-2", "text": "  " + rows[5]["text"].replace(" ", "  ") + " ", "label": rows[5]["label"]})
+    # A conflicting label: the same input labelled differently.
+    rows.append({"id": "c-1", "text": rows[7]["text"], "label": "technical" if rows[7]["label"] != "technical" else "account"})
+    # A label variant that differs only by case and a trailing space.
+    rows.append({"id": "v-1", "text": "the invoice total is wrong for my order of the monitor", "label": "Billing "})
+    raw = [
+        '{"id": "m-1", "text": "my router will not connect", "label": "technical"',  # unterminated object
+        '{"id": "m-2", "text": "", "label": "shipping"}',                             # empty text
+    ]
+    write_jsonl(os.path.join(folder, "train.jsonl"), rows, raw)
+
+    rng = random.Random(4)
+    val = []
+    labels = ["account", "billing", "shipping", "technical"]
+    for label in labels:
+        while sum(1 for r in val if r["label"] == label) < 6:
+            text = rng.choice(TEMPLATES[label]).format(
+                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(41, 90))
+            if text in seen:
+                continue
+            seen.add(text)
+            val.append({"id": f"v{len(val) + 1}", "text": text, "label": label})
+    # Leakage: two validation records copied from training.
+    val.append({"id": "v-leak-1", "text": rows[12]["text"], "label": rows[12]["label"]})
+    val.append({"id": "v-leak-2", "text": rows[40]["text"].capitalize(), "label": rows[40]["label"]})
+    write_csv(os.path.join(folder, "val.csv"), val, ["id", "text", "label"])
+
+    test = []
+    for label in labels:
+        while sum(1 for r in test if r["label"] == label) < 4:
+            text = rng.choice(TEMPLATES[label]).format(
+                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(91, 200))
+            if text in seen:
+                continue
+            seen.add(text)
+            test.append({"id": f"s{len(test) + 1}", "text": text, "label": label})
+    # A test label never seen in training, and a record shared with validation.
+    test.append({"id": "s-new", "text": "do you sell gift cards for the speaker", "label": "sales"})
+    test.append({"id": "s-shared", "text": val[3]["text"], "label": val[3]["label"]})
+    write_yaml(os.path.join(folder, "test.yaml"), test,
+               "# Held-out test set for the support-tickets sample (see samples/README.md).\n")
+
+
+def malformed():
+    """Every kind of malformed record the readers report, one per line or row."""
+    folder = os.path.join(ROOT, "malformed")
+    os.makedirs(folder, exist_ok=True)
+    good, _ = generate(["account", "billing", "shipping", "technical"], 3, 5, 1, "ok")
+    lines = [json.dumps(r) for r in good[:6]]
+    lines += [
+        '{"id": "bad-json", "text": "missing a closing brace", "label": "billing"',
+        '["an", "array", "not", "an", "object"]',
+        '{"id": "no-label", "text": "where is my parcel"}',
+        '{"id": "empty", "text": "   ", "label": "shipping"}',
+        '{"id": "wrong-type", "text": {"nested": "object"}, "label": "account"}',
+        '{"id": "bool-label", "text": "is this a label", "label": true}',
+    ]
+    lines += [json.dumps(r) for r in good[6:]]
+    data = ("\ufeff" + "\r\n".join(lines[:4]) + "\r\n\n" + "\n".join(lines[4:]) + "\n").encode("utf-8")
+    # Invalid UTF-8 in one line (a Latin-1 byte), and no final newline after the last line.
+    data += b'{"id": "latin1", "text": "caf\xe9 order", "label": "billing"}\n'
+    data += json.dumps(good[0] | {"id": "last"}).encode("utf-8")
+    with open(os.path.join(folder, "train.jsonl"), "wb") as f:
+        f.write(data)
+    csv_text = ('id,text,label\n'
+                'c1,"a quoted, comma field",billing\n'
+                'c2,"a field with ""quotes"" and a\nnewline",shipping\n'
+                'c3,too,many,fields,technical\n'
+                'c4,too few\n'
+                'c5,my monitor flickers,technical\n'
+                'c6,"an unterminated quote,account\n')
+    with open(os.path.join(folder, "validation.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write(csv_text)
+
+
+def chat_sft():
+    """Chat conversations (OpenAI messages) with a duplicate, a mixed record and leakage."""
+    folder = os.path.join(ROOT, "chat-sft")
+    os.makedirs(folder, exist_ok=True)
+    rng = random.Random(6)
+    system = "You are a concise support assistant for a hardware shop."
+    convs = []
+    for i in range(24):
+        p = PRODUCTS[i % len(PRODUCTS)]
+        c = PLACES[i % len(PLACES)]
+        user = rng.choice(TEMPLATES["technical"] + TEMPLATES["shipping"]).format(p=p, c=c, n=rng.randint(2, 40))
+        answer = f"Sorry about the trouble with your {p}. I have opened ticket {1000 + i} and a specialist in {c} will reply within a day."
+        convs.append({"messages": [{"role": "system", "content": system},
+                                   {"role": "user", "content": user},
+                                   {"role": "assistant", "content": answer}]})
+    train = convs[:20] + [convs[3]]  # an exact duplicate conversation
+    raw = [json.dumps({"prompt": "How do I reset my router?", "completion": "Hold the reset button for ten seconds."})]
+    write_jsonl(os.path.join(folder, "train.jsonl"), train, raw)
+    write_jsonl(os.path.join(folder, "validation.jsonl"), convs[20:] + [convs[8]])
+
+
+def compressed():
+    """A gzip-compressed training file next to a plain test file."""
+    folder = os.path.join(ROOT, "compressed")
+    os.makedirs(folder, exist_ok=True)
+    rows, seen = generate(["account", "billing", "shipping", "technical"], 30, 7, 1, "g")
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
+        gz.write("".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"))
+    with open(os.path.join(folder, "train.jsonl.gz"), "wb") as f:
+        f.write(buf.getvalue())
+    write_jsonl(os.path.join(folder, "test.jsonl"), rows[:3] + generate(["billing", "shipping"], 5, 8, 1, "h")[0])
+
+
+if __name__ == "__main__":
+    clean_intents()
+    support_tickets()
+    malformed()
+    chat_sft()
+    compressed()
