@@ -14,7 +14,9 @@ enum Format {
     }
 
     /// `1 record` / `3 records`.
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(n == 1 ? noun : noun.hasSuffix("s") ? noun + "es" : noun + "s")"
+    }
 
     /// A label quoted for messages.
     static func label(_ label: LabelValue) -> String { "'\(label.text)'" }
