@@ -12,8 +12,10 @@ public enum BuiltInChecks {
         VolumeCheck.self,  // before distribution checks: counts are the first readiness gate
         ClassBalanceCheck.self,  // computes the label-id column that label checks reuse
         LabelHygieneCheck.self,  // after class_balance: reads its label ids from the index
-        ExactDuplicatesCheck.self,  // computes the normalized-input hashes and per-split hash groups
-        ConflictingLabelsCheck.self,  // after exact_duplicates: reads the same input hashes and groups
+        // Computes the normalized-input hashes and per-split hash groups.
+        ExactDuplicatesCheck.self,
+        // After exact_duplicates: reads the same input hashes and groups from the index.
+        ConflictingLabelsCheck.self,
         SplitLeakageCheck.self,  // last: reads the same hashes and groups for cross-split lookups
     ]
 }

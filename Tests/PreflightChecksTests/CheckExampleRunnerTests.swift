@@ -4,7 +4,8 @@ import PreflightTestSupport
 import Testing
 
 @Test func runnerParsesFilesAndMarks() {
-    let parsed = CheckExampleRunner.parse("""
+    let parsed = CheckExampleRunner.parse(
+        """
         --- train.jsonl
         {"text": "a", "label": "x"}
         ↓{"text": "b", "label": "y"}
@@ -13,17 +14,21 @@ import Testing
         """)
     #expect(parsed.files.map(\.name) == ["train.jsonl", "validation.jsonl"])
     #expect(parsed.files.map(\.split) == [.train, .validation])
-    #expect(parsed.marks == [.init(file: "train.jsonl", line: 2), .init(file: "validation.jsonl", line: 1)])
+    #expect(
+        parsed.marks == [
+            .init(file: "train.jsonl", line: 2), .init(file: "validation.jsonl", line: 1),
+        ])
     #expect(!parsed.files[0].jsonl.contains("↓"))
 }
 
 @Test func runnerReportsMissingAndUnexpectedFindings() throws {
     // A duplicate on line 3 but the mark on line 2: both directions must be reported.
-    let example = CheckExample.fails(jsonl: """
-        {"text": "a", "label": "x"}
-        ↓{"text": "b", "label": "x"}
-        {"text": "a", "label": "x"}
-        """)
+    let example = CheckExample.fails(
+        jsonl: """
+            {"text": "a", "label": "x"}
+            ↓{"text": "b", "label": "x"}
+            {"text": "a", "label": "x"}
+            """)
     let findings = try CheckExampleRunner.run(example, of: ExactDuplicatesCheck.self)
     let problems = CheckExampleRunner.mismatches(example, findings: findings)
     #expect(problems.count == 2)

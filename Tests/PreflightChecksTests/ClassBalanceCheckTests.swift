@@ -14,7 +14,9 @@ import Testing
 }
 
 @Test func ratioAndSmallClassSeverities() throws {
-    let train = jsonl((0..<500).map { ("a\($0)", "a") } + (0..<5).map { ("b\($0)", "b") } + (0..<20).map { ("c\($0)", "c") })
+    let train = jsonl(
+        (0..<500).map { ("a\($0)", "a") } + (0..<5).map { ("b\($0)", "b") }
+            + (0..<20).map { ("c\($0)", "c") })
     let result = try outcome(ClassBalanceCheck.self, train)
     let byCode = Dictionary(grouping: result.findings, by: \.code)
     #expect(byCode["imbalance_ratio"]?.first?.severity == .error)  // 500 / 5 = 100
@@ -28,7 +30,8 @@ import Testing
 @Test func smallHeldoutClassesPresentInTrain() throws {
     let train = jsonl((0..<60).map { ("a\($0)", "a") } + (0..<60).map { ("b\($0)", "b") })
     let test = jsonl([("x", "a"), ("y", "a"), ("z", "a"), ("w", "b"), ("q", "zzz")])
-    let result = try outcome(ClassBalanceCheck.self, "--- train.jsonl\n\(train)\n--- test.jsonl\n\(test)")
+    let result = try outcome(
+        ClassBalanceCheck.self, "--- train.jsonl\n\(train)\n--- test.jsonl\n\(test)")
     #expect(result.findings.map(\.code) == ["small_heldout_class"])
     #expect(result.findings[0].message.contains("'b'"))
     #expect(result.metrics["classes.test"] == 3)

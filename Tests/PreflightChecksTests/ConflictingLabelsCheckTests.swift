@@ -4,11 +4,15 @@ import PreflightTestSupport
 import Testing
 
 @Test func groupWithThreeLabels() throws {
-    let rows = [("Pay bill", "b"), ("pay bill", "a"), ("pay  bill", "b"), ("PAY BILL", "c"), ("other", "a")]
+    let rows = [
+        ("Pay bill", "b"), ("pay bill", "a"), ("pay  bill", "b"), ("PAY BILL", "c"), ("other", "a"),
+    ]
     let result = try outcome(ConflictingLabelsCheck.self, jsonl(rows))
     #expect(places(result.findings) == ["train.jsonl:2", "train.jsonl:3", "train.jsonl:4"])
     let second = result.findings.first { $0.location?.line == 2 }!
-    #expect(second.message == "input has 3 labels in 'train': 'a' (1), 'b' (2), 'c' (1); this record says 'a'")
+    #expect(
+        second.message
+            == "input has 3 labels in 'train': 'a' (1), 'b' (2), 'c' (1); this record says 'a'")
     #expect(second.related.map(\.line) == [1, 4])  // first 'b', first 'c'
     #expect(result.metrics["conflict_groups.train"] == 1)
     #expect(result.metrics["conflicting_records"] == 3)

@@ -51,6 +51,7 @@ import Testing
     let rows = [("hello, world", "a"), ("hello world!", "a")]
     #expect(try outcome(ExactDuplicatesCheck.self, jsonl(rows)).findings.isEmpty)
     let loose = try outcome(
-        ExactDuplicatesCheck.self, jsonl(rows), options: "normalize: [nfkc, case, whitespace, punctuation]")
+        ExactDuplicatesCheck.self, jsonl(rows),
+        options: "normalize: [nfkc, case, whitespace, punctuation]")
     #expect(loose.findings.count == 1)
 }

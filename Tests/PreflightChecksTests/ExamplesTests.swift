@@ -33,8 +33,9 @@ func documentedExample(_ c: ExampleCase) throws {
 
 @Test func registryOrderAndIDs() {
     let ids: [String] = BuiltInChecks.all.map { type in type.descriptor.id.rawValue }
-    #expect(ids == [
-        "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
-        "conflicting_labels", "split_leakage",
-    ])
+    #expect(
+        ids == [
+            "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
+            "conflicting_labels", "split_leakage",
+        ])
 }

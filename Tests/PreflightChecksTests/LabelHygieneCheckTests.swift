@@ -4,18 +4,23 @@ import PreflightTestSupport
 import Testing
 
 @Test func variantPointsAtMainSpelling() throws {
-    let result = try outcome(LabelHygieneCheck.self, jsonl([("a", "spam"), ("b", "spam"), ("c", "Spam!"), ("d", "ham")]))
+    let result = try outcome(
+        LabelHygieneCheck.self, jsonl([("a", "spam"), ("b", "spam"), ("c", "Spam!"), ("d", "ham")]))
     #expect(result.findings.count == 1)
     let f = result.findings[0]
     #expect(f.code == "label_variant")
     #expect(f.location?.line == 3)
     #expect(f.related.map(\.line) == [1])
-    #expect(f.message == "label 'Spam!' (1 record) differs from 'spam' (2) only by case, whitespace or punctuation")
+    #expect(
+        f.message
+            == "label 'Spam!' (1 record) differs from 'spam' (2) only by case, whitespace or punctuation"
+    )
 }
 
 @Test func punctuationCanBeExcluded() throws {
     let result = try outcome(
-        LabelHygieneCheck.self, jsonl([("a", "c"), ("b", "c++")]), options: "normalize: [case, whitespace]")
+        LabelHygieneCheck.self, jsonl([("a", "c"), ("b", "c++")]),
+        options: "normalize: [case, whitespace]")
     #expect(result.findings.isEmpty)
 }
 

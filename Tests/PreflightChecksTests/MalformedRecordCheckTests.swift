@@ -15,7 +15,8 @@ import Testing
 }
 
 @Test func fileWithoutUsableRecordsIsDatasetLevelError() throws {
-    let result = try outcome(MalformedRecordCheck.self, "--- train.jsonl\n{oops\n--- test.jsonl\n{\"text\": \"a\"}")
+    let result = try outcome(
+        MalformedRecordCheck.self, "--- train.jsonl\n{oops\n--- test.jsonl\n{\"text\": \"a\"}")
     let datasetLevel = result.findings.filter { $0.location == nil }
     #expect(datasetLevel.map(\.code) == ["no_valid_records"])
     #expect(datasetLevel[0].message.contains("'train.jsonl'"))

@@ -20,7 +20,9 @@ struct RealDataTests {
         }
     }
 
-    static func load(_ name: String, _ files: [(String, SplitRole)]) throws -> (Dataset, [SplitRole: [String]]) {
+    static func load(_ name: String, _ files: [(String, SplitRole)]) throws -> (
+        Dataset, [SplitRole: [String]]
+    ) {
         let folder = RepositoryPaths.sharedData(name)!
         var inputs: [(name: String, split: SplitRole, jsonl: String)] = []
         var texts: [SplitRole: [String]] = [:]
@@ -33,7 +35,8 @@ struct RealDataTests {
     }
 
     @Test func clinc150LeakageAndDuplicatesMatchReference() throws {
-        let (dataset, texts) = try Self.load("clinc150", [("train.jsonl", .train), ("test.jsonl", .test)])
+        let (dataset, texts) = try Self.load(
+            "clinc150", [("train.jsonl", .train), ("test.jsonl", .test)])
         #expect(dataset.recordCount(in: .train) == 15_100)
         #expect(dataset.recordCount(in: .test) == 5_500)
 
@@ -64,7 +67,8 @@ struct RealDataTests {
 
     @Test(.enabled(if: RepositoryPaths.sharedData("imdb_cleanlab") != nil))
     func imdbCrossSplitCopiesMatchReference() throws {
-        let (dataset, texts) = try Self.load("imdb_cleanlab", [("train.jsonl", .train), ("test.jsonl", .test)])
+        let (dataset, texts) = try Self.load(
+            "imdb_cleanlab", [("train.jsonl", .train), ("test.jsonl", .test)])
         #expect(dataset.recordCount(in: .train) == 5_000)
         let trainKeys = Set(texts[.train]!.map(Self.reference))
         let leaked = texts[.test]!.filter { trainKeys.contains(Self.reference($0)) }.count

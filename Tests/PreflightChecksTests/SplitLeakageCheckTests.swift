@@ -32,14 +32,19 @@ import Testing
 }
 
 @Test func skipsWithoutHeldoutOrTrain() throws {
-    #expect(try outcome(SplitLeakageCheck.self, jsonl([("a", "x")])).skippedReason == "no held-out split")
-    #expect(try outcome(SplitLeakageCheck.self, "--- test.jsonl\n" + jsonl([("a", "x")])).skippedReason == "no training split")
+    #expect(
+        try outcome(SplitLeakageCheck.self, jsonl([("a", "x")])).skippedReason
+            == "no held-out split")
+    #expect(
+        try outcome(SplitLeakageCheck.self, "--- test.jsonl\n" + jsonl([("a", "x")])).skippedReason
+            == "no training split")
 }
 
 @Test func lowShareLeakIsWarning() throws {
     let train = jsonl((0..<10).map { ("t\($0)", "x") })
     let test = jsonl((0..<200).map { ("u\($0)", "x") } + [("t1", "x")])
-    let result = try outcome(SplitLeakageCheck.self, "--- train.jsonl\n\(train)\n--- test.jsonl\n\(test)")
+    let result = try outcome(
+        SplitLeakageCheck.self, "--- train.jsonl\n\(train)\n--- test.jsonl\n\(test)")
     #expect(result.findings.map(\.severity) == [.warning])
     #expect(result.findings[0].location?.line == 201)
 }

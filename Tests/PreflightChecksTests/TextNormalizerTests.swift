@@ -60,7 +60,9 @@ func standardNormalization(_ input: String, _ expected: String) {
     var checked = 0
     for line in text.split(separator: "\n") {
         let pair = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String]
-        #expect(TextNormalizer.standard.normalize(pair[0]) == pair[1], "input \(pair[0].debugDescription)")
+        #expect(
+            TextNormalizer.standard.normalize(pair[0]) == pair[1],
+            "input \(pair[0].debugDescription)")
         checked += 1
     }
     #expect(checked == 600)

@@ -8,10 +8,13 @@ private func rows(_ n: Int, _ prefix: String = "t") -> String {
 }
 
 @Test func warningBetweenMinimums() throws {
-    let result = try outcome(VolumeCheck.self, "--- train.jsonl\n\(rows(50))\n--- validation.jsonl\n\(rows(25, "v"))")
+    let result = try outcome(
+        VolumeCheck.self, "--- train.jsonl\n\(rows(50))\n--- validation.jsonl\n\(rows(25, "v"))")
     #expect(result.findings.map(\.code) == ["too_few_train"])
     #expect(result.findings[0].severity == .warning)
-    #expect(result.findings[0].message == "training split has 50 records, below 'min_train_warning' 100")
+    #expect(
+        result.findings[0].message == "training split has 50 records, below 'min_train_warning' 100"
+    )
     #expect(result.metrics["records.train"] == 50)
     #expect(result.metrics["records.validation"] == 25)
 }
@@ -33,6 +36,7 @@ private func rows(_ n: Int, _ prefix: String = "t") -> String {
 
 @Test func minimumsMustBeOrdered() {
     #expect(throws: RulesError.self) {
-        try outcome(VolumeCheck.self, rows(1), options: "min_train_error: 100\nmin_train_warning: 10")
+        try outcome(
+            VolumeCheck.self, rows(1), options: "min_train_error: 100\nmin_train_warning: 10")
     }
 }

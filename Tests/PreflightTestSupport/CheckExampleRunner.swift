@@ -34,12 +34,17 @@ public enum CheckExampleRunner {
             if files.isEmpty { files.append(("train.jsonl", [])) }
             if line.hasPrefix("↓") {
                 line.removeFirst()
-                marks.insert(Mark(file: files[files.count - 1].name, line: files[files.count - 1].lines.count + 1))
+                marks.insert(
+                    Mark(
+                        file: files[files.count - 1].name,
+                        line: files[files.count - 1].lines.count + 1))
             }
             files[files.count - 1].lines.append(line)
         }
         return Parsed(
-            files: files.map { ($0.name, splitRole(of: $0.name), $0.lines.joined(separator: "\n")) },
+            files: files.map {
+                ($0.name, splitRole(of: $0.name), $0.lines.joined(separator: "\n"))
+            },
             marks: marks)
     }
 
@@ -56,17 +61,21 @@ public enum CheckExampleRunner {
     /// Configures `type` with `options` (the body of `checks.<id>`) through the engine and runs
     /// it on `dataset`; findings get the configured severity.
     /// - Throws: `RulesError` for bad options, `CheckError` when the check cannot run.
-    public static func run(_ type: any Check.Type, options: String = "", on dataset: Dataset) throws -> CheckOutcome {
+    public static func run(_ type: any Check.Type, options: String = "", on dataset: Dataset) throws
+        -> CheckOutcome
+    {
         let id = type.descriptor.id.rawValue
         var yaml = "version: 1\n"
         if !options.isEmpty {
             yaml += "checks:\n  \(id):\n"
-            yaml += options.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n") + "\n"
+            yaml +=
+                options.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n") + "\n"
         }
         let rules = try RuleSet.parse(yaml, name: "example.yaml")
         let configured = try Auditor.configure(rules, registry: [type])
         guard let check = configured.first else { return .skipped("not configured") }
-        var outcome = try check.run(CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset)))
+        var outcome = try check.run(
+            CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset)))
         for i in outcome.findings.indices {
             outcome.findings[i].severity = check.adjust(outcome.findings[i].severity)
         }
@@ -87,13 +96,19 @@ public enum CheckExampleRunner {
     public static func mismatches(_ example: CheckExample, findings: [Finding]) -> [String] {
         let parsed = parse(example.jsonl)
         var problems: [String] = []
-        let located = findings.compactMap { f in f.location.map { Mark(file: $0.path, line: $0.line ?? 0) } }
+        let located = findings.compactMap { f in
+            f.location.map { Mark(file: $0.path, line: $0.line ?? 0) }
+        }
         let found = Set(located)
-        for mark in parsed.marks.subtracting(found).sorted() { problems.append("expected a finding at \(mark)") }
+        for mark in parsed.marks.subtracting(found).sorted() {
+            problems.append("expected a finding at \(mark)")
+        }
         for f in findings {
             guard let loc = f.location else { continue }
             let mark = Mark(file: loc.path, line: loc.line ?? 0)
-            if !parsed.marks.contains(mark) { problems.append("unexpected finding at \(mark): [\(f.code)] \(f.message)") }
+            if !parsed.marks.contains(mark) {
+                problems.append("unexpected finding at \(mark): [\(f.code)] \(f.message)")
+            }
         }
         let datasetLevel = findings.filter { $0.location == nil }
         let expected: Int =

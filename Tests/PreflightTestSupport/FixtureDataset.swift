@@ -28,25 +28,32 @@ public enum FixtureDataset {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.allSatisfy(\.isWhitespace) { continue }
             ordinal += 1
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
+            guard
+                let object = try? JSONSerialization.jsonObject(
+                    with: Data(line.utf8), options: [.fragmentsAllowed])
             else {
-                issues.append(RecordIssue(
-                    line: i + 1, ordinal: ordinal, code: "invalid_json", message: "line \(i + 1) is not valid JSON"))
+                issues.append(
+                    RecordIssue(
+                        line: i + 1, ordinal: ordinal, code: "invalid_json",
+                        message: "line \(i + 1) is not valid JSON"))
                 continue
             }
             let value = dataValue(object)
             guard case .object = value else {
-                issues.append(RecordIssue(
-                    line: i + 1, ordinal: ordinal, code: "not_an_object",
-                    message: "record is a \(value.kindName), not an object"))
+                issues.append(
+                    RecordIssue(
+                        line: i + 1, ordinal: ordinal, code: "not_an_object",
+                        message: "record is a \(value.kindName), not an object"))
                 continue
             }
             parsed.append((i + 1, ordinal, value))
         }
         let shape: Shape =
-            parsed.contains { $0.value["messages"] != nil } ? .chat
-            : parsed.contains { $0.value["label"] != nil } ? .classification
-            : parsed.isEmpty ? .unknown : .text
+            parsed.contains { $0.value["messages"] != nil }
+            ? .chat
+            : parsed.contains { $0.value["label"] != nil }
+                ? .classification
+                : parsed.isEmpty ? .unknown : .text
         var records: [Record] = []
         for (line, ordinal, value) in parsed {
             let id = value["id"]?.scalarText
@@ -58,24 +65,31 @@ public enum FixtureDataset {
                 }
                 let lastAssistant = messages.lastIndex { $0["role"]?.stringValue == "assistant" }
                 let inputTurns = turns.indices.filter { $0 != lastAssistant }.map { turns[$0] }
-                records.append(Record(
-                    line: line, ordinal: ordinal, id: id, input: inputTurns.joined(separator: "\n"),
-                    example: turns.joined(separator: "\n"), value: value))
+                records.append(
+                    Record(
+                        line: line, ordinal: ordinal, id: id,
+                        input: inputTurns.joined(separator: "\n"),
+                        example: turns.joined(separator: "\n"), value: value))
             case .classification:
                 guard let labelValue = value["label"], let text = labelValue.scalarText else {
-                    issues.append(RecordIssue(
-                        line: line, ordinal: ordinal, code: "missing_field",
-                        message: "record has no 'label' field", field: "label", id: id))
+                    issues.append(
+                        RecordIssue(
+                            line: line, ordinal: ordinal, code: "missing_field",
+                            message: "record has no 'label' field", field: "label", id: id))
                     continue
                 }
                 let isNumeric: Bool = if case .number = labelValue { true } else { false }
                 let input = value["text"]?.scalarText ?? ""
-                records.append(Record(
-                    line: line, ordinal: ordinal, id: id, input: input, example: input,
-                    label: LabelValue(text: text, isNumeric: isNumeric), value: value))
+                records.append(
+                    Record(
+                        line: line, ordinal: ordinal, id: id, input: input, example: input,
+                        label: LabelValue(text: text, isNumeric: isNumeric), value: value))
             default:
                 let input = value["text"]?.scalarText ?? ""
-                records.append(Record(line: line, ordinal: ordinal, id: id, input: input, example: input, value: value))
+                records.append(
+                    Record(
+                        line: line, ordinal: ordinal, id: id, input: input, example: input,
+                        value: value))
             }
         }
         issues.sort { $0.line < $1.line }

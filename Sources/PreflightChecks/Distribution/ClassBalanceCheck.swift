@@ -39,7 +39,8 @@ public struct ClassBalanceCheck: Check {
                 check: OptionRules.nonNegative),
             OptionField(
                 "min_heldout_class", \.minHeldoutClass,
-                doc: "a training class with fewer (but some) records than this in a held-out split is a warning",
+                doc:
+                    "a training class with fewer (but some) records than this in a held-out split is a warning",
                 check: OptionRules.nonNegative),
         ]
 
@@ -50,7 +51,8 @@ public struct ClassBalanceCheck: Check {
             guard minClassError < minClassWarning else {
                 throw OptionsError(
                     key: "min_class_error",
-                    "'min_class_error' (\(minClassError)) must be below 'min_class_warning' (\(minClassWarning))")
+                    "'min_class_error' (\(minClassError)) must be below 'min_class_warning' (\(minClassWarning))"
+                )
             }
         }
     }
@@ -76,7 +78,8 @@ public struct ClassBalanceCheck: Check {
                     {"text": "d", "label": "y"}
                     """,
                 findings: 2,
-                options: "warning_ratio: 2\nerror_ratio: 10\nmin_class_warning: 2\nmin_class_error: 1"),
+                options:
+                    "warning_ratio: 2\nerror_ratio: 10\nmin_class_warning: 2\nmin_class_error: 1"),
         ])
 
     let options: Options
@@ -106,36 +109,43 @@ public struct ClassBalanceCheck: Check {
 
         if stats.classes == 1 {
             let only = labels.labels[trainCounts.firstIndex { $0 > 0 }!]
-            findings.append(Finding(
-                checkID: id, code: "single_class", severity: .error,
-                message: "training split has a single class \(Format.label(only)), at least 2 are needed",
-                hint: "add examples of the other classes"))
+            findings.append(
+                Finding(
+                    checkID: id, code: "single_class", severity: .error,
+                    message:
+                        "training split has a single class \(Format.label(only)), at least 2 are needed",
+                    hint: "add examples of the other classes"))
         }
         let ratioSeverity: Severity? =
-            stats.ratio >= options.errorRatio ? .error
+            stats.ratio >= options.errorRatio
+            ? .error
             : stats.ratio >= options.warningRatio ? .warning : nil
         if let ratioSeverity {
             let key = ratioSeverity == .error ? "error_ratio" : "warning_ratio"
             let threshold = ratioSeverity == .error ? options.errorRatio : options.warningRatio
             let most = labels.labels[stats.largest]
             let least = labels.labels[stats.smallest]
-            findings.append(Finding(
-                checkID: id, code: "imbalance_ratio", severity: ratioSeverity,
-                message: "largest class \(Format.label(most)) (\(trainCounts[stats.largest])) is "
-                    + "\(Format.number((stats.ratio * 10).rounded() / 10))× the smallest \(Format.label(least)) "
-                    + "(\(trainCounts[stats.smallest])), at or above '\(key)' \(Format.number(threshold))",
-                hint: "add examples of the rare classes or downsample the frequent ones",
-                metrics: ["max_min_ratio": stats.ratio, "threshold": threshold]))
+            findings.append(
+                Finding(
+                    checkID: id, code: "imbalance_ratio", severity: ratioSeverity,
+                    message:
+                        "largest class \(Format.label(most)) (\(trainCounts[stats.largest])) is "
+                        + "\(Format.number((stats.ratio * 10).rounded() / 10))× the smallest \(Format.label(least)) "
+                        + "(\(trainCounts[stats.smallest])), at or above '\(key)' \(Format.number(threshold))",
+                    hint: "add examples of the rare classes or downsample the frequent ones",
+                    metrics: ["max_min_ratio": stats.ratio, "threshold": threshold]))
         }
         for (l, n) in trainCounts.enumerated() where n > 0 && n < options.minClassWarning {
             let error = n < options.minClassError
             let threshold = error ? options.minClassError : options.minClassWarning
-            findings.append(Finding(
-                checkID: id, code: "small_class", severity: error ? .error : .warning,
-                message: "class \(Format.label(labels.labels[l])) has \(Format.count(n, "training record")), "
-                    + "below '\(error ? "min_class_error" : "min_class_warning")' \(threshold)",
-                hint: "add examples of this class or merge it into a related one",
-                metrics: ["records": Double(n), "threshold": Double(threshold)]))
+            findings.append(
+                Finding(
+                    checkID: id, code: "small_class", severity: error ? .error : .warning,
+                    message:
+                        "class \(Format.label(labels.labels[l])) has \(Format.count(n, "training record")), "
+                        + "below '\(error ? "min_class_error" : "min_class_warning")' \(threshold)",
+                    hint: "add examples of this class or merge it into a related one",
+                    metrics: ["records": Double(n), "threshold": Double(threshold)]))
         }
 
         for split in dataset.heldOutSplits {
@@ -148,12 +158,16 @@ public struct ClassBalanceCheck: Check {
             metrics["normalized_entropy.\(split)"] = s.entropy
             for (l, n) in counts.enumerated()
             where n > 0 && n < options.minHeldoutClass && trainCounts[l] > 0 {
-                findings.append(Finding(
-                    checkID: id, code: "small_heldout_class", severity: .warning,
-                    message: "class \(Format.label(labels.labels[l])) has \(Format.count(n, "record")) in "
-                        + "'\(split)', below 'min_heldout_class' \(options.minHeldoutClass)",
-                    hint: "add held-out examples of this class so its score means something",
-                    metrics: ["records": Double(n), "threshold": Double(options.minHeldoutClass)]))
+                findings.append(
+                    Finding(
+                        checkID: id, code: "small_heldout_class", severity: .warning,
+                        message:
+                            "class \(Format.label(labels.labels[l])) has \(Format.count(n, "record")) in "
+                            + "'\(split)', below 'min_heldout_class' \(options.minHeldoutClass)",
+                        hint: "add held-out examples of this class so its score means something",
+                        metrics: [
+                            "records": Double(n), "threshold": Double(options.minHeldoutClass),
+                        ]))
             }
         }
         let summary =
@@ -180,8 +194,14 @@ public struct ClassBalanceCheck: Check {
             var h = 0.0
             for (l, n) in counts.enumerated() where n > 0 {
                 classes += 1
-                if n > maxN { maxN = n; largest = l }
-                if n < minN { minN = n; smallest = l }
+                if n > maxN {
+                    maxN = n
+                    largest = l
+                }
+                if n < minN {
+                    minN = n
+                    smallest = l
+                }
                 let p = Double(n) / Double(total)
                 h -= p * log(p)
             }

@@ -27,14 +27,17 @@ public struct ExactDuplicatesCheck: Check {
         public static let fields: [OptionField<Options>] = [
             OptionField(
                 "key", \.key,
-                doc: "what is compared: auto (input for classification/text, example for generative shapes), input, example"),
+                doc:
+                    "what is compared: auto (input for classification/text, example for generative shapes), input, example"
+            ),
             OptionField(
                 "normalize", \.normalize,
                 doc: "normalization before comparing (nfkc, case, whitespace, punctuation)",
                 check: OptionRules.steps),
             OptionField(
                 "warning_share", \.warningShare,
-                doc: "duplicates are warnings when a split's duplicate share exceeds this (0: any duplicate)",
+                doc:
+                    "duplicates are warnings when a split's duplicate share exceeds this (0: any duplicate)",
                 check: OptionRules.share),
             OptionField(
                 "error_share", \.errorShare,
@@ -51,24 +54,28 @@ public struct ExactDuplicatesCheck: Check {
 
     public static let descriptor = CheckDescriptor(
         id: "exact_duplicates", title: "Exact duplicates",
-        summary: "Flags records that repeat an earlier record of the same split after normalization.",
+        summary:
+            "Flags records that repeat an earlier record of the same split after normalization.",
         category: .duplicates, defaultSeverity: .error,
         examples: [
-            .passes(jsonl: """
-                {"text": "hello there", "label": "greeting"}
-                {"text": "hello, there", "label": "greeting"}
-                """),
-            .fails(jsonl: """
-                {"text": "Hello  there", "label": "greeting"}
-                {"text": "goodbye", "label": "farewell"}
-                ↓{"text": "hello there ", "label": "greeting"}
-                """),
-            .fails(jsonl: """
-                --- train.jsonl
-                {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
-                ↓{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "HELLO!"}]}
-                {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hey."}]}
-                """),
+            .passes(
+                jsonl: """
+                    {"text": "hello there", "label": "greeting"}
+                    {"text": "hello, there", "label": "greeting"}
+                    """),
+            .fails(
+                jsonl: """
+                    {"text": "Hello  there", "label": "greeting"}
+                    {"text": "goodbye", "label": "farewell"}
+                    ↓{"text": "hello there ", "label": "greeting"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+                    ↓{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "HELLO!"}]}
+                    {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hey."}]}
+                    """),
         ])
 
     let options: Options
@@ -107,23 +114,29 @@ public struct ExactDuplicatesCheck: Check {
             totalGroups += groupCount
             if duplicates > 0 { parts.append("\(split) \(duplicates)") }
             let severity: Severity =
-                share >= options.errorShare ? .error : share > options.warningShare ? .warning : .info
+                share >= options.errorShare
+                ? .error : share > options.warningShare ? .warning : .info
             let shareText = Format.percent(share)
             let (key, threshold) =
-                severity == .error ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
-            let comparison = severity == .info ? "not above" : severity == .error ? "at or above" : "above"
+                severity == .error
+                ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
+            let comparison =
+                severity == .info ? "not above" : severity == .error ? "at or above" : "above"
             for (later, firstPosition, size) in pairs {
                 let ref = layout.ref(Int(later))
                 let field = spec.fields[Int(ref.file)]
-                findings.append(Finding(
-                    checkID: id, code: field == .input ? "duplicate_input" : "duplicate_example",
-                    severity: severity,
-                    message: "\(field == .input ? "input" : "example") repeats an earlier record "
-                        + "(group of \(size)); '\(split)' has \(Format.count(duplicates, "duplicate record")) "
-                        + "(\(shareText)), \(comparison) '\(key)' \(Format.percent(threshold))",
-                    hint: "remove this copy or make it a distinct example",
-                    location: dataset.location(of: ref),
-                    related: [dataset.location(at: firstPosition, layout)]))
+                findings.append(
+                    Finding(
+                        checkID: id,
+                        code: field == .input ? "duplicate_input" : "duplicate_example",
+                        severity: severity,
+                        message:
+                            "\(field == .input ? "input" : "example") repeats an earlier record "
+                            + "(group of \(size)); '\(split)' has \(Format.count(duplicates, "duplicate record")) "
+                            + "(\(shareText)), \(comparison) '\(key)' \(Format.percent(threshold))",
+                        hint: "remove this copy or make it a distinct example",
+                        location: dataset.location(of: ref),
+                        related: [dataset.location(at: firstPosition, layout)]))
             }
         }
         let total = layout.count

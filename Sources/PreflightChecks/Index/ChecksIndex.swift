@@ -13,7 +13,9 @@ struct DatasetLayout: Sendable {
     init(_ dataset: Dataset) {
         var offsets = [0]
         offsets.reserveCapacity(dataset.files.count + 1)
-        for file in dataset.files { offsets.append(offsets[offsets.count - 1] + file.records.count) }
+        for file in dataset.files {
+            offsets.append(offsets[offsets.count - 1] + file.records.count)
+        }
         self.offsets = offsets
     }
 

@@ -17,15 +17,17 @@ public struct MalformedRecordCheck: Check {
         summary: "Flags records that cannot be parsed or lack a required field.",
         category: .integrity, defaultSeverity: .error,
         examples: [
-            .passes(jsonl: """
-                {"text": "hello", "label": "greeting"}
-                {"text": "bye", "label": "farewell"}
-                """),
-            .fails(jsonl: """
-                {"text": "hello", "label": "greeting"}
-                ↓{"text": "bye", "label"
-                ↓{"text": "no label here"}
-                """),
+            .passes(
+                jsonl: """
+                    {"text": "hello", "label": "greeting"}
+                    {"text": "bye", "label": "farewell"}
+                    """),
+            .fails(
+                jsonl: """
+                    {"text": "hello", "label": "greeting"}
+                    ↓{"text": "bye", "label"
+                    ↓{"text": "no label here"}
+                    """),
         ])
 
     let options: Options
@@ -42,17 +44,19 @@ public struct MalformedRecordCheck: Check {
             malformed += file.issues.count
             total += file.issues.count + file.records.count
             for issue in file.issues {
-                findings.append(Finding(
-                    checkID: Self.descriptor.id, code: issue.code, severity: .error,
-                    message: issue.message, hint: Self.hint(for: issue.code),
-                    location: file.location(of: issue)))
+                findings.append(
+                    Finding(
+                        checkID: Self.descriptor.id, code: issue.code, severity: .error,
+                        message: issue.message, hint: Self.hint(for: issue.code),
+                        location: file.location(of: issue)))
             }
             if file.records.isEmpty && !file.issues.isEmpty {
-                findings.append(Finding(
-                    checkID: Self.descriptor.id, code: "no_valid_records", severity: .error,
-                    message: "file '\(file.path)' has 0 well-formed records and "
-                        + "\(Format.count(file.issues.count, "malformed record"))",
-                    hint: "check the file format and the field mapping in the rules"))
+                findings.append(
+                    Finding(
+                        checkID: Self.descriptor.id, code: "no_valid_records", severity: .error,
+                        message: "file '\(file.path)' has 0 well-formed records and "
+                            + "\(Format.count(file.issues.count, "malformed record"))",
+                        hint: "check the file format and the field mapping in the rules"))
             }
         }
         let share = total == 0 ? 0 : Double(malformed) / Double(total)

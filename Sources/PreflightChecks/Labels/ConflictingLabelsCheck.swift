@@ -21,11 +21,14 @@ public struct ConflictingLabelsCheck: Check {
         public static let fields: [OptionField<Options>] = [
             OptionField(
                 "normalize", \.normalize,
-                doc: "normalization of inputs before comparing (nfkc, case, whitespace, punctuation)",
+                doc:
+                    "normalization of inputs before comparing (nfkc, case, whitespace, punctuation)",
                 check: OptionRules.steps),
             OptionField(
                 "cross_split", \.crossSplit,
-                doc: "also compare each held-out record's label with training records of the same input"),
+                doc:
+                    "also compare each held-out record's label with training records of the same input"
+            ),
         ]
     }
 
@@ -34,20 +37,22 @@ public struct ConflictingLabelsCheck: Check {
         summary: "Flags identical inputs (after normalization) that carry different labels.",
         category: .labels, defaultSeverity: .error,
         examples: [
-            .passes(jsonl: """
-                {"text": "cancel my card", "label": "cancel"}
-                {"text": "Cancel my card", "label": "cancel"}
-                {"text": "block my card", "label": "block"}
-                """),
-            .fails(jsonl: """
-                --- train.jsonl
-                {"text": "cancel my card", "label": "cancel"}
-                ↓{"text": "Cancel my  card", "label": "block"}
-                {"text": "lost card", "label": "lost"}
-                --- test.jsonl
-                ↓{"text": "lost card", "label": "stolen"}
-                {"text": "block my card", "label": "block"}
-                """),
+            .passes(
+                jsonl: """
+                    {"text": "cancel my card", "label": "cancel"}
+                    {"text": "Cancel my card", "label": "cancel"}
+                    {"text": "block my card", "label": "block"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "cancel my card", "label": "cancel"}
+                    ↓{"text": "Cancel my  card", "label": "block"}
+                    {"text": "lost card", "label": "lost"}
+                    --- test.jsonl
+                    ↓{"text": "lost card", "label": "stolen"}
+                    {"text": "block my card", "label": "block"}
+                    """),
         ])
 
     let options: Options
@@ -76,12 +81,17 @@ public struct ConflictingLabelsCheck: Check {
             var out: [(label: Int32, first: Int32, count: Int)] = []
             for p in run where ids[Int(p)] >= 0 {
                 let l = ids[Int(p)]
-                if let i = out.firstIndex(where: { $0.label == l }) { out[i].count += 1 } else { out.append((l, p, 1)) }
+                if let i = out.firstIndex(where: { $0.label == l }) {
+                    out[i].count += 1
+                } else {
+                    out.append((l, p, 1))
+                }
             }
             return out.sorted { $0.label < $1.label }
         }
         func describe(_ summary: [(label: Int32, first: Int32, count: Int)]) -> String {
-            summary.map { "\(Format.label(labels[Int($0.label)])) (\($0.count))" }.joined(separator: ", ")
+            summary.map { "\(Format.label(labels[Int($0.label)])) (\($0.count))" }.joined(
+                separator: ", ")
         }
 
         for split in dataset.splits {
@@ -95,14 +105,21 @@ public struct ConflictingLabelsCheck: Check {
                 for p in run.dropFirst() where ids[Int(p)] >= 0 {
                     recordCount += 1
                     let own = ids[Int(p)]
-                    let related = summary.filter { $0.label != own }.map { dataset.location(at: $0.first, layout) }
-                    findings.append(Finding(
-                        checkID: id, code: "conflicting_label", severity: .error,
-                        message: "input has \(summary.count) labels in '\(split)': \(text); this record says "
-                            + "\(Format.label(labels[Int(own)]))",
-                        hint: "decide the correct label for this input and relabel or remove the others",
-                        location: dataset.location(at: p, layout), related: related,
-                        metrics: ["labels": Double(summary.count), "group_records": Double(run.count)]))
+                    let related = summary.filter { $0.label != own }.map {
+                        dataset.location(at: $0.first, layout)
+                    }
+                    findings.append(
+                        Finding(
+                            checkID: id, code: "conflicting_label", severity: .error,
+                            message:
+                                "input has \(summary.count) labels in '\(split)': \(text); this record says "
+                                + "\(Format.label(labels[Int(own)]))",
+                            hint:
+                                "decide the correct label for this input and relabel or remove the others",
+                            location: dataset.location(at: p, layout), related: related,
+                            metrics: [
+                                "labels": Double(summary.count), "group_records": Double(run.count),
+                            ]))
                 }
             }
             metrics["conflict_groups.\(split)"] = Double(groupCount)
@@ -124,13 +141,16 @@ public struct ConflictingLabelsCheck: Check {
                         let own = ids[p]
                         if summary.count == 1 && summary[0].label == own { continue }
                         splitConflicts += 1
-                        findings.append(Finding(
-                            checkID: id, code: "cross_split_conflict", severity: .error,
-                            message: "'\(split)' labels this input \(Format.label(labels[Int(own)])) but training "
-                                + "has \(describe(summary))",
-                            hint: "make the held-out label agree with training, or fix the training labels",
-                            location: dataset.location(at: Int32(p), layout),
-                            related: summary.map { dataset.location(at: $0.first, layout) }))
+                        findings.append(
+                            Finding(
+                                checkID: id, code: "cross_split_conflict", severity: .error,
+                                message:
+                                    "'\(split)' labels this input \(Format.label(labels[Int(own)])) but training "
+                                    + "has \(describe(summary))",
+                                hint:
+                                    "make the held-out label agree with training, or fix the training labels",
+                                location: dataset.location(at: Int32(p), layout),
+                                related: summary.map { dataset.location(at: $0.first, layout) }))
                     }
                 }
                 metrics["cross_split_conflicts.\(split)"] = Double(splitConflicts)

@@ -23,7 +23,8 @@ public struct LabelHygieneCheck: Check {
         public static let fields: [OptionField<Options>] = [
             OptionField(
                 "normalize", \.normalize,
-                doc: "steps under which two label spellings count as variants of one label (nfkc, case, whitespace, punctuation)",
+                doc:
+                    "steps under which two label spellings count as variants of one label (nfkc, case, whitespace, punctuation)",
                 check: OptionRules.steps),
             OptionField(
                 "flag_missing_in_heldout", \.flagMissingInHeldout,
@@ -36,24 +37,26 @@ public struct LabelHygieneCheck: Check {
         summary: "Flags label spelling variants, unseen held-out labels and mixed label types.",
         category: .labels, defaultSeverity: .warning,
         examples: [
-            .passes(jsonl: """
-                --- train.jsonl
-                {"text": "buy now", "label": "spam"}
-                {"text": "hi mom", "label": "ham"}
-                --- test.jsonl
-                {"text": "cheap pills", "label": "spam"}
-                {"text": "see you", "label": "ham"}
-                """),
-            .fails(jsonl: """
-                --- train.jsonl
-                {"text": "buy now", "label": "spam"}
-                {"text": "win cash", "label": "spam"}
-                ↓{"text": "free money", "label": "Spam "}
-                {"text": "hi mom", "label": "ham"}
-                --- test.jsonl
-                {"text": "see you", "label": "ham"}
-                ↓{"text": "what?", "label": "other"}
-                """, findings: 2),
+            .passes(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "buy now", "label": "spam"}
+                    {"text": "hi mom", "label": "ham"}
+                    --- test.jsonl
+                    {"text": "cheap pills", "label": "spam"}
+                    {"text": "see you", "label": "ham"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "buy now", "label": "spam"}
+                    {"text": "win cash", "label": "spam"}
+                    ↓{"text": "free money", "label": "Spam "}
+                    {"text": "hi mom", "label": "ham"}
+                    --- test.jsonl
+                    {"text": "see you", "label": "ham"}
+                    ↓{"text": "what?", "label": "other"}
+                    """, findings: 2),
         ])
 
     let options: Options
@@ -96,14 +99,18 @@ public struct LabelHygieneCheck: Check {
             }!
             for text in texts.sorted() where text != main {
                 variantFindings += 1
-                findings.append(Finding(
-                    checkID: id, code: "label_variant", severity: .warning,
-                    message: "label '\(text)' (\(Format.count(count(text), "record"))) differs from "
-                        + "'\(main)' (\(count(main))) only by case, whitespace or punctuation",
-                    hint: "rename '\(text)' to '\(main)' everywhere",
-                    location: dataset.location(at: firstPosition(text), layout),
-                    related: [dataset.location(at: firstPosition(main), layout)],
-                    metrics: ["records": Double(count(text)), "main_records": Double(count(main))]))
+                findings.append(
+                    Finding(
+                        checkID: id, code: "label_variant", severity: .warning,
+                        message:
+                            "label '\(text)' (\(Format.count(count(text), "record"))) differs from "
+                            + "'\(main)' (\(count(main))) only by case, whitespace or punctuation",
+                        hint: "rename '\(text)' to '\(main)' everywhere",
+                        location: dataset.location(at: firstPosition(text), layout),
+                        related: [dataset.location(at: firstPosition(main), layout)],
+                        metrics: [
+                            "records": Double(count(text)), "main_records": Double(count(main)),
+                        ]))
             }
         }
 
@@ -118,30 +125,37 @@ public struct LabelHygieneCheck: Check {
                 guard counts.contains(where: { $0 > 0 }) else { continue }
                 var firstInSplit = [Int32](repeating: -1, count: labels.count)
                 for range in ranges {
-                    for p in range where column.ids[p] >= 0 && firstInSplit[Int(column.ids[p])] < 0 {
+                    for p in range where column.ids[p] >= 0 && firstInSplit[Int(column.ids[p])] < 0
+                    {
                         firstInSplit[Int(column.ids[p])] = Int32(p)
                     }
                 }
                 for l in labels.indices where counts[l] > 0 && trainCounts[l] == 0 {
                     unseen += 1
-                    findings.append(Finding(
-                        checkID: id, code: "unseen_label", severity: .error,
-                        message: "label \(Format.label(labels[l])) has \(Format.count(counts[l], "record")) "
-                            + "in '\(split)' and 0 in training",
-                        hint: "add training examples of \(Format.label(labels[l])) or fix the held-out label",
-                        location: dataset.location(at: firstInSplit[l], layout),
-                        metrics: ["records": Double(counts[l])]))
+                    findings.append(
+                        Finding(
+                            checkID: id, code: "unseen_label", severity: .error,
+                            message:
+                                "label \(Format.label(labels[l])) has \(Format.count(counts[l], "record")) "
+                                + "in '\(split)' and 0 in training",
+                            hint:
+                                "add training examples of \(Format.label(labels[l])) or fix the held-out label",
+                            location: dataset.location(at: firstInSplit[l], layout),
+                            metrics: ["records": Double(counts[l])]))
                 }
                 guard options.flagMissingInHeldout else { continue }
                 let absent = labels.indices.filter { trainCounts[$0] > 0 && counts[$0] == 0 }
                 for l in absent {
                     missing += 1
-                    findings.append(Finding(
-                        checkID: id, code: "missing_in_heldout", severity: .warning,
-                        message: "label \(Format.label(labels[l])) has \(Format.count(trainCounts[l], "training record")) "
-                            + "and 0 in '\(split)'",
-                        hint: "add '\(split)' examples of \(Format.label(labels[l])) so it gets evaluated",
-                        metrics: ["training_records": Double(trainCounts[l])]))
+                    findings.append(
+                        Finding(
+                            checkID: id, code: "missing_in_heldout", severity: .warning,
+                            message:
+                                "label \(Format.label(labels[l])) has \(Format.count(trainCounts[l], "training record")) "
+                                + "and 0 in '\(split)'",
+                            hint:
+                                "add '\(split)' examples of \(Format.label(labels[l])) so it gets evaluated",
+                            metrics: ["training_records": Double(trainCounts[l])]))
                 }
             }
         }
@@ -161,14 +175,21 @@ public struct LabelHygieneCheck: Check {
             }
         }
         if numeric > 0 && string > 0 {
-            let minorityNumeric = numeric < string || (numeric == string && firstNumeric > firstString)
-            findings.append(Finding(
-                checkID: id, code: "mixed_label_types", severity: .warning,
-                message: "\(Format.count(numeric, "label")) written as numbers and \(string) as strings",
-                hint: minorityNumeric ? "write every label as a string" : "write every label as a number",
-                location: dataset.location(at: minorityNumeric ? firstNumeric : firstString, layout),
-                related: [dataset.location(at: minorityNumeric ? firstString : firstNumeric, layout)],
-                metrics: ["numeric_labels": Double(numeric), "string_labels": Double(string)]))
+            let minorityNumeric =
+                numeric < string || (numeric == string && firstNumeric > firstString)
+            findings.append(
+                Finding(
+                    checkID: id, code: "mixed_label_types", severity: .warning,
+                    message:
+                        "\(Format.count(numeric, "label")) written as numbers and \(string) as strings",
+                    hint: minorityNumeric
+                        ? "write every label as a string" : "write every label as a number",
+                    location: dataset.location(
+                        at: minorityNumeric ? firstNumeric : firstString, layout),
+                    related: [
+                        dataset.location(at: minorityNumeric ? firstString : firstNumeric, layout)
+                    ],
+                    metrics: ["numeric_labels": Double(numeric), "string_labels": Double(string)]))
         }
 
         let metrics: [String: Double] = [

@@ -23,14 +23,17 @@ public struct SplitLeakageCheck: CrossFileCheck {
         public static let fields: [OptionField<Options>] = [
             OptionField(
                 "key", \.key,
-                doc: "what is compared: input (default), example, or auto (input for classification/text, example for generative shapes)"),
+                doc:
+                    "what is compared: input (default), example, or auto (input for classification/text, example for generative shapes)"
+            ),
             OptionField(
                 "normalize", \.normalize,
                 doc: "normalization before comparing (nfkc, case, whitespace, punctuation)",
                 check: OptionRules.steps),
             OptionField(
                 "warning_share", \.warningShare,
-                doc: "leaks are warnings when a held-out split's leaked share exceeds this (0: any leak)",
+                doc:
+                    "leaks are warnings when a held-out split's leaked share exceeds this (0: any leak)",
                 check: OptionRules.share),
             OptionField(
                 "error_share", \.errorShare,
@@ -50,23 +53,25 @@ public struct SplitLeakageCheck: CrossFileCheck {
         summary: "Flags held-out records that also occur in training or in another held-out split.",
         category: .leakage, defaultSeverity: .error,
         examples: [
-            .passes(jsonl: """
-                --- train.jsonl
-                {"text": "reset my password", "label": "account"}
-                --- test.jsonl
-                {"text": "reset my pin", "label": "account"}
-                """),
-            .fails(jsonl: """
-                --- train.jsonl
-                {"text": "reset my password", "label": "account"}
-                {"text": "where is my parcel", "label": "delivery"}
-                --- validation.jsonl
-                ↓{"text": "Reset my password", "label": "account"}
-                {"text": "track order", "label": "delivery"}
-                --- test.jsonl
-                ↓{"text": "track  order", "label": "delivery"}
-                {"text": "refund please", "label": "billing"}
-                """),
+            .passes(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "reset my password", "label": "account"}
+                    --- test.jsonl
+                    {"text": "reset my pin", "label": "account"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "reset my password", "label": "account"}
+                    {"text": "where is my parcel", "label": "delivery"}
+                    --- validation.jsonl
+                    ↓{"text": "Reset my password", "label": "account"}
+                    {"text": "track order", "label": "delivery"}
+                    --- test.jsonl
+                    ↓{"text": "track  order", "label": "delivery"}
+                    {"text": "refund please", "label": "billing"}
+                    """),
         ])
 
     let options: Options
@@ -102,7 +107,9 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 for p in range {
                     let hash = groups.hashes[p]
                     for (s, source) in sources.enumerated() {
-                        if let first = groups.first(of: hash, in: source) { hits[s].append((Int32(p), first)) }
+                        if let first = groups.first(of: hash, in: source) {
+                            hits[s].append((Int32(p), first))
+                        }
                     }
                 }
             }
@@ -112,25 +119,31 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 guard count > 0 else { continue }
                 let share = n == 0 ? 0 : Double(count) / Double(n)
                 let severity: Severity =
-                    share >= options.errorShare ? .error : share > options.warningShare ? .warning : .info
+                    share >= options.errorShare
+                    ? .error : share > options.warningShare ? .warning : .info
                 let (key, threshold) =
-                    severity == .error ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
-                let comparison = severity == .info ? "not above" : severity == .error ? "at or above" : "above"
+                    severity == .error
+                    ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
+                let comparison =
+                    severity == .info ? "not above" : severity == .error ? "at or above" : "above"
                 let fromTrain = source == .train
                 if fromTrain { leakedTotal += count } else { sharedTotal += count }
                 parts.append("\(split)←\(source) \(count)")
                 for (p, first) in hits[s] {
                     let field = spec.fields[Int(layout.ref(Int(p)).file)].rawValue
-                    findings.append(Finding(
-                        checkID: id, code: fromTrain ? "leaked_from_train" : "shared_between_heldout",
-                        severity: severity,
-                        message: "\(field) also occurs in '\(source)'; \(Format.count(count, "record")) of '\(split)' "
-                            + "(\(Format.percent(share))) do, \(comparison) '\(key)' \(Format.percent(threshold))",
-                        hint: fromTrain
-                            ? "remove this record from '\(split)' or its copy from training"
-                            : "keep each record in one held-out split only",
-                        location: dataset.location(at: p, layout),
-                        related: [dataset.location(at: first, layout)]))
+                    findings.append(
+                        Finding(
+                            checkID: id,
+                            code: fromTrain ? "leaked_from_train" : "shared_between_heldout",
+                            severity: severity,
+                            message:
+                                "\(field) also occurs in '\(source)'; \(Format.count(count, "record")) of '\(split)' "
+                                + "(\(Format.percent(share))) do, \(comparison) '\(key)' \(Format.percent(threshold))",
+                            hint: fromTrain
+                                ? "remove this record from '\(split)' or its copy from training"
+                                : "keep each record in one held-out split only",
+                            location: dataset.location(at: p, layout),
+                            related: [dataset.location(at: first, layout)]))
                 }
             }
             metrics["leaked_share.\(split)"] = n == 0 ? 0 : Double(hits[0].count) / Double(n)

@@ -28,21 +28,25 @@ public struct VolumeCheck: Check {
                 doc: "fewer training records than this is an error", check: OptionRules.nonNegative),
             OptionField(
                 "min_train_warning", \.minTrainWarning,
-                doc: "fewer training records than this is a warning", check: OptionRules.nonNegative),
+                doc: "fewer training records than this is a warning", check: OptionRules.nonNegative
+            ),
             OptionField(
                 "min_heldout_warning", \.minHeldoutWarning,
                 doc: "fewer records than this in a held-out split is a warning",
                 check: OptionRules.nonNegative),
             OptionField(
                 "missing_heldout", \.missingHeldout,
-                doc: "severity when there is no validation, test or regression split (off, info, warning, error)"),
+                doc:
+                    "severity when there is no validation, test or regression split (off, info, warning, error)"
+            ),
         ]
 
         public func validate() throws(OptionsError) {
             guard minTrainError < minTrainWarning else {
                 throw OptionsError(
                     key: "min_train_error",
-                    "'min_train_error' (\(minTrainError)) must be below 'min_train_warning' (\(minTrainWarning))")
+                    "'min_train_error' (\(minTrainError)) must be below 'min_train_warning' (\(minTrainWarning))"
+                )
             }
         }
     }
@@ -89,22 +93,25 @@ public struct VolumeCheck: Check {
         metrics["records.total"] = Double(total)
 
         if !dataset.hasTrain {
-            findings.append(Finding(
-                checkID: id, code: "missing_train", severity: .error,
-                message: "no training split: none of the inputs is a 'train' file",
-                hint: "pass the training file with '--train FILE' or name it 'train*'"))
+            findings.append(
+                Finding(
+                    checkID: id, code: "missing_train", severity: .error,
+                    message: "no training split: none of the inputs is a 'train' file",
+                    hint: "pass the training file with '--train FILE' or name it 'train*'"))
         } else {
             let n = dataset.recordCount(in: .train)
             let (severity, threshold): (Severity?, Int) =
-                n < options.minTrainError ? (.error, options.minTrainError)
+                n < options.minTrainError
+                ? (.error, options.minTrainError)
                 : n < options.minTrainWarning ? (.warning, options.minTrainWarning) : (nil, 0)
             if let severity {
-                findings.append(Finding(
-                    checkID: id, code: "too_few_train", severity: severity,
-                    message: "training split has \(Format.count(n, "record")), below "
-                        + "'\(severity == .error ? "min_train_error" : "min_train_warning")' \(threshold)",
-                    hint: "collect or label more training examples before fine-tuning",
-                    metrics: ["records": Double(n), "threshold": Double(threshold)]))
+                findings.append(
+                    Finding(
+                        checkID: id, code: "too_few_train", severity: severity,
+                        message: "training split has \(Format.count(n, "record")), below "
+                            + "'\(severity == .error ? "min_train_error" : "min_train_warning")' \(threshold)",
+                        hint: "collect or label more training examples before fine-tuning",
+                        metrics: ["records": Double(n), "threshold": Double(threshold)]))
             }
         }
 
@@ -112,19 +119,27 @@ public struct VolumeCheck: Check {
         for split in heldOut {
             let n = dataset.recordCount(in: split)
             if n < options.minHeldoutWarning {
-                findings.append(Finding(
-                    checkID: id, code: "too_few_heldout", severity: .warning,
-                    message: "held-out split '\(split)' has \(Format.count(n, "record")), below "
-                        + "'min_heldout_warning' \(options.minHeldoutWarning)",
-                    hint: "add records to '\(split)' so its scores are not dominated by noise",
-                    metrics: ["records": Double(n), "threshold": Double(options.minHeldoutWarning)]))
+                findings.append(
+                    Finding(
+                        checkID: id, code: "too_few_heldout", severity: .warning,
+                        message:
+                            "held-out split '\(split)' has \(Format.count(n, "record")), below "
+                            + "'min_heldout_warning' \(options.minHeldoutWarning)",
+                        hint: "add records to '\(split)' so its scores are not dominated by noise",
+                        metrics: [
+                            "records": Double(n), "threshold": Double(options.minHeldoutWarning),
+                        ]))
             }
         }
         if heldOut.isEmpty, let severity = options.missingHeldout.severity {
-            findings.append(Finding(
-                checkID: id, code: "missing_heldout", severity: severity,
-                message: "no held-out validation or regression set: every input is training data",
-                hint: "add one with '--validation FILE' or a 'val*' file next to the training file"))
+            findings.append(
+                Finding(
+                    checkID: id, code: "missing_heldout", severity: severity,
+                    message:
+                        "no held-out validation or regression set: every input is training data",
+                    hint:
+                        "add one with '--validation FILE' or a 'val*' file next to the training file"
+                ))
         }
 
         let parts = dataset.splits.map { "\($0) \(dataset.recordCount(in: $0))" }
