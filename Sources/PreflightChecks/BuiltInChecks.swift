@@ -3,5 +3,19 @@ import PreflightCore
 /// The built-in checks.
 public enum BuiltInChecks {
     /// Every built-in check, in execution order.
-    public static let all: [any Check.Type] = []
+    ///
+    /// Checks are independent (each reads the dataset and the shared `DatasetIndex`), so the
+    /// order only decides which check computes a shared index column first and the order of
+    /// the report's check table.
+    public static let all: [any Check.Type] = [
+        MalformedRecordCheck.self,  // first: says which records every later check never sees
+        VolumeCheck.self,  // before distribution checks: counts are the first readiness gate
+        ClassBalanceCheck.self,  // computes the label-id column that label checks reuse
+        LabelHygieneCheck.self,  // after class_balance: reads its label ids from the index
+        // Computes the normalized-input hashes and per-split hash groups.
+        ExactDuplicatesCheck.self,
+        // After exact_duplicates: reads the same input hashes and groups from the index.
+        ConflictingLabelsCheck.self,
+        SplitLeakageCheck.self,  // last: reads the same hashes and groups for cross-split lookups
+    ]
 }

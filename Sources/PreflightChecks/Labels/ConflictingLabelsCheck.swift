@@ -1,0 +1,168 @@
+import PreflightCore
+
+/// Flags the same normalized input carrying different labels, within a split and between a
+/// held-out split and training.
+///
+/// Why it matters: the model is told two different answers for one question, which caps the
+/// achievable accuracy and teaches noise; across splits, it scores the model against a
+/// label training contradicts.
+///
+/// False positives: inputs that are genuinely ambiguous without context (short replies,
+/// 'ok', 'yes') or multi-label tasks flattened into one label per row.
+/// - Complexity: O(n log n) in the number of records, hashing shared with exact_duplicates.
+public struct ConflictingLabelsCheck: Check {
+    /// Normalization and scope.
+    public struct Options: CheckOptions {
+        public var normalize = Normalization.standard
+        public var crossSplit = true
+
+        public init() {}
+
+        public static let fields: [OptionField<Options>] = [
+            OptionField(
+                "normalize", \.normalize,
+                doc:
+                    "normalization of inputs before comparing (nfkc, case, whitespace, punctuation)",
+                check: OptionRules.steps),
+            OptionField(
+                "cross_split", \.crossSplit,
+                doc:
+                    "also compare each held-out record's label with training records of the same input"
+            ),
+        ]
+    }
+
+    public static let descriptor = CheckDescriptor(
+        id: "conflicting_labels", title: "Conflicting labels",
+        summary: "Flags identical inputs (after normalization) that carry different labels.",
+        category: .labels, defaultSeverity: .error,
+        examples: [
+            .passes(
+                jsonl: """
+                    {"text": "cancel my card", "label": "cancel"}
+                    {"text": "Cancel my card", "label": "cancel"}
+                    {"text": "block my card", "label": "block"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "cancel my card", "label": "cancel"}
+                    ↓{"text": "Cancel my  card", "label": "block"}
+                    {"text": "lost card", "label": "lost"}
+                    --- test.jsonl
+                    ↓{"text": "lost card", "label": "stolen"}
+                    {"text": "block my card", "label": "block"}
+                    """),
+        ])
+
+    let options: Options
+    /// A check with the given options.
+    public init(options: Options) { self.options = options }
+
+    /// Groups records by normalized input hash and compares labels within each group.
+    /// - Complexity: O(n log n) in the number of records.
+    public func run(_ input: CheckInput) -> CheckOutcome {
+        let dataset = input.dataset
+        let column = input.index.value(ChecksIndex.labels)
+        guard column.hasLabelledFiles else { return .skipped("no labelled input") }
+        let id = Self.descriptor.id
+        let spec = KeySpec(.input, options.normalize, dataset: dataset)
+        let groups = ChecksIndex.groups(spec, in: input.index)
+        let layout = input.index.value(ChecksIndex.layout)
+        let labels = column.labels
+        let ids = column.ids
+        var findings: [Finding] = []
+        var metrics: [String: Double] = [:]
+        var totalGroups = 0
+        var totalRecords = 0
+
+        /// Labels of a run with their first position and count, sorted by label.
+        func labelSummary(_ run: ArraySlice<Int32>) -> [(label: Int32, first: Int32, count: Int)] {
+            var out: [(label: Int32, first: Int32, count: Int)] = []
+            for p in run where ids[Int(p)] >= 0 {
+                let l = ids[Int(p)]
+                if let i = out.firstIndex(where: { $0.label == l }) {
+                    out[i].count += 1
+                } else {
+                    out.append((l, p, 1))
+                }
+            }
+            return out.sorted { $0.label < $1.label }
+        }
+        func describe(_ summary: [(label: Int32, first: Int32, count: Int)]) -> String {
+            summary.map { "\(Format.label(labels[Int($0.label)])) (\($0.count))" }.joined(
+                separator: ", ")
+        }
+
+        for split in dataset.splits {
+            var groupCount = 0
+            var recordCount = 0
+            groups.runs(in: split) { run in
+                let summary = labelSummary(run)
+                guard summary.count >= 2 else { return }
+                groupCount += 1
+                let text = describe(summary)
+                for p in run.dropFirst() where ids[Int(p)] >= 0 {
+                    recordCount += 1
+                    let own = ids[Int(p)]
+                    let related = summary.filter { $0.label != own }.map {
+                        dataset.location(at: $0.first, layout)
+                    }
+                    findings.append(
+                        Finding(
+                            checkID: id, code: "conflicting_label", severity: .error,
+                            message:
+                                "input has \(summary.count) labels in '\(split)': \(text); this record says "
+                                + "\(Format.label(labels[Int(own)]))",
+                            hint:
+                                "decide the correct label for this input and relabel or remove the others",
+                            location: dataset.location(at: p, layout), related: related,
+                            metrics: [
+                                "labels": Double(summary.count), "group_records": Double(run.count),
+                            ]))
+                }
+            }
+            metrics["conflict_groups.\(split)"] = Double(groupCount)
+            metrics["conflicting_records.\(split)"] = Double(recordCount)
+            totalGroups += groupCount
+            totalRecords += recordCount
+        }
+
+        var crossConflicts = 0
+        if options.crossSplit && dataset.hasTrain {
+            for split in dataset.heldOutSplits {
+                var splitConflicts = 0
+                for range in layout.ranges(of: split, in: dataset) {
+                    for p in range where ids[p] >= 0 {
+                        let trainRun = groups.all(of: groups.hashes[p], in: .train)
+                        guard !trainRun.isEmpty else { continue }
+                        let summary = labelSummary(trainRun)
+                        guard !summary.isEmpty else { continue }
+                        let own = ids[p]
+                        if summary.count == 1 && summary[0].label == own { continue }
+                        splitConflicts += 1
+                        findings.append(
+                            Finding(
+                                checkID: id, code: "cross_split_conflict", severity: .error,
+                                message:
+                                    "'\(split)' labels this input \(Format.label(labels[Int(own)])) but training "
+                                    + "has \(describe(summary))",
+                                hint:
+                                    "make the held-out label agree with training, or fix the training labels",
+                                location: dataset.location(at: Int32(p), layout),
+                                related: summary.map { dataset.location(at: $0.first, layout) }))
+                    }
+                }
+                metrics["cross_split_conflicts.\(split)"] = Double(splitConflicts)
+                crossConflicts += splitConflicts
+            }
+        }
+        metrics["conflict_groups"] = Double(totalGroups)
+        metrics["conflicting_records"] = Double(totalRecords)
+        metrics["cross_split_conflicts"] = Double(crossConflicts)
+        let summary =
+            "\(Format.count(totalGroups, "conflicting group")), \(Format.count(totalRecords, "conflicting record")), "
+            + "\(crossConflicts) cross-split"
+        return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import PreflightCore
+
+// MARK: - Formatting for messages
+
+enum Format {
+    /// A share as a percentage with one decimal, e.g. `2.5%`.
+    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
+    /// A number without a trailing `.0` when integral, else with up to two decimals.
+    static func number(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+        return String(format: "%.2f", value)
+    }
+
+    /// `1 record` / `3 records`.
+    static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(n == 1 ? noun : noun.hasSuffix("s") ? noun + "es" : noun + "s")"
+    }
+
+    /// A label quoted for messages.
+    static func label(_ label: LabelValue) -> String { "'\(label.text)'" }
+}
+
+// MARK: - Option validation
+
+enum OptionRules {
+    /// `warning_*` must be below `error_*` (the highest crossed sets the severity).
+    static func ordered<T: Comparable>(
+        warning: T, error: T, warningKey: String, errorKey: String
+    ) throws(OptionsError) {
+        guard warning < error else {
+            throw OptionsError(
+                key: warningKey,
+                "'\(warningKey)' (\(warning)) must be below '\(errorKey)' (\(error))")
+        }
+    }
+
+    /// A share between 0 and 1.
+    static let share: @Sendable (Double) -> String? = { v in
+        (0...1).contains(v) ? nil : "expected a share between 0 and 1, found \(v)"
+    }
+
+    /// A non-negative count.
+    static let nonNegative: @Sendable (Int) -> String? = { v in
+        v >= 0 ? nil : "expected a count of 0 or more, found \(v)"
+    }
+
+    /// A ratio of at least 1.
+    static let ratio: @Sendable (Double) -> String? = { v in
+        v >= 1 ? nil : "expected a ratio of 1 or more, found \(v)"
+    }
+
+    /// A non-empty normalization list.
+    static let steps: @Sendable ([Normalization]) -> String? = { v in
+        Set(v).count == v.count ? nil : "list each normalization step once"
+    }
+}
+
+/// A severity that can also be switched off, for optional findings.
+public enum FindingLevel: String, OptionEnum {
+    case off, info, warning, error
+
+    /// The severity, or nil when off.
+    var severity: Severity? {
+        switch self {
+        case .off: nil
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+}
+
+// MARK: - Dataset helpers
+
+extension Dataset {
+    /// Held-out splits present, in report order.
+    var heldOutSplits: [SplitRole] { splits.filter(\.isHeldOut) }
+
+    /// Whether any file is of the train split.
+    var hasTrain: Bool { files.contains { $0.split == .train } }
+
+    /// The location of a flat position.
+    func location(at position: Int32, _ layout: DatasetLayout) -> DataLocation {
+        location(of: layout.ref(Int(position)))
+    }
+}

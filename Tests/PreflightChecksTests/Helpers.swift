@@ -1,0 +1,19 @@
+import PreflightChecks
+import PreflightCore
+import PreflightTestSupport
+
+/// Runs `type` with `options` YAML on the files of an example-style text (`--- name` headers).
+func outcome(_ type: any Check.Type, _ jsonl: String, options: String = "") throws -> CheckOutcome {
+    let parsed = CheckExampleRunner.parse(jsonl)
+    return try CheckExampleRunner.run(type, options: options, on: FixtureDataset.make(parsed.files))
+}
+
+/// `file:line` of each located finding, for compact assertions.
+func places(_ findings: [Finding]) -> [String] {
+    findings.compactMap { $0.location.map { "\($0.path):\($0.line ?? 0)" } }.sorted()
+}
+
+/// Classification JSONL with one record per (text, label).
+func jsonl(_ rows: [(String, String)]) -> String {
+    rows.map { #"{"text": "\#($0.0)", "label": "\#($0.1)"}"# }.joined(separator: "\n")
+}

@@ -1,0 +1,80 @@
+import Foundation
+import PreflightChecks
+import PreflightCore
+import PreflightTestSupport
+import Testing
+
+/// Real published datasets from `../shared/data`; skipped when the folder is absent.
+@Suite(.enabled(if: RepositoryPaths.sharedData("clinc150") != nil, "needs ../shared/data/clinc150"))
+struct RealDataTests {
+    /// Straightforward reference: NFKC, lowercased, whitespace split and joined.
+    static func reference(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.lowercased()
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    static func texts(_ jsonl: String) -> [String] {
+        jsonl.split(separator: "\n").compactMap { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["text"] as? String
+        }
+    }
+
+    static func load(_ name: String, _ files: [(String, SplitRole)]) throws -> (
+        Dataset, [SplitRole: [String]]
+    ) {
+        let folder = RepositoryPaths.sharedData(name)!
+        var inputs: [(name: String, split: SplitRole, jsonl: String)] = []
+        var texts: [SplitRole: [String]] = [:]
+        for (file, split) in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            inputs.append((file, split, text))
+            texts[split, default: []] += Self.texts(text)
+        }
+        return (FixtureDataset.make(inputs), texts)
+    }
+
+    @Test func clinc150LeakageAndDuplicatesMatchReference() throws {
+        let (dataset, texts) = try Self.load(
+            "clinc150", [("train.jsonl", .train), ("test.jsonl", .test)])
+        #expect(dataset.recordCount(in: .train) == 15_100)
+        #expect(dataset.recordCount(in: .test) == 5_500)
+
+        // Reference counts.
+        func duplicates(_ list: [String]) -> Int {
+            var seen = Set<String>()
+            return list.filter { !seen.insert(Self.reference($0)).inserted }.count
+        }
+        let trainKeys = Set(texts[.train]!.map(Self.reference))
+        let leaked = texts[.test]!.filter { trainKeys.contains(Self.reference($0)) }.count
+
+        let index = DatasetIndex(dataset: dataset)
+        let input = CheckInput(dataset: dataset, index: index)
+        let dup = ExactDuplicatesCheck(options: .init()).run(input)
+        #expect(dup.metrics["duplicate_records.train"] == Double(duplicates(texts[.train]!)))
+        #expect(dup.metrics["duplicate_records.test"] == Double(duplicates(texts[.test]!)))
+        let leak = SplitLeakageCheck(options: .init()).run(input)
+        #expect(leak.metrics["leaked.test.train"] == Double(leaked))
+        #expect(leak.findings.filter { $0.code == "leaked_from_train" }.count == leaked)
+
+        // Documented class counts: 151 classes, 100 each in train; test oos 1,000 vs 30.
+        let balance = ClassBalanceCheck(options: .init()).run(input)
+        #expect(balance.metrics["classes"] == 151)
+        #expect(balance.metrics["max_min_ratio"] == 1)
+        #expect(abs(balance.metrics["max_min_ratio.test"]! - 1000.0 / 30) < 1e-9)
+        #expect(LabelHygieneCheck(options: .init()).run(input).findings.isEmpty)
+    }
+
+    @Test(.enabled(if: RepositoryPaths.sharedData("imdb_cleanlab") != nil))
+    func imdbCrossSplitCopiesMatchReference() throws {
+        let (dataset, texts) = try Self.load(
+            "imdb_cleanlab", [("train.jsonl", .train), ("test.jsonl", .test)])
+        #expect(dataset.recordCount(in: .train) == 5_000)
+        let trainKeys = Set(texts[.train]!.map(Self.reference))
+        let leaked = texts[.test]!.filter { trainKeys.contains(Self.reference($0)) }.count
+        #expect(leaked > 0)  // SOURCE.md: the subset keeps every test review also in train
+        let input = CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset))
+        let leak = SplitLeakageCheck(options: .init()).run(input)
+        #expect(leak.metrics["leaked.test.train"] == Double(leaked))
+    }
+}

@@ -1,0 +1,42 @@
+import PreflightChecks
+import PreflightCore
+import PreflightTestSupport
+import Testing
+
+private func rows(_ n: Int, _ prefix: String = "t") -> String {
+    jsonl((0..<n).map { ("\(prefix)\($0)", $0 % 2 == 0 ? "a" : "b") })
+}
+
+@Test func warningBetweenMinimums() throws {
+    let result = try outcome(
+        VolumeCheck.self, "--- train.jsonl\n\(rows(50))\n--- validation.jsonl\n\(rows(25, "v"))")
+    #expect(result.findings.map(\.code) == ["too_few_train"])
+    #expect(result.findings[0].severity == .warning)
+    #expect(
+        result.findings[0].message == "training split has 50 records, below 'min_train_warning' 100"
+    )
+    #expect(result.metrics["records.train"] == 50)
+    #expect(result.metrics["records.validation"] == 25)
+}
+
+@Test func missingTrainAndSmallHeldout() throws {
+    let result = try outcome(VolumeCheck.self, "--- test.jsonl\n\(rows(5))")
+    #expect(Set(result.findings.map(\.code)) == ["missing_train", "too_few_heldout"])
+}
+
+@Test func missingHeldoutSeverityIsConfigurable() throws {
+    let strict = try outcome(VolumeCheck.self, rows(120), options: "missing_heldout: error")
+    #expect(strict.findings.map(\.code) == ["missing_heldout"])
+    #expect(strict.findings[0].severity == .error)
+    #expect(strict.findings[0].message.contains("held-out validation or regression set"))
+    #expect(strict.findings[0].hint!.contains("--validation FILE"))
+    let off = try outcome(VolumeCheck.self, rows(120), options: "missing_heldout: off")
+    #expect(off.findings.isEmpty)
+}
+
+@Test func minimumsMustBeOrdered() {
+    #expect(throws: RulesError.self) {
+        try outcome(
+            VolumeCheck.self, rows(1), options: "min_train_error: 100\nmin_train_warning: 10")
+    }
+}
