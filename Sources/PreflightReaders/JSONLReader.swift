@@ -37,6 +37,8 @@ struct JSONLReader {
             skipping = false
             nextLine += 1
             pending.append(contentsOf: chunk[(newline + 1)...])
+        } else if pending.isEmpty {
+            pending = chunk  // no copy: the common case after each flush
         } else {
             pending.append(contentsOf: chunk)
         }
@@ -52,7 +54,7 @@ struct JSONLReader {
     private mutating func flush(final: Bool) {
         let buffer = pending
         let consumed = buffer.withUnsafeBufferPointer { process($0, final: final) }
-        pending.removeFirst(consumed)
+        pending = consumed == buffer.count ? [] : Array(buffer[consumed...])
         if !final, pending.count > maxRecordBytes {
             // An over-long line: report it and drop its bytes up to the next newline.
             output.issues.append(tooLarge(line: nextLine, ordinal: nextOrdinal, bytes: pending.count, atLeast: true))
