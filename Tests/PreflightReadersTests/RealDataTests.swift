@@ -32,3 +32,46 @@ import Testing
         #expect(input.schema.idField == "id")
     }
 }
+
+extension RealDataTests {
+    private func triples(_ file: InputFile) -> [String] {
+        file.records.map { "\($0.id ?? "-")\u{1F}\($0.input)\u{1F}\($0.label?.text ?? "-")" }
+    }
+
+    @Test(.enabled(if: available)) func trecFormatsAgree() throws {
+        let jsonl = try load("trec", "test.jsonl")
+        let csv = try load("trec", "test.csv")
+        let yaml = try load("trec", "test.yaml")
+        #expect(triples(jsonl) == triples(csv))
+        #expect(triples(jsonl) == triples(yaml))
+        #expect(triples(try load("trec", "train.jsonl")) == triples(try load("trec", "train.csv")))
+        // The one Latin-1 byte of the original was decoded to 'ð'.
+        #expect(try load("trec", "train.jsonl").records.contains { $0.input.contains("ð") })
+    }
+
+    @Test(.enabled(if: available)) func smsSpamFormatsAgree() throws {
+        #expect(triples(try load("sms_spam", "data.csv")) == triples(try load("sms_spam", "data.jsonl")))
+    }
+
+    @Test(.enabled(if: available)) func chatShapes() throws {
+        let toy = try load("openai_toy_chat", "train.jsonl")
+        #expect(toy.schema.shape == .chat)
+        #expect(toy.records.count == 5)
+        let toyYAML = try load("openai_toy_chat", "train.yaml")
+        #expect(toyYAML.records.map(\.example) == toy.records.map(\.example))
+        let sharegpt = try load("fastchat_identity", "train.sharegpt.jsonl")
+        #expect(sharegpt.schema.shape == .sharegpt)
+        #expect(sharegpt.records.count == 500)
+        let chat = try load("fastchat_identity", "train.jsonl")
+        #expect(chat.schema.shape == .chat)
+        #expect(chat.records.count == 500)
+        #expect(try load("fastchat_identity", "train.yaml").records.map(\.example) == chat.records.map(\.example))
+    }
+
+    @Test(.enabled(if: available)) func folderOfRealData() throws {
+        let folder = try #require(RepositoryPaths.sharedData("clinc150"))
+        let dataset = try DatasetLoader.load([InputSpec(path: folder.path)], options: LoadOptions())
+        #expect(dataset.files.map(\.split) == [.test, .train, .train, .validation])
+        #expect(dataset.recordCount(in: .train) == 15100 + 10625)
+    }
+}
