@@ -109,7 +109,7 @@ public enum DatasetLoader {
         let format = job.format ?? sniff(first)
         switch format {
         case .jsonl:
-            var reader = JSONLReader(maxRecordBytes: options.maxRecordBytes)
+            var reader = JSONLReader(maxRecordBytes: options.maxRecordBytes, expectedBytes: job.gzip ? nil : job.size)
             reader.consume(first)
             while let chunk = try content.next() { reader.consume(chunk) }
             return (format, reader.finish())

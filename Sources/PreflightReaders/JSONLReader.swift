@@ -21,7 +21,13 @@ struct JSONLReader {
     /// Set while skipping the rest of an over-long line.
     private var skipping = false
 
-    init(maxRecordBytes: Int) { self.maxRecordBytes = maxRecordBytes }
+    /// The content size when known, to reserve room for all records after the first batch.
+    private let expectedBytes: Int?
+
+    init(maxRecordBytes: Int, expectedBytes: Int? = nil) {
+        self.maxRecordBytes = maxRecordBytes
+        self.expectedBytes = expectedBytes
+    }
 
     /// Reads a whole buffer.
     static func read(_ bytes: [UInt8], maxRecordBytes: Int) -> ParsedRecords {
@@ -127,7 +133,13 @@ struct JSONLReader {
                     maxRecordBytes: maxBytes)
             }
         }
+        let firstBatch = output.values.isEmpty && output.issues.isEmpty
         for part in results { output.append(part) }
+        if firstBatch, let expected = expectedBytes, consumed > 0, expected > consumed {
+            // Reserve once from the first batch's density instead of doubling repeatedly.
+            let estimate = Double(output.values.count) * Double(expected) / Double(consumed) * 1.05
+            output.values.reserveCapacity(Int(min(estimate, Double(Int32.max))))
+        }
         return consumed
     }
 

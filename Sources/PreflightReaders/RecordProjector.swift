@@ -17,6 +17,11 @@ import PreflightCore
 /// A record that cannot be used becomes a `RecordIssue`: `missing_field`, `empty_text`,
 /// `wrong_type` or `mixed_shape` (its keys fit another recognisable shape than the file's).
 struct RecordProjector: Sendable {
+    /// Output slots written at distinct indices by distinct threads.
+    private struct RecordSlots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Record>?
+    }
+
     let schema: DatasetSchema
     let candidates: ShapeDetector.Candidates
 
@@ -29,24 +34,34 @@ struct RecordProjector: Sendable {
     /// - Complexity: O(n) in the total size of the values.
     func projectAll(_ values: [ParsedValue]) -> (records: [Record], issues: [RecordIssue]) {
         let units = Parallel.ranges(values.count, minimum: 1024)
-        let parts = Parallel.map(units.count) { u in
-            var records: [Record] = []
-            var issues: [RecordIssue] = []
-            records.reserveCapacity(units[u].count)
-            for i in units[u] {
-                switch project(values[i]) {
-                case .record(let record): records.append(record)
-                case .issue(let issue): issues.append(issue)
-                }
-            }
-            return (records, issues)
-        }
-        var records: [Record] = []
-        records.reserveCapacity(values.count)
         var issues: [RecordIssue] = []
-        for part in parts {
-            records.append(contentsOf: part.0)
-            issues.append(contentsOf: part.1)
+        // Each unit writes its records into its own slots of one buffer, from the start of its
+        // range; the gaps left by issues are closed afterwards. No per-unit arrays to merge.
+        let records = [Record](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            let out = RecordSlots(base: buffer.baseAddress)
+            let parts = Parallel.map(units.count) { u -> (written: Int, issues: [RecordIssue]) in
+                var issues: [RecordIssue] = []
+                var next = units[u].lowerBound
+                for i in units[u] {
+                    switch project(values[i]) {
+                    case .record(let record):
+                        (out.base.unsafelyUnwrapped + next).initialize(to: record)
+                        next += 1
+                    case .issue(let issue): issues.append(issue)
+                    }
+                }
+                return (next - units[u].lowerBound, issues)
+            }
+            var filled = 0
+            for (u, part) in parts.enumerated() {
+                let from = units[u].lowerBound
+                if from != filled, part.written > 0, let base = buffer.baseAddress {
+                    (base + filled).moveInitialize(from: base + from, count: part.written)
+                }
+                filled += part.written
+                issues += part.issues
+            }
+            initialized = filled
         }
         return (records, issues)
     }

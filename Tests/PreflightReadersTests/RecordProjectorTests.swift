@@ -96,6 +96,18 @@ import Testing
         #expect(file.issues[4].message == "message 2 of 'messages' has no 'role'")
     }
 
+    /// Many records over several parallel units, with issues scattered: order and gaps hold.
+    @Test func parallelProjectionKeepsOrder() throws {
+        var text = ""
+        for i in 1...20_000 { text += i % 97 == 0 ? #"{"id": \#(i), "text": "x"}"# + "\n" : #"{"id": \#(i), "text": "t\#(i)", "label": "a"}"# + "\n" }
+        let file = try Fixture.read(text: text)
+        #expect(file.records.count == 20_000 - 206)
+        #expect(file.issues.count == 206)
+        #expect(file.records.map(\.ordinal) == (1...20_000).filter { $0 % 97 != 0 })
+        #expect(file.records.allSatisfy { $0.input == "t\($0.ordinal)" && $0.id == "\($0.ordinal)" })
+        #expect(file.issues.map(\.line) == (1...20_000).filter { $0 % 97 == 0 })
+    }
+
     @Test func isBlank() {
         #expect(RecordProjector.isBlank(" \t\n"))
         #expect(RecordProjector.isBlank("\u{00A0}\u{3000}"))
