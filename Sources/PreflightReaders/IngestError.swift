@@ -1,0 +1,60 @@
+/// An input that cannot be read at all. The CLI exits with code 3.
+///
+/// Malformed records are not errors: they become `RecordIssue`s and reading goes on.
+public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nothing exists at the path.
+    case notFound(path: String)
+    /// The path is a folder without a single file of a recognised format.
+    case noRecognisableFiles(path: String)
+    /// The file or folder exists but may not be read.
+    case permissionDenied(path: String)
+    /// The file is binary: NUL bytes near its start, or gzip data without `.gz`.
+    case notText(path: String, reason: String)
+    /// The `.gz` file is damaged or truncated.
+    case corruptGzip(path: String, detail: String)
+    /// The file's extension names no format Preflight reads.
+    case unknownExtension(path: String)
+    /// The same file was named twice (directly or through a folder or link).
+    case duplicateInput(path: String, firstGivenAs: String)
+    /// A compressed file expands beyond the supported size.
+    case decompressedTooLarge(path: String, limit: Int)
+    /// The operating system failed to read the file.
+    case readFailed(path: String, detail: String)
+
+    /// The path the error is about.
+    public var path: String {
+        switch self {
+        case .notFound(let p), .noRecognisableFiles(let p), .permissionDenied(let p),
+            .notText(let p, _), .corruptGzip(let p, _), .unknownExtension(let p),
+            .duplicateInput(let p, _), .decompressedTooLarge(let p, _), .readFailed(let p, _):
+            p
+        }
+    }
+
+    /// What is wrong, where, and what to do.
+    public var description: String {
+        switch self {
+        case .notFound(let p):
+            "'\(p)' was not found: check the path (it is relative to the current folder)"
+        case .noRecognisableFiles(let p):
+            "'\(p)' is a folder with no recognisable data files: put .jsonl, .ndjson, .csv, "
+                + ".tsv, .yaml, .yml or .json files (optionally .gz) directly in it, "
+                + "or name the files themselves"
+        case .permissionDenied(let p):
+            "'\(p)' cannot be read: permission denied; check its permissions"
+        case .notText(let p, let reason):
+            "'\(p)' is not a text data file: \(reason)"
+        case .corruptGzip(let p, let detail):
+            "'\(p)' is not valid gzip data: \(detail); re-create or re-download the file"
+        case .unknownExtension(let p):
+            "'\(p)' has an unknown extension: rename it to .jsonl, .ndjson, .csv, .tsv, .yaml, "
+                + ".yml or .json (optionally .gz), or give its format with --format"
+        case .duplicateInput(let p, let first):
+            "'\(p)' is the same file as '\(first)', which was already given: name each file once"
+        case .decompressedTooLarge(let p, let limit):
+            "'\(p)' expands to more than \(limit >> 30) GiB when decompressed: split the file"
+        case .readFailed(let p, let detail):
+            "'\(p)' could not be read: \(detail)"
+        }
+    }
+}

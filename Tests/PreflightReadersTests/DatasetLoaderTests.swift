@@ -1,0 +1,134 @@
+import Foundation
+import PreflightCore
+import PreflightReaders
+import Testing
+
+@Suite struct DatasetLoaderTests {
+    @Test func folderRoleInference() throws {
+        let folder = Fixture.path("DatasetLoader", "folderRoles")
+        let dataset = try DatasetLoader.load([InputSpec(path: folder)], options: LoadOptions())
+        let names = dataset.files.map { String($0.path.split(separator: "/").last ?? "") }
+        // Sorted by name; hidden files and unknown extensions skipped.
+        #expect(names == ["Dev.tsv", "data.jsonl", "eval.json", "test.yaml", "train.jsonl", "validation.csv"])
+        #expect(dataset.files.map(\.split) == [.validation, .train, .regression, .test, .train, .validation])
+        #expect(dataset.files.map(\.splitSource) == [
+            "file name 'dev*'", "default (file name names no split)", "file name 'eval*'", "file name 'test*'",
+            "file name 'train*'", "file name 'val*'",
+        ])
+        #expect(dataset.files.allSatisfy { $0.records.count == 1 && $0.issues.isEmpty })
+        #expect(dataset.files[0].path == folder + "/Dev.tsv")
+        #expect(dataset.files.map(\.format) == [.tsv, .jsonl, .json, .yaml, .jsonl, .csv])
+    }
+
+    @Test func flagRoleWins() throws {
+        let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
+        let dataset = try DatasetLoader.load([InputSpec(path: path, split: .test)], options: LoadOptions())
+        #expect(dataset.files.first?.split == .test)
+        #expect(dataset.files.first?.splitSource == "--test flag")
+        let custom = try DatasetLoader.load(
+            [InputSpec(path: path, split: SplitRole("holdout"), splitSource: "--split holdout=…")], options: LoadOptions())
+        #expect(custom.files.first?.splitSource == "--split holdout=…")
+    }
+
+    @Test func hashAndSize() throws {
+        let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
+        let file = try #require(try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(file.sha256 == SHA256.hex(of: bytes))
+        #expect(file.byteCount == bytes.count)
+        #expect(file.compression == nil)
+    }
+
+    @Test func missingPath() {
+        #expect(throws: IngestError.notFound(path: "no/such/file.jsonl")) {
+            try DatasetLoader.load([InputSpec(path: "no/such/file.jsonl")], options: LoadOptions())
+        }
+        #expect(IngestError.notFound(path: "x").description.contains("'x' was not found"))
+    }
+
+    @Test func notText() {
+        let error = #expect(throws: IngestError.self) { try Fixture.read("DatasetLoader", "notText.jsonl") }
+        guard case .notText(_, let reason)? = error else {
+            Issue.record("expected notText, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("NUL"))
+    }
+
+    @Test func unknownExtension() {
+        let path = Fixture.path("DatasetLoader", "unknownExtension.txt")
+        #expect(throws: IngestError.unknownExtension(path: path)) {
+            try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions())
+        }
+        #expect(IngestError.unknownExtension(path: "a.txt").description.contains("--format"))
+        // A format flag overrides the extension.
+        #expect(throws: Never.self) {
+            try DatasetLoader.load([InputSpec(path: path, format: .csv)], options: LoadOptions())
+        }
+    }
+
+    @Test func sameFileTwice() {
+        let folder = Fixture.path("DatasetLoader", "folderRoles")
+        #expect(throws: IngestError.duplicateInput(path: folder + "/train.jsonl", firstGivenAs: folder + "/train.jsonl")) {
+            try DatasetLoader.load([InputSpec(path: folder), InputSpec(path: folder + "/train.jsonl")], options: LoadOptions())
+        }
+    }
+
+    @Test func folderWithoutDataFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("x".utf8).write(to: dir.appendingPathComponent("readme.md"))
+        #expect(throws: IngestError.noRecognisableFiles(path: dir.path)) {
+            try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        }
+    }
+
+    @Test func symlinkLoopIsSkipped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-links-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("{\"text\": \"a\"}\n".utf8).write(to: dir.appendingPathComponent("train.jsonl"))
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/test.jsonl", withDestinationPath: dir.path + "/train.jsonl")
+        // test.jsonl is the same file as train.jsonl: named twice.
+        #expect(throws: IngestError.self) { try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions()) }
+        try FileManager.default.removeItem(atPath: dir.path + "/test.jsonl")
+        let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        #expect(dataset.files.count == 1)
+    }
+
+    @Test func emptyFile() throws {
+        let file = try Fixture.read("DatasetLoader", "emptyFile.jsonl")
+        #expect(file.records.isEmpty && file.issues.isEmpty)
+        #expect(file.schema.shape == .unknown)
+    }
+
+    @Test func sniffing() throws {
+        let options = LoadOptions()
+        let jsonl = try DatasetLoader.read(
+            bytes: Array("  {\"text\": \"a\"}\n".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+        #expect(jsonl.format == .jsonl)
+        let json = try DatasetLoader.read(
+            bytes: Array("[{\"text\": \"a\"}]".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+        #expect(json.format == .json && json.records.count == 1)
+        let csv = try DatasetLoader.read(
+            bytes: Array("text,label\na,b\n".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+        #expect(csv.format == .csv && csv.records.first?.label?.text == "b")
+    }
+
+    @Test func progressIsReported() throws {
+        final class Box: @unchecked Sendable {
+            let lock = NSLock()
+            var reports: [LoadProgress] = []
+        }
+        let box = Box()
+        let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
+        _ = try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions(progress: { p in
+            box.lock.lock()
+            box.reports.append(p)
+            box.lock.unlock()
+        }))
+        #expect(box.reports.last == LoadProgress(path: path, bytesRead: 28, totalBytes: 28))
+    }
+}
