@@ -52,10 +52,12 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightReadersTests",
-            dependencies: ["PreflightReaders", "PreflightTestSupport"]),
+            dependencies: ["PreflightReaders", "PreflightTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightChecksTests",
-            dependencies: ["PreflightChecks", "PreflightReaders", "PreflightTestSupport"]),
+            dependencies: ["PreflightChecks", "PreflightReaders", "PreflightTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightReportersTests",
             dependencies: ["PreflightReporters", "PreflightTestSupport"]),

@@ -167,7 +167,8 @@ final class ProgressLine: @unchecked Sendable {
         guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
         shown = true
-        let percent = event.totalBytes > 0 ? " \(event.bytesRead * 100 / event.totalBytes)%" : ""
+        var percent = ""
+        if let total = event.totalBytes, total > 0 { percent = " \(event.bytesRead * 100 / total)%" }
         let mb = String(format: "%.0f MB", Double(event.bytesRead) / 1_000_000)
         console.writeErr("\r\u{1B}[2Kreading \(event.path)\(percent) (\(mb))")
     }

@@ -15,7 +15,7 @@ struct ChecksCommand: ParsableCommand {
     }
 
     static func textCatalog() -> String {
-        let rows = BuiltInChecks.all.map(\.descriptor).map {
+        let rows = BuiltInChecks.all.map { $0.descriptor }.map {
             [$0.id.rawValue, $0.category.rawValue, $0.defaultSeverity.rawValue, $0.summary]
         }
         let header = ["CHECK", "CATEGORY", "SEVERITY", "SUMMARY"]
@@ -28,7 +28,7 @@ struct ChecksCommand: ParsableCommand {
 
     static func markdownCatalog() -> String {
         var lines = ["| check | category | default severity | what it flags |", "|---|---|---|---|"]
-        for d in BuiltInChecks.all.map(\.descriptor) {
+        for d in BuiltInChecks.all.map({ $0.descriptor }) {
             let optIn = BuiltInChecks.all.first { $0.descriptor.id == d.id } is any OptInCheck.Type
             lines.append("| `\(d.id)` | \(d.category.rawValue) | \(d.defaultSeverity.rawValue)\(optIn ? " (opt-in)" : "") | \(d.summary) |")
         }

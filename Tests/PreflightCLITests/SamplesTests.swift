@@ -21,6 +21,12 @@ import Testing
         assertGolden(Data("\(result.code)\n".utf8), path: folder.appendingPathComponent("exit-code"))
         let report = try Data(contentsOf: reportURL)
         assertGolden(report, path: folder.appendingPathComponent("report.json"))
+
+        // The real report honours the published contract.
+        let validator = try JSONSchemaValidator(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("schemas/report-v1.schema.json"))
+        let errors = validator.validate(try JSONValue.parse(report))
+        #expect(errors.isEmpty, "schema violations: \(errors)")
     }
 
     @Test func sameInputsGiveIdenticalReports() throws {

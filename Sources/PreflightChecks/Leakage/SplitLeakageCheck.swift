@@ -137,8 +137,8 @@ public struct SplitLeakageCheck: CrossFileCheck {
                             code: fromTrain ? "leaked_from_train" : "shared_between_heldout",
                             severity: severity,
                             message:
-                                "\(field) also occurs in '\(source)'; \(Format.count(count, "record")) of '\(split)' "
-                                + "(\(Format.percent(share))) do, \(comparison) '\(key)' \(Format.percent(threshold))",
+                                "\(field) also occurs in '\(source)'; '\(split)' has \(Format.count(count, "such record")) "
+                                + "(\(Format.percent(share))), \(comparison) '\(key)' \(Format.percent(threshold))",
                             hint: fromTrain
                                 ? "remove this record from '\(split)' or its copy from training"
                                 : "keep each record in one held-out split only",

@@ -97,7 +97,8 @@ public enum Auditor {
         findings.sort(by: Finding.reportOrder)
         return AuditReport(
             metadata: request.metadata, verdict: Verdict(findings: findings), failOn: request.failOn,
-            inputs: request.dataset.files.map(InputSummary.init),
+            inputs: request.dataset.files.sorted { ($0.split, $0.path) < ($1.split, $1.path) }
+                .map(InputSummary.init),
             checks: summaries, statistics: SplitStatistics.compute(request.dataset),
             findings: findings)
     }
