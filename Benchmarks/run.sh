@@ -23,7 +23,8 @@ for n in "${sizes[@]}"; do
   log=$(mktemp)
   start=$(date +%s.%N)
   set +e
-  /usr/bin/time -v "$bin" audit --train "$dir/train.jsonl" --test "$dir/test.jsonl" --quiet --timings 2>"$log"
+  /usr/bin/time -v "$bin" audit --train "$dir/train.jsonl" --test "$dir/test.jsonl" \
+    --report "json=$dir/report.json" --timings >/dev/null 2>"$log"
   set -e
   end=$(date +%s.%N)
   wall=$(echo "$end - $start" | bc)
@@ -32,4 +33,8 @@ for n in "${sizes[@]}"; do
   printf '%-10s %8.1f %9.2f %10.0f %8.1f %10.0f %s\n' "$total" "$(echo "$bytes/1000000" | bc -l)" "$wall" \
     "$(echo "$total/$wall" | bc -l)" "$(echo "$bytes/1000000/$wall" | bc -l)" "$(echo "$rss_kb/1024" | bc -l)" "$stages"
   rm -f "$log"
+  if [ -z "$first_rate" ]; then first_rate=$wall; first_n=$total; else
+    printf '  time ratio %s→%s records: %.2f× for %.1f× the records\n' "$first_n" "$total" \
+      "$(echo "$wall/$first_rate" | bc -l)" "$(echo "$total/$first_n" | bc -l)"
+  fi
 done
