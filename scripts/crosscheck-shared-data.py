@@ -1,4 +1,16 @@
-import json, sys, unicodedata, re, csv, subprocess, collections, os
+#!/usr/bin/env python3
+"""Independent cross-check of Preflight's counts on the real datasets in ../shared/data.
+
+Recomputes, in plain Python, records per split, class counts, exact duplicate records and
+groups, conflicting-label groups and train->held-out leakage with the same normalization
+(Unicode NFKC, str.casefold, whitespace runs collapsed and trimmed), runs the release binary
+on the same files and compares. Usage, from the repository root after `swift build -c release`:
+
+    python3 scripts/crosscheck-shared-data.py
+"""
+import json, sys, unicodedata, csv, subprocess, collections, os, tempfile
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPORT = os.path.join(tempfile.mkdtemp(), "report.json")
 def norm(s):
     s = unicodedata.normalize('NFKC', s).casefold()
     return ' '.join(s.split())
@@ -15,9 +27,9 @@ def role(name):
     for p,r in [('train','train'),('val','validation'),('dev','validation'),('test','test'),('regression','regression'),('eval','regression')]:
         if n.startswith(p): return r
     return 'train'
-def expected(files):
+def expected(files, label='label'):
     splits=collections.defaultdict(list)
-    for f in files: splits[role(f)]+=[(norm(r['text']), str(r['label'])) for r in load(f)]
+    for f in files: splits[role(f)]+=[(norm(r['text']), str(r[label])) for r in load(f)]
     out={}
     for s,rows in splits.items():
         seen=collections.Counter(t for t,_ in rows)
@@ -31,11 +43,12 @@ def expected(files):
         for s,rows in splits.items():
             if s!='train': out[s]['leaked']=sum(1 for t,_ in rows if t in train)
     return out
-def actual(files):
-    args=['/work/main/.build/release/preflight','audit','--quiet','--report','json=/tmp/x.json']
+def actual(files, label='label'):
+    args=[os.path.join(ROOT,'.build/release/preflight'),'audit','--quiet','--report','json='+REPORT]
     for f in files: args += ['--'+role(f), f]
+    args += ['--label-field', label]
     subprocess.run(args)
-    d=json.load(open('/tmp/x.json'))
+    d=json.load(open(REPORT))
     m={c['id']:c['metrics'] for c in d['checks']}
     out={}
     for s,st in d['statistics'].items():
@@ -43,15 +56,22 @@ def actual(files):
                     conflict_groups=int(m['conflicting_labels'].get(f'conflict_groups.{s}',0)), labels=st['labels'])
         if s!='train' and 'train' in d['statistics']: out[s]['leaked']=int(m['split_leakage'].get(f'leaked.{s}.train',0))
     return out
-D='/work/shared/data/'
+D=os.path.join(os.path.dirname(ROOT),'shared','data')+'/'
+if not os.path.isdir(D):
+    sys.exit('no ../shared/data here: nothing to cross-check')
 sets={'clinc150':['train.jsonl','validation.jsonl','test.jsonl'],'banking77':['train.jsonl','test.jsonl'],'trec':['train.jsonl','test.jsonl'],
       'trec-csv':['train.csv','test.csv'],'sms_spam':['data.jsonl'],'sms_spam-csv':['data.csv'],'snips2017':['train.jsonl','validation.jsonl'],'imdb_cleanlab':['train.jsonl','test.jsonl']}
+failures=0
+sets['trec-fine']=['train.jsonl','test.jsonl']
 for name,fs in sets.items():
     files=[D+name.split('-')[0]+'/'+f for f in fs]
-    e,a=expected(files),actual(files)
+    label='label_fine' if name.endswith('-fine') else 'label'
+    e,a=expected(files,label),actual(files,label)
     ok = e==a
+    failures += 0 if ok else 1
     print(name, 'OK' if ok else 'MISMATCH', {s:{k:v for k,v in x.items() if k!='labels'} for s,x in a.items()})
     if not ok:
         for s in e:
             for k in e[s]:
                 if e[s][k]!=a.get(s,{}).get(k): print('  ',s,k,'expected',e[s][k] if k!='labels' else '...','got',a.get(s,{}).get(k) if k!='labels' else '...')
+sys.exit(1 if failures else 0)
