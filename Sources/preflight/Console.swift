@@ -10,8 +10,6 @@ struct Console: Sendable {
     /// True when standard error is a terminal (progress lines allowed).
     var stderrIsTerminal: Bool
     var environment: [String: String]
-    /// Standard input, read on demand for the `-` path.
-    var readStandardInput: @Sendable () -> [UInt8]
 
     /// Whether the text report may use ANSI colours: a terminal and no `NO_COLOR`.
     var colorAllowed: Bool {
@@ -29,8 +27,7 @@ struct Console: Sendable {
             writeErr: { text in FileHandle.standardError.write(Data(text.utf8)) },
             stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
             stderrIsTerminal: isatty(STDERR_FILENO) == 1,
-            environment: ProcessInfo.processInfo.environment,
-            readStandardInput: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) })
+            environment: ProcessInfo.processInfo.environment)
     }
 
     /// The console of the running command (task-local so in-process tests can capture it).

@@ -28,13 +28,12 @@ final class OutputBuffer: @unchecked Sendable {
 
 /// Runs `preflight` with `arguments` from the repository root, as a user would, with a
 /// non-terminal console (no colours, no progress line).
-func runCLI(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) -> CLIResult {
+func runCLI(_ arguments: [String], environment: [String: String] = [:]) -> CLIResult {
     let out = OutputBuffer()
     let err = OutputBuffer()
     let console = Console(
         writeOut: { out.append($0) }, writeErr: { err.append($0) },
-        stdoutIsTerminal: false, stderrIsTerminal: false, environment: environment,
-        readStandardInput: { stdin })
+        stdoutIsTerminal: false, stderrIsTerminal: false, environment: environment)
     let code = RepositoryPaths.withRootAsCurrentDirectory {
         runPreflight(arguments, console: console)
     }
