@@ -106,6 +106,9 @@ public enum DatasetLoader {
         _ content: inout C, job: FileJob, options: LoadOptions
     ) throws(IngestError) -> (InputFormat, ParsedRecords) {
         guard let first = try content.next() else { return (job.format ?? .jsonl, ParsedRecords()) }
+        if let encoding = unicodeEncoding(byteOrderMark: first) {
+            throw .notText(path: job.path, reason: "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
+        }
         if first.prefix(textProbeBytes).contains(0) {
             throw .notText(
                 path: job.path,
@@ -129,6 +132,15 @@ public enum DatasetLoader {
             default: return (format, JSONArrayReader(maxRecordBytes: options.maxRecordBytes).read(all))
             }
         }
+    }
+
+    /// The encoding a UTF-16 or UTF-32 byte order mark names, nil for anything else.
+    static func unicodeEncoding(byteOrderMark b: [UInt8]) -> String? {
+        if b.count >= 4, b[0] == 0xFF, b[1] == 0xFE, b[2] == 0, b[3] == 0 { return "UTF-32LE" }
+        if b.count >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF { return "UTF-32BE" }
+        if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { return "UTF-16LE" }
+        if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { return "UTF-16BE" }
+        return nil
     }
 
     /// The format of content without a known extension: the first non-space byte decides.
