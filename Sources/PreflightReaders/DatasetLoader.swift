@@ -17,7 +17,8 @@ public enum DatasetLoader {
     ///   - inputs: files, folders or `-`, in the order given.
     ///   - options: field mapping overrides, the record size limit and progress.
     /// - Returns: one `InputFile` per file, in input order.
-    /// - Throws: `IngestError` when an input cannot be read at all.
+    /// - Throws: `IngestError` when an input cannot be read at all, or when a field the rules
+    ///   map occurs in no record of a file (`mappedFieldNotFound`).
     /// - Complexity: O(n) in the total input size; memory linear in the number of records.
     public static func load(_ inputs: [InputSpec], options: LoadOptions) throws(IngestError) -> Dataset {
         let jobs = try InputPlanner.plan(inputs)
@@ -45,7 +46,8 @@ public enum DatasetLoader {
     ///     (`{` → jsonl, `[` → json, otherwise csv).
     ///   - options: field mapping overrides and the record size limit.
     /// - Returns: the records and issues of the file.
-    /// - Throws: `IngestError` for binary content or corrupt gzip data.
+    /// - Throws: `IngestError` for binary content, corrupt gzip data, or a mapped field that
+    ///   occurs in no record.
     /// - Complexity: O(n) in the size of `bytes`.
     public static func read(
         bytes: [UInt8], path: String, split: SplitRole, splitSource: String, format: InputFormat?,
@@ -81,6 +83,9 @@ public enum DatasetLoader {
             (format, parsed) = try readContent(&content, job: job, options: options)
         }
         let sha256 = hasher.finish()
+        if let error = ShapeDetector.missingMappedField(parsed.values, rules: options.dataset, path: job.path) {
+            throw error
+        }
 
         let schema = ShapeDetector.detect(parsed.values.prefix(ShapeDetector.sampleSize), rules: options.dataset)
         let projector = RecordProjector(schema: schema, rules: options.dataset)
@@ -101,6 +106,9 @@ public enum DatasetLoader {
         _ content: inout C, job: FileJob, options: LoadOptions
     ) throws(IngestError) -> (InputFormat, ParsedRecords) {
         guard let first = try content.next() else { return (job.format ?? .jsonl, ParsedRecords()) }
+        if let encoding = unicodeEncoding(byteOrderMark: first) {
+            throw .notText(path: job.path, reason: "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
+        }
         if first.prefix(textProbeBytes).contains(0) {
             throw .notText(
                 path: job.path,
@@ -124,6 +132,15 @@ public enum DatasetLoader {
             default: return (format, JSONArrayReader(maxRecordBytes: options.maxRecordBytes).read(all))
             }
         }
+    }
+
+    /// The encoding a UTF-16 or UTF-32 byte order mark names, nil for anything else.
+    static func unicodeEncoding(byteOrderMark b: [UInt8]) -> String? {
+        if b.count >= 4, b[0] == 0xFF, b[1] == 0xFE, b[2] == 0, b[3] == 0 { return "UTF-32LE" }
+        if b.count >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF { return "UTF-32BE" }
+        if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { return "UTF-16LE" }
+        if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { return "UTF-16BE" }
+        return nil
     }
 
     /// The format of content without a known extension: the first non-space byte decides.

@@ -1,4 +1,5 @@
-/// An input that cannot be read at all. The CLI exits with code 3.
+/// An input that cannot be read at all. The CLI exits with code 3, except for
+/// `mappedFieldNotFound`, a mistake in the rules or flags, which exits with code 2.
 ///
 /// Malformed records are not errors: they become `RecordIssue`s and reading goes on.
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,13 +21,29 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case decompressedTooLarge(path: String, limit: Int)
     /// The operating system failed to read the file.
     case readFailed(path: String, detail: String)
+    /// A field the rules or flags map (`setting` is `label_field`, `text_fields` or
+    /// `id_field`) occurs in no record of a file that has records. `available` holds the
+    /// top-level field names seen, sorted, at most `availableLimit` of them (one more when
+    /// there were more, shown as `…`); `suggestion` is the likely intended field, if any.
+    case mappedFieldNotFound(path: String, setting: String, field: String, available: [String], suggestion: String?)
+
+    /// How many field names `mappedFieldNotFound` lists.
+    public static let availableLimit = 10
+
+    /// True when the error is a mistake in the rules or flags rather than in the input
+    /// (the CLI exits with code 2 for it, 3 for the others).
+    public var isUsageError: Bool {
+        if case .mappedFieldNotFound = self { return true }
+        return false
+    }
 
     /// The path the error is about.
     public var path: String {
         switch self {
         case .notFound(let p), .noRecognisableFiles(let p), .permissionDenied(let p),
             .notText(let p, _), .corruptGzip(let p, _), .unknownExtension(let p),
-            .duplicateInput(let p, _), .decompressedTooLarge(let p, _), .readFailed(let p, _):
+            .duplicateInput(let p, _), .decompressedTooLarge(let p, _), .readFailed(let p, _),
+            .mappedFieldNotFound(let p, _, _, _, _):
             p
         }
     }
@@ -55,6 +72,30 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             "'\(p)' expands to more than \(limit >> 30) GiB when decompressed: split the file"
         case .readFailed(let p, let detail):
             "'\(p)' could not be read: \(detail)"
+        case .mappedFieldNotFound(let p, let setting, let field, let available, let suggestion):
+            Self.mappedFieldMessage(path: p, setting: setting, field: field, available: available, suggestion: suggestion)
         }
+    }
+}
+
+extension IngestError {
+    private static func mappedFieldMessage(
+        path: String, setting: String, field: String, available: [String], suggestion: String?
+    ) -> String {
+        var message = "'\(path)': \(setting) '\(field)' does not occur in any record; "
+        if available.isEmpty {
+            message += "the records have no fields"
+        } else {
+            let shown = available.prefix(availableLimit).joined(separator: ", ")
+            message += "fields found: \(shown)\(available.count > availableLimit ? ", …" : "")"
+        }
+        if let suggestion { message += "; did you mean '\(suggestion)'?" }
+        let flag =
+            switch setting {
+            case "text_fields": "--text-field"
+            case "id_field": "--id-field"
+            default: "--label-field"
+            }
+        return message + " (fix dataset.\(setting) in the rules or \(flag))"
     }
 }

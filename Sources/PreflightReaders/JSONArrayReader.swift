@@ -4,8 +4,11 @@ import PreflightCore
 /// Reads a `.json` file: a top-level array of objects, or an object with an `examples` array.
 ///
 /// Each element's line is the line where it starts. A syntax error is an `invalid_json`
-/// issue at its line and column and ends reading (records before it stay); an element that
-/// is not an object is `not_an_object`; any other top level is `invalid_json` at line 1.
+/// issue at its line and column and ends reading (records before it stay); it carries the
+/// ordinal of the element it broke, none when it falls between elements (an array never
+/// closed). A trailing comma is an `invalid_json` issue without an ordinal and reading goes
+/// on. An element that is not an object is `not_an_object`; any other top level is
+/// `invalid_json` at line 1.
 struct JSONArrayReader {
     let maxRecordBytes: Int
 
@@ -100,10 +103,19 @@ struct JSONArrayReader {
             while true {
                 parser.skipWhitespace()
                 let start = parser.pos
+                if start < count, base[start] == 0x5D {
+                    // `[a, b, ]`: every element is read; the stray comma is a file-level issue.
+                    syntaxIssue(JSONSyntaxError(offset: start, message: "trailing comma before ']'", isEncoding: false), ordinal: nil)
+                    parser.pos += 1
+                    return true
+                }
                 let elementLine = lineOf(start)
                 ordinal += 1
+                // Set once the element is complete: a later error is not about it.
+                var complete = false
                 do throws(JSONSyntaxError) {
                     let value = try parser.parseValue()
+                    complete = true
                     if parser.pos - start > maxRecordBytes {
                         out.issues.append(RecordIssue(
                             line: elementLine, ordinal: ordinal, code: "record_too_large",
@@ -130,7 +142,7 @@ struct JSONArrayReader {
                     }
                     throw JSONSyntaxError(offset: parser.pos, message: "expected ',' or ']' after a value", isEncoding: false)
                 } catch {
-                    syntaxIssue(error, ordinal: error.offset >= start ? ordinal : nil)
+                    syntaxIssue(error, ordinal: !complete && error.offset >= start ? ordinal : nil)
                     return false
                 }
             }

@@ -75,7 +75,9 @@ enum ShapeDetector {
             }
         }
         if shapeCounts[.unknown, default: 0] > best { detected = .unknown }
-        let shape = rules.shape ?? detected
+        // A label field named by the rules is binding: it implies a labelled shape unless
+        // the rules also name the shape (records without it become `missing_field` issues).
+        let shape = rules.shape ?? (rules.labelField != nil ? .classification : detected)
 
         // Fields: count candidates over the records that fit the chosen shape (all records
         // when none does, e.g. a shape forced by the rules).
@@ -102,6 +104,34 @@ enum ShapeDetector {
         return DatasetSchema(
             shape: shape, textFields: textFields, labelField: labelField, idField: idField,
             source: fromRules ? "rules" : "detected")
+    }
+
+    /// The first field the rules map that occurs in no value, as an error for `path`.
+    ///
+    /// Checks `label_field`, then each of `text_fields`, then `id_field`. A file without
+    /// parsed values (empty, or only malformed lines) is not checked: there is nothing to
+    /// compare with.
+    /// - Complexity: O(f) per mapped field present in an early record; O(n·f) for n values of
+    ///   f fields when a field is missing (the error path).
+    static func missingMappedField(_ values: [ParsedValue], rules: DatasetRules, path: String) -> IngestError? {
+        guard !values.isEmpty else { return nil }
+        var mapped: [(setting: String, field: String, candidates: [String])] = []
+        if let label = rules.labelField { mapped.append(("label_field", label, labelCandidates)) }
+        for text in rules.textFields ?? [] { mapped.append(("text_fields", text, textCandidates)) }
+        if let id = rules.idField { mapped.append(("id_field", id, idCandidates)) }
+        for (setting, field, candidates) in mapped {
+            if values.contains(where: { $0.value[field] != nil }) { continue }
+            var seen = Set<String>()
+            for parsed in values { seen.formUnion(parsed.value.fieldNames) }
+            let names = seen.sorted()
+            let suggestion =
+                Suggestion.closest(to: field, in: names)
+                ?? candidates.first { seen.contains($0) }
+            return .mappedFieldNotFound(
+                path: path, setting: setting, field: field,
+                available: Array(names.prefix(IngestError.availableLimit + 1)), suggestion: suggestion)
+        }
+        return nil
     }
 
     /// The candidate present in the most values; ties go to the earlier candidate.

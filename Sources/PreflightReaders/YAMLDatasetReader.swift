@@ -1,4 +1,5 @@
 import CYAML
+import Foundation
 import PreflightCore
 
 /// Reads YAML datasets by streaming libyaml events, building one `DataValue` per record.
@@ -10,10 +11,18 @@ import PreflightCore
 /// `true`/`false` → bool, integers and floats → number (lexeme kept); quoted, block and
 /// `!!str`-tagged scalars are strings. A record's line is its node's start mark (+1).
 /// Aliases expand (sharing storage) with a bound on each record's expanded size, so an alias
-/// bomb is a `record_too_large` issue, not an out-of-memory kill. A syntax error is an
-/// `invalid_yaml` issue at libyaml's problem mark; records read before it stay.
+/// bomb is a `record_too_large` issue, not an out-of-memory kill. Nesting deeper than
+/// `maxDepth` (directly or through aliases) is an `invalid_yaml` issue, so no value is deep
+/// enough to exhaust the stack when it is walked or freed, and libyaml (whose cost grows with
+/// the square of the flow nesting depth) never sees more than `maxDepth` levels.
+/// A syntax error is an `invalid_yaml` issue at libyaml's problem mark; records read before
+/// it stay, and reading resumes at the next record of a block sequence (a line with `-` in
+/// the sequence's column) or the next `---` document marker after the error's line.
 /// Merge keys (`<<`) are not expanded.
 struct YAMLDatasetReader {
+    /// The deepest nesting of a record's values accepted, as for JSON.
+    static let maxDepth = JSONByteParser.maxDepth
+
     let maxRecordBytes: Int
 
     /// A finished node: its value, expanded size, start line, and a problem if any.
@@ -22,6 +31,8 @@ struct YAMLDatasetReader {
         var cost: Int
         var line: Int
         var problem: RecordIssue?
+        /// Nesting levels below and including this node: 0 for a scalar.
+        var depth = 0
     }
 
     private enum Role {
@@ -46,12 +57,26 @@ struct YAMLDatasetReader {
         var sawExamples = false
         /// The ordinal of the record this frame opens, when its parent is a record list.
         var ordinal: Int?
+        /// The deepest child's `depth`.
+        var depth = 0
+        /// The column of the first `-` of a block sequence (nil for flow style).
+        var blockColumn: Int?
+    }
+
+    /// Where a segment's parsing stopped early, to resume after it.
+    private struct Stop {
+        /// The 0-based line of the problem, relative to the segment.
+        var line: Int
+        /// The column of a block record list's `-`, when one was open.
+        var itemColumn: Int?
     }
 
     private var out = ParsedRecords()
     private var stack: [Frame] = []
-    private var anchors: [String: (value: DataValue, cost: Int)] = [:]
+    private var anchors: [String: (value: DataValue, cost: Int, depth: Int)] = [:]
     private var nextOrdinal = 1
+    /// Lines before the segment being parsed, added to libyaml's marks.
+    private var lineOffset = 0
 
     init(maxRecordBytes: Int) { self.maxRecordBytes = maxRecordBytes }
 
@@ -68,26 +93,72 @@ struct YAMLDatasetReader {
         return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
     }
 
+    /// Parses the buffer, starting again after each problem that stops libyaml.
     private mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        var start = 0
+        while start < buffer.count {
+            stack.removeAll()
+            anchors.removeAll()
+            guard let stop = parseSegment(base + start, count: buffer.count - start),
+                let resume = YAMLDatasetReader.resumeOffset(
+                    base, from: start, count: buffer.count, afterLine: stop.line, itemColumn: stop.itemColumn)
+            else { return }
+            for i in start..<resume where base[i] == 0x0A { lineOffset += 1 }
+            start = resume
+        }
+    }
+
+    /// The offset of the first line after line `afterLine` (0-based, counted from `from`)
+    /// that starts a record: `-` at `itemColumn` after only spaces, or a `---` marker.
+    static func resumeOffset(
+        _ base: UnsafePointer<UInt8>, from: Int, count: Int, afterLine: Int, itemColumn: Int?
+    ) -> Int? {
+        var pos = from
+        var line = 0
+        while pos < count, line <= afterLine {
+            guard let p = memchr(base + pos, 0x0A, count - pos) else { return nil }
+            pos = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self) - base + 1
+            line += 1
+        }
+        @inline(__always) func endsToken(_ i: Int) -> Bool {
+            i >= count || base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09
+        }
+        while pos < count {
+            if let column = itemColumn {
+                var i = pos
+                while i < pos + column, i < count, base[i] == 0x20 { i += 1 }
+                if i == pos + column, i < count, base[i] == 0x2D, endsToken(i + 1) { return pos }
+            }
+            if pos + 3 <= count, base[pos] == 0x2D, base[pos + 1] == 0x2D, base[pos + 2] == 0x2D, endsToken(pos + 3) {
+                return pos
+            }
+            guard let p = memchr(base + pos, 0x0A, count - pos) else { return nil }
+            pos = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self) - base + 1
+        }
+        return nil
+    }
+
+    /// Parses one stream; returns where it stopped on a problem, nil at its end.
+    private mutating func parseSegment(_ base: UnsafePointer<UInt8>, count: Int) -> Stop? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             out.issues.append(RecordIssue(line: 1, code: "invalid_yaml", message: "libyaml could not be initialised"))
-            return
+            return nil
         }
         defer { yaml_parser_delete(&parser) }
-        yaml_parser_set_input_string(&parser, base, buffer.count)
+        yaml_parser_set_input_string(&parser, base, count)
         while true {
             var event = yaml_event_t()
             guard yaml_parser_parse(&parser, &event) == 1 else {
                 syntaxError(parser)
-                return
+                return Stop(line: Int(parser.problem_mark.line), itemColumn: itemColumn)
             }
             defer { yaml_event_delete(&event) }
-            let line = Int(event.start_mark.line) + 1
+            let line = Int(event.start_mark.line) + 1 + lineOffset
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return
+                return nil
             case YAML_DOCUMENT_START_EVENT:
                 // Anchors are scoped to their document.
                 anchors.removeAll(keepingCapacity: true)
@@ -102,18 +173,28 @@ struct YAMLDatasetReader {
                     value = YAMLDatasetReader.resolvePlain(text)
                 }
                 let node = Node(value: value, cost: text.utf8.count + 1, line: line)
-                if let anchor = YAMLDatasetReader.string(s.anchor) { anchors[anchor] = (value, node.cost) }
+                if let anchor = YAMLDatasetReader.string(s.anchor) { anchors[anchor] = (value, node.cost, 0) }
                 deliver(node)
             case YAML_ALIAS_EVENT:
                 let name = YAMLDatasetReader.string(event.data.alias.anchor) ?? ""
                 if let target = anchors[name] {
-                    deliver(Node(value: target.value, cost: target.cost, line: line))
+                    deliver(Node(value: target.value, cost: target.cost, line: line, depth: target.depth))
                 } else {
                     let issue = RecordIssue(
                         line: line, code: "invalid_yaml", message: "unknown alias '*\(name)' at line \(line)")
                     deliver(Node(value: .null, cost: 1, line: line, problem: issue))
                 }
-            case YAML_SEQUENCE_START_EVENT:
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                // Root list or holder, record, then the record's own levels.
+                if stack.count >= YAMLDatasetReader.maxDepth + 2 {
+                    tooDeep(line: line, column: Int(event.start_mark.column) + 1)
+                    return Stop(line: Int(event.start_mark.line), itemColumn: itemColumn)
+                }
+                if event.type == YAML_MAPPING_START_EVENT {
+                    let anchor = YAMLDatasetReader.string(event.data.mapping_start.anchor)
+                    push(Frame(role: stack.isEmpty ? .rootMapping : .value, isMapping: true, line: line, anchor: anchor))
+                    continue
+                }
                 let anchor = YAMLDatasetReader.string(event.data.sequence_start.anchor)
                 let role: Role
                 if stack.isEmpty {
@@ -123,10 +204,11 @@ struct YAMLDatasetReader {
                 } else {
                     role = .value
                 }
-                push(Frame(role: role, isMapping: false, line: line, anchor: anchor))
-            case YAML_MAPPING_START_EVENT:
-                let anchor = YAMLDatasetReader.string(event.data.mapping_start.anchor)
-                push(Frame(role: stack.isEmpty ? .rootMapping : .value, isMapping: true, line: line, anchor: anchor))
+                var frame = Frame(role: role, isMapping: false, line: line, anchor: anchor)
+                if role == .recordList, event.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE {
+                    frame.blockColumn = Int(event.start_mark.column)
+                }
+                push(frame)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { continue }
                 close(frame)
@@ -134,6 +216,25 @@ struct YAMLDatasetReader {
                 continue
             }
         }
+    }
+
+    /// The `-` column of the open block record list, for resuming after a problem.
+    private var itemColumn: Int? { stack.first { $0.role == .recordList }?.blockColumn }
+
+    /// Records an issue for nesting deeper than `maxDepth`, at the record being read.
+    private mutating func tooDeep(line: Int, column: Int) {
+        let ordinal = recordOrdinalAtProblem()
+        out.issues.append(RecordIssue(
+            line: line, ordinal: ordinal, code: "invalid_yaml",
+            message: "invalid YAML at line \(line), column \(column): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels"))
+    }
+
+    /// The ordinal of the record open when parsing stopped, if any (it is used up).
+    private mutating func recordOrdinalAtProblem() -> Int? {
+        if let open = stack.first(where: { $0.ordinal != nil })?.ordinal { return open }
+        guard stack.first?.role == .rootMapping, stack.first?.sawExamples == false else { return nil }
+        defer { nextOrdinal += 1 }
+        return nextOrdinal
     }
 
     private mutating func push(_ frame: Frame) {
@@ -159,9 +260,20 @@ struct YAMLDatasetReader {
             nextOrdinal += 1
             emit(Node(value: .object(frame.fields), cost: frame.cost, line: frame.line, problem: frame.problem), ordinal: ordinal)
         case .value:
-            let value: DataValue = frame.isMapping ? .object(frame.fields) : .array(frame.items)
-            if let anchor = frame.anchor { anchors[anchor] = (value, frame.cost) }
-            var node = Node(value: value, cost: frame.cost, line: frame.line, problem: frame.problem)
+            var value: DataValue = frame.isMapping ? .object(frame.fields) : .array(frame.items)
+            var problem = frame.problem
+            let depth = frame.depth + 1
+            if depth > YAMLDatasetReader.maxDepth {
+                // Only reachable through aliases (the stack is bounded): drop the value.
+                value = .null
+                if problem == nil {
+                    problem = RecordIssue(
+                        line: frame.line, code: "invalid_yaml",
+                        message: "invalid YAML at line \(frame.line): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels (through aliases)")
+                }
+            }
+            if let anchor = frame.anchor { anchors[anchor] = (value, frame.cost, min(depth, YAMLDatasetReader.maxDepth + 1)) }
+            var node = Node(value: value, cost: frame.cost, line: frame.line, problem: problem, depth: depth)
             if let ordinal = frame.ordinal, stack.last?.role == .recordList {
                 if node.problem == nil, node.cost > maxRecordBytes { node.problem = tooLarge(node) }
                 emit(node, ordinal: ordinal)
@@ -200,6 +312,7 @@ struct YAMLDatasetReader {
         }
         if stack[top].problem == nil { stack[top].problem = node.problem }
         stack[top].cost += node.cost
+        stack[top].depth = max(stack[top].depth, node.depth)
         if stack[top].isMapping {
             if let key = stack[top].pendingKey {
                 stack[top].fields.append(DataField(key, node.value))
@@ -246,11 +359,10 @@ struct YAMLDatasetReader {
     private mutating func syntaxError(_ parser: yaml_parser_t) {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) }
-        let line = Int(parser.problem_mark.line) + 1
+        let line = Int(parser.problem_mark.line) + 1 + lineOffset
         let column = Int(parser.problem_mark.column) + 1
         // The record being read when the error struck, if any.
-        let ordinal = stack.first { $0.ordinal != nil }?.ordinal
-            ?? (stack.first?.role == .rootMapping && stack.first?.sawExamples == false ? nextOrdinal : nil)
+        let ordinal = recordOrdinalAtProblem()
         var message = "invalid YAML at line \(line), column \(column): \(problem)"
         if let context { message += " (\(context))" }
         out.issues.append(RecordIssue(line: line, ordinal: ordinal, code: "invalid_yaml", message: message))

@@ -251,8 +251,13 @@ public struct TextReporter: Reporter {
             var words = [StyledWord(name, style: .bold)]
             words.append(
                 StyledWord(records, spaceBefore: 2 + namePad + recordWidth - records.count))
-            words.append(StyledWord("records"))
-            words.append(StyledWord(share, spaceBefore: 2 + shareWidth - share.count))
+            // "1 record" is one letter shorter: pad so the share column stays aligned.
+            let plural = split.records != 1
+            let anyPlural = report.statistics.contains { $0.records != 1 }
+            words.append(StyledWord(plural ? "records" : "record"))
+            words.append(
+                StyledWord(
+                    share, spaceBefore: 2 + shareWidth - share.count + (!plural && anyPlural ? 1 : 0)))
             words += parts.map { StyledWord($0, spaceBefore: 2) }
             out.paragraph(words, indent: 2, hang: 4)
         }

@@ -86,7 +86,8 @@ struct AuditCommand: ParsableCommand {
         } catch {
             progress.finish()
             console.err("error: \(error)")
-            throw CommandExit.input
+            // A mapped field missing from the data is a rules or flags mistake: exit 2.
+            throw error.isUsageError ? CommandExit.usage : CommandExit.input
         }
         progress.finish()
         clock.lap("read")

@@ -41,3 +41,12 @@ import Testing
     let result = try outcome(ClassBalanceCheck.self, #"{"text": "a"}"#)
     #expect(result.skippedReason != nil)
 }
+
+/// A 10,000-character label used to be printed whole in every message about it.
+@Test func hugeLabelIsCutInMessages() throws {
+    let huge = String(repeating: "7", count: 10_000)
+    let train = jsonl((0..<60).map { ("a\($0)", "a") } + [("x", huge)])
+    let result = try outcome(ClassBalanceCheck.self, train)
+    let small = try #require(result.findings.first { $0.code == "small_class" })
+    #expect(small.message == "class '\(String(repeating: "7", count: 60))…' has 1 training record, below 'min_class_error' 10")
+}

@@ -58,3 +58,13 @@ import Testing
     #expect(missing.map(\.message) == ["label 'y' has 1 training record and 0 in 'validation'"])
     #expect(missing.first?.location == nil)
 }
+
+/// Label variants quote both labels through the same cut as every other message.
+@Test func hugeLabelVariantsAreCut() throws {
+    let long = String(repeating: "b", count: 200)
+    let train = jsonl((0..<20).map { ("a\($0)", long) } + [("x", long.uppercased())])
+    let result = try outcome(LabelHygieneCheck.self, train)
+    let variant = try #require(result.findings.first { $0.code == "label_variant" })
+    #expect(variant.message.count < 250)
+    #expect(variant.message.hasPrefix("label '\(String(repeating: "B", count: 60))…' (1 record) differs from '"))
+}

@@ -67,4 +67,37 @@ import Testing
     @Test func uniqueNames() {
         #expect(CSVReader.uniqueNames(["a", "a", "", "a_2"]) == ["a", "a_2", "column_3", "a_2_2"])
     }
+
+    // MARK: - Hostile input
+
+    @Test func headerOnlyHasNoRecords() throws {
+        let file = try Fixture.read(text: "text,label\r\n", name: "train.csv")
+        #expect(file.records.isEmpty && file.issues.isEmpty)
+    }
+
+    /// A quote inside an unquoted field is kept as written.
+    @Test func bareQuoteInsideAField() throws {
+        let file = try Fixture.read(text: "text,label\nab\"c,x\nok,y\n", name: "train.csv")
+        #expect(file.issues.isEmpty)
+        #expect(file.records.map(\.input) == [#"ab"c"#, "ok"])
+    }
+
+    @Test func unterminatedQuoteAtEndKeepsEarlierRows() throws {
+        let file = try Fixture.read(text: "text,label\nhello,a\n\"bye,b\n", name: "train.csv")
+        #expect(file.recordSummary == ["2:1"])
+        #expect(file.issueSummary == ["3:2:invalid_csv"])
+    }
+
+    /// A very wide row is read in linear time.
+    @Test func wideRow() throws {
+        let n = 100_000
+        let header = (0..<n).map { "c\($0)" }.joined(separator: ",")
+        let row = [String](repeating: "v", count: n).joined(separator: ",")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let file = try Fixture.read(text: header + "\n" + row + "\n" + row + ",extra\n", name: "train.csv")
+        #expect(clock.now - start < .seconds(2))
+        #expect(file.recordSummary == ["2:1"])
+        #expect(file.issueSummary == ["3:2:ragged_row"])
+    }
 }

@@ -131,4 +131,77 @@ import Testing
         }))
         #expect(box.reports.last == LoadProgress(path: path, bytesRead: 28, totalBytes: 28))
     }
+
+    // MARK: - Hostile input
+
+    static func read(_ bytes: [UInt8], name: String = "train.jsonl") throws -> InputFile {
+        try DatasetLoader.read(bytes: bytes, path: name, split: .train, splitSource: "test", format: nil, options: LoadOptions())
+    }
+
+    /// UTF-16 used to be reported only as "NUL bytes near the start", and not at all when its
+    /// text had no NUL bytes (CJK); the byte order mark names the encoding.
+    static let byteOrderMarks: [([UInt8], String)] = {
+        let le: [UInt8] = "{\"text\": \"a\"}\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let be: [UInt8] = "日本語".utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        return [([0xFF, 0xFE] + le, "UTF-16LE"), ([0xFE, 0xFF] + be, "UTF-16BE"), ([0xFF, 0xFE, 0, 0, 0x7B, 0, 0, 0], "UTF-32LE")]
+    }()
+
+    @Test(arguments: byteOrderMarks)
+    func unicodeByteOrderMarkIsNotText(bytes: [UInt8], encoding: String) {
+        #expect(throws: IngestError.notText(
+            path: "train.jsonl", reason: "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
+        ) { try Self.read(bytes) }
+    }
+
+    /// NUL bytes after the first 8 KiB are record problems, not a binary file; the records
+    /// after them are read.
+    @Test func nulBytesAfterTheProbeAreRecordIssues() throws {
+        let good = "{\"text\": \"hello\", \"label\": \"a\"}\n"
+        var bytes = Array(String(repeating: good, count: 300).utf8)
+        #expect(bytes.count > 8 << 10)  // past the binary-content probe
+        bytes += Array("{\"text\": \"a".utf8) + [0] + Array("b\"}\n".utf8) + [0, 0, 0x0A] + Array(good.utf8)
+        let file = try Self.read(bytes)
+        #expect(file.records.count == 301)
+        #expect(file.issueSummary == ["301:301:invalid_json", "302:302:invalid_json"])
+        #expect(file.issues[0].message.contains("control character U+0000"))
+    }
+
+    @Test func whitespaceOnlyFileHasNoRecords() throws {
+        let file = try Self.read(Array("  \n\t\n \r\n".utf8))
+        #expect(file.records.isEmpty && file.issues.isEmpty)
+        #expect(file.schema.shape == .unknown)
+    }
+
+    @Test func gzipChecks() throws {
+        #expect(throws: IngestError.corruptGzip(path: "train.jsonl.gz", detail: "it does not start with the gzip signature")) {
+            try Self.read(Array("{}\n".utf8), name: "train.jsonl.gz")
+        }
+        let gzipped: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03]
+        #expect(throws: IngestError.self) { try Self.read(gzipped, name: "train.jsonl") }
+        #expect(throws: IngestError.self) { try Self.read(gzipped, name: "train.jsonl.gz") }  // truncated
+    }
+
+    @Test func pathWithSpacesAndNonASCII() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight ü \(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.path + "/trâin ñ.jsonl"
+        try Data("{\"text\": \"a\", \"label\": \"x\"}\n".utf8).write(to: URL(fileURLWithPath: path))
+        let file = try #require(try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
+        #expect(file.path == path)
+        #expect(file.split == .train)
+        #expect(file.records.count == 1)
+    }
+
+    /// A folder's FIFO is skipped (reading it would block); a dangling link is skipped too.
+    @Test func folderSkipsFifoAndSymlinkLoop() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("{\"text\": \"a\"}\n".utf8).write(to: dir.appendingPathComponent("train.jsonl"))
+        #expect(mkfifo(dir.path + "/fifo.jsonl", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
+        let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        #expect(dataset.files.map { String($0.path.split(separator: "/").last ?? "") } == ["train.jsonl"])
+    }
 }

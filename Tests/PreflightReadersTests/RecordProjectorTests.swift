@@ -114,4 +114,18 @@ import Testing
         #expect(!RecordProjector.isBlank(" é"))
         #expect(!RecordProjector.isBlank("a"))
     }
+
+    @Test func chatRoleThatIsANumber() throws {
+        let file = try Fixture.read(text: """
+            {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}
+            {"messages": [{"role": 1, "content": "hi"}]}
+            {"messages": [{"role": "user", "content": {"a": 1}}]}
+            {"messages": [{"role": "user", "content": "again"}, {"role": "assistant", "content": "ok"}]}
+            """)
+        #expect(file.recordSummary == ["1:1", "4:4"])
+        #expect(file.issues.map(\.message) == [
+            "'role' of message 1 of 'messages' must be a string, found a number",
+            "'content' of message 1 of 'messages' must be a string or a list of parts, found an object",
+        ])
+    }
 }

@@ -180,4 +180,18 @@ struct TextReporterTests {
         #expect(
             lines.map { TerminalText.render($0, color: false) } == ["a", "abcd", "efgh", "ij b"])
     }
+
+    /// A one-record split used to read "1 records"; the share column stays aligned.
+    @Test func oneRecordSplitIsSingular() {
+        let statistics = [
+            SplitStatistics(split: "train", files: 1, records: 12, malformed: 0, labels: [("a", 12)]),
+            SplitStatistics(split: "test", files: 1, records: 1, malformed: 0, labels: [("a", 1)]),
+        ]
+        let report = AuditReport(
+            metadata: ReportMetadata(toolVersion: "0.1.0"), verdict: Verdict(findings: []),
+            failOn: .error, inputs: [], checks: [], statistics: statistics, findings: [])
+        let lines = text(report).split(separator: "\n").map(String.init)
+        #expect(lines.contains("  train  12 records  92.3%  1 label"))
+        #expect(lines.contains("  test    1 record    7.7%  1 label"))
+    }
 }

@@ -103,9 +103,9 @@ public struct LabelHygieneCheck: Check {
                     Finding(
                         checkID: id, code: "label_variant", severity: .warning,
                         message:
-                            "label '\(text)' (\(Format.count(count(text), "record"))) differs from "
-                            + "'\(main)' (\(count(main))) only by case, whitespace or punctuation",
-                        hint: "rename '\(text)' to '\(main)' everywhere",
+                            "label \(Format.quoted(text)) (\(Format.count(count(text), "record"))) differs from "
+                            + "\(Format.quoted(main)) (\(count(main))) only by case, whitespace or punctuation",
+                        hint: "rename \(Format.quoted(text)) to \(Format.quoted(main)) everywhere",
                         location: dataset.location(at: firstPosition(text), layout),
                         related: [dataset.location(at: firstPosition(main), layout)],
                         metrics: [

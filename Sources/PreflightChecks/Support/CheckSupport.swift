@@ -18,8 +18,23 @@ enum Format {
         "\(n) \(n == 1 ? noun : noun.hasSuffix("s") ? noun + "es" : noun + "s")"
     }
 
-    /// A label quoted for messages.
-    static func label(_ label: LabelValue) -> String { "'\(label.text)'" }
+    /// The most characters of a user's value a message shows.
+    static let maxQuoted = 60
+
+    /// A user's value quoted for messages, cut to `maxQuoted` characters with `…`, so that a
+    /// hostile value (a 10,000-digit label) cannot flood every report.
+    static func quoted(_ text: String) -> String {
+        var end = text.startIndex
+        var n = 0
+        while end < text.endIndex, n < maxQuoted {
+            text.formIndex(after: &end)
+            n += 1
+        }
+        return end == text.endIndex ? "'\(text)'" : "'\(text[..<end])…'"
+    }
+
+    /// A label quoted for messages (cut like `quoted`).
+    static func label(_ label: LabelValue) -> String { quoted(label.text) }
 }
 
 // MARK: - Option validation
