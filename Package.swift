@@ -60,10 +60,12 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightReportersTests",
-            dependencies: ["PreflightReporters", "PreflightTestSupport"]),
+            dependencies: ["PreflightReporters", "PreflightTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "PreflightCLITests",
-            dependencies: ["preflight", "PreflightTestSupport"]),
+            dependencies: ["preflight", "PreflightTestSupport"],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

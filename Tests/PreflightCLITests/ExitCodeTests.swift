@@ -74,3 +74,27 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["))
     }
 }
+
+/// Field mappings are binding: a mapped field that no record has is a usage error.
+@Suite struct FieldMappingTests {
+    @Test func labelFieldThatNoRecordHasExitsTwo() {
+        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--label-field", "intent"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("label_field 'intent' does not occur in any record"))
+        #expect(result.stderr.contains("did you mean 'label'?"))
+        #expect(result.stdout == "")
+    }
+
+    @Test func textFieldOverrideIsUsed() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-map-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: report) }
+        // Reading the id as the text makes every input distinct from the samples' texts:
+        // the override must reach the projection (shape source 'rules').
+        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--text-field", "id",
+                             "--quiet", "--report", "json=\(report.path)"])
+        #expect(result.code == 0 || result.code == 1, "\(result.stderr)")
+        let json = try JSONValue.parse(Data(contentsOf: report))
+        #expect(json["inputs"]?[0]?["text_fields"] == .array([.string("id")]))
+        #expect(json["inputs"]?[0]?["shape_source"] == .string("rules"))
+    }
+}

@@ -142,6 +142,21 @@ public struct VolumeCheck: Check {
                 ))
         }
 
+        // Files that share a name prefix ('train.jsonl', 'train_small.jsonl') may be
+        // alternative versions rather than parts of one split: say that they were combined.
+        for split in dataset.splits {
+            let files = dataset.files(in: split)
+            guard files.count > 1, files.contains(where: { $0.splitSource.hasPrefix("file name") })
+            else { continue }
+            let names = files.map { "'\($0.path)'" }.joined(separator: ", ")
+            findings.append(
+                Finding(
+                    checkID: id, code: "combined_files", severity: .info,
+                    message: "split '\(split)' combines \(files.count) files by their names: \(names)",
+                    hint: "if they are alternative versions, audit each on its own with '--\(split) FILE'",
+                    metrics: ["files": Double(files.count)]))
+        }
+
         let parts = dataset.splits.map { "\($0) \(dataset.recordCount(in: $0))" }
         let summary = parts.isEmpty ? "no records" : "records: " + parts.joined(separator: ", ")
         return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
