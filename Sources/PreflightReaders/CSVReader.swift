@@ -59,43 +59,61 @@ struct CSVReader {
         var header: [String]?
         var ordinal = 0
         while pos < count {
-            guard let row = CSVReader.nextRow(base, count: count, pos: &pos, line: &line, delimiter: delimiter, fields: &fields)
+            guard
+                let row = CSVReader.nextRow(
+                    base, count: count, pos: &pos, line: &line, delimiter: delimiter,
+                    fields: &fields)
             else { continue }
             var badOffset: Int?
             while invalidIndex < invalid.count, invalid[invalidIndex] < row.end {
-                if invalid[invalidIndex] >= row.start, badOffset == nil { badOffset = invalid[invalidIndex] }
+                if invalid[invalidIndex] >= row.start, badOffset == nil {
+                    badOffset = invalid[invalidIndex]
+                }
                 invalidIndex += 1
             }
             guard let names = header else {
                 header = CSVReader.uniqueNames(fields.map { CSVReader.text(base, $0) })
                 if let openLine = row.unterminatedQuoteLine {
-                    out.issues.append(RecordIssue(
-                        line: openLine, code: "invalid_csv",
-                        message: "unterminated quoted field in the header: the quote opened on line \(openLine) is never closed"))
+                    out.issues.append(
+                        RecordIssue(
+                            line: openLine, code: "invalid_csv",
+                            message:
+                                "unterminated quoted field in the header: the quote opened on line \(openLine) is never closed"
+                        ))
                 }
                 continue
             }
             ordinal += 1
             if let openLine = row.unterminatedQuoteLine {
-                out.issues.append(RecordIssue(
-                    line: openLine, ordinal: ordinal, code: "invalid_csv",
-                    message: "unterminated quoted field: the quote opened on line \(openLine) is never closed"))
+                out.issues.append(
+                    RecordIssue(
+                        line: openLine, ordinal: ordinal, code: "invalid_csv",
+                        message:
+                            "unterminated quoted field: the quote opened on line \(openLine) is never closed"
+                    ))
                 continue
             }
             if let bad = badOffset {
-                out.issues.append(CSVReader.utf8Issue(base, row: row, offset: bad, ordinal: ordinal))
+                out.issues.append(
+                    CSVReader.utf8Issue(base, row: row, offset: bad, ordinal: ordinal))
                 continue
             }
             if row.end - row.start > maxRecordBytes {
-                out.issues.append(RecordIssue(
-                    line: row.line, ordinal: ordinal, code: "record_too_large",
-                    message: "record is \(row.end - row.start) bytes, above the limit of \(maxRecordBytes) bytes"))
+                out.issues.append(
+                    RecordIssue(
+                        line: row.line, ordinal: ordinal, code: "record_too_large",
+                        message:
+                            "record is \(row.end - row.start) bytes, above the limit of \(maxRecordBytes) bytes"
+                    ))
                 continue
             }
             if fields.count != names.count {
-                out.issues.append(RecordIssue(
-                    line: row.line, ordinal: ordinal, code: "ragged_row",
-                    message: "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(names.count)"))
+                out.issues.append(
+                    RecordIssue(
+                        line: row.line, ordinal: ordinal, code: "ragged_row",
+                        message:
+                            "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(names.count)"
+                    ))
                 continue
             }
             var object: [DataField] = []
@@ -108,7 +126,9 @@ struct CSVReader {
         return out
     }
 
-    private static func utf8Issue(_ base: UnsafePointer<UInt8>, row: Row, offset: Int, ordinal: Int) -> RecordIssue {
+    private static func utf8Issue(_ base: UnsafePointer<UInt8>, row: Row, offset: Int, ordinal: Int)
+        -> RecordIssue
+    {
         var line = row.line
         var lineStart = row.start
         for i in row.start..<offset where base[i] == 0x0A {
@@ -119,7 +139,8 @@ struct CSVReader {
         let hex = String(base[offset], radix: 16, uppercase: true)
         return RecordIssue(
             line: row.line, ordinal: ordinal, code: "invalid_utf8",
-            message: "invalid UTF-8 at line \(line), column \(column): byte 0x\(hex) is not valid UTF-8")
+            message:
+                "invalid UTF-8 at line \(line), column \(column): byte 0x\(hex) is not valid UTF-8")
     }
 
     /// Parses the row at `pos`, advancing `pos` and `line`. Returns nil for an empty line.
@@ -157,7 +178,8 @@ struct CSVReader {
                     pos += 1
                 }
                 guard closed else {
-                    return Row(start: start, end: count, line: startLine, unterminatedQuoteLine: openLine)
+                    return Row(
+                        start: start, end: count, line: startLine, unterminatedQuoteLine: openLine)
                 }
                 let fieldEnd = pos
                 pos += 1
@@ -165,17 +187,22 @@ struct CSVReader {
                 while pos < count, base[pos] != delimiter, base[pos] != 0x0A { pos += 1 }
                 var trailingEnd = pos
                 if trailingEnd > trailingStart, base[trailingEnd - 1] == 0x0D { trailingEnd -= 1 }
-                fields.append(FieldRange(
-                    start: fieldStart, end: fieldEnd, doubledQuotes: doubled,
-                    trailing: trailingEnd > trailingStart ? trailingStart..<trailingEnd : nil))
+                fields.append(
+                    FieldRange(
+                        start: fieldStart, end: fieldEnd, doubledQuotes: doubled,
+                        trailing: trailingEnd > trailingStart ? trailingStart..<trailingEnd : nil))
             } else {
                 let fieldStart = pos
                 while pos < count, base[pos] != delimiter, base[pos] != 0x0A { pos += 1 }
                 var fieldEnd = pos
-                if fieldEnd > fieldStart, base[fieldEnd - 1] == 0x0D, pos == count || base[pos] == 0x0A {
+                if fieldEnd > fieldStart, base[fieldEnd - 1] == 0x0D,
+                    pos == count || base[pos] == 0x0A
+                {
                     fieldEnd -= 1
                 }
-                fields.append(FieldRange(start: fieldStart, end: fieldEnd, doubledQuotes: false, trailing: nil))
+                fields.append(
+                    FieldRange(
+                        start: fieldStart, end: fieldEnd, doubledQuotes: false, trailing: nil))
             }
             if pos >= count { return Row(start: start, end: pos, line: startLine) }
             if base[pos] == delimiter {
@@ -192,7 +219,9 @@ struct CSVReader {
     /// A field's text, with doubled quotes undone.
     private static func text(_ base: UnsafePointer<UInt8>, _ field: FieldRange) -> String {
         let raw = UnsafeBufferPointer(start: base + field.start, count: field.end - field.start)
-        guard field.doubledQuotes || field.trailing != nil else { return String(decoding: raw, as: UTF8.self) }
+        guard field.doubledQuotes || field.trailing != nil else {
+            return String(decoding: raw, as: UTF8.self)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.count)
         var i = 0
@@ -201,7 +230,9 @@ struct CSVReader {
             i += field.doubledQuotes && raw[i] == 0x22 ? 2 : 1
         }
         if let trailing = field.trailing {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base + trailing.lowerBound, count: trailing.count))
+            bytes.append(
+                contentsOf: UnsafeBufferPointer(
+                    start: base + trailing.lowerBound, count: trailing.count))
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -225,7 +256,8 @@ struct CSVReader {
     }
 
     /// Picks the delimiter that gives the first rows a consistent field count above one.
-    static func detectDelimiter(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> UInt8 {
+    static func detectDelimiter(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> UInt8
+    {
         let sampleEnd = min(count, start + (64 << 10))
         var best: (delimiter: UInt8, score: Int) = (0x2C, 0)
         for candidate in candidates {
@@ -234,7 +266,10 @@ struct CSVReader {
             var fields: [FieldRange] = []
             var counts: [Int] = []
             while pos < sampleEnd, counts.count < 20 {
-                guard let row = nextRow(base, count: sampleEnd, pos: &pos, line: &line, delimiter: candidate, fields: &fields)
+                guard
+                    let row = nextRow(
+                        base, count: sampleEnd, pos: &pos, line: &line, delimiter: candidate,
+                        fields: &fields)
                 else { continue }
                 if row.unterminatedQuoteLine != nil, !counts.isEmpty { break }
                 counts.append(fields.count)
@@ -248,7 +283,9 @@ struct CSVReader {
     }
 
     /// Offsets of the first byte of every invalid UTF-8 sequence, in order.
-    static func invalidUTF8Offsets(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> [Int] {
+    static func invalidUTF8Offsets(_ base: UnsafePointer<UInt8>, from start: Int, count: Int)
+        -> [Int]
+    {
         var out: [Int] = []
         var pos = start
         while pos < count, let bad = UTF8Validation.firstInvalid(base, pos, count) {

@@ -40,7 +40,8 @@ final class FileChunkSource: ChunkSource {
         let descriptor = fd == -2 ? STDIN_FILENO : fd
         guard descriptor >= 0 else { return nil }
         var failure: Int32 = 0
-        let chunk = [UInt8](unsafeUninitializedCapacity: FileChunkSource.chunkBytes) { buffer, count in
+        let chunk = [UInt8](unsafeUninitializedCapacity: FileChunkSource.chunkBytes) {
+            buffer, count in
             count = 0
             while count < buffer.count {
                 let n = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
@@ -88,7 +89,8 @@ struct HashingSource<Base: ChunkSource>: ChunkSource {
     let totalBytes: Int?
     let progress: (@Sendable (LoadProgress) -> Void)?
 
-    init(base: Base, path: String, totalBytes: Int?, progress: (@Sendable (LoadProgress) -> Void)?) {
+    init(base: Base, path: String, totalBytes: Int?, progress: (@Sendable (LoadProgress) -> Void)?)
+    {
         self.base = base
         self.path = path
         self.totalBytes = totalBytes

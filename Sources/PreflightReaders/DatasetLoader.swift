@@ -20,7 +20,9 @@ public enum DatasetLoader {
     /// - Throws: `IngestError` when an input cannot be read at all, or when a field the rules
     ///   map occurs in no record of a file (`mappedFieldNotFound`).
     /// - Complexity: O(n) in the total input size; memory linear in the number of records.
-    public static func load(_ inputs: [InputSpec], options: LoadOptions) throws(IngestError) -> Dataset {
+    public static func load(_ inputs: [InputSpec], options: LoadOptions) throws(IngestError)
+        -> Dataset
+    {
         let jobs = try InputPlanner.plan(inputs)
         var files: [InputFile] = []
         files.reserveCapacity(jobs.count)
@@ -55,20 +57,25 @@ public enum DatasetLoader {
     ) throws(IngestError) -> InputFile {
         let kind = InputPlanner.classify(path)
         let job = FileJob(
-            path: path, fsPath: nil, split: split, splitSource: splitSource, format: format ?? kind.format,
+            path: path, fsPath: nil, split: split, splitSource: splitSource,
+            format: format ?? kind.format,
             gzip: kind.gzip, size: bytes.count)
         return try read(job: job, source: MemoryChunkSource(bytes), options: options)
     }
 
     // MARK: - One file
 
-    private static func read<S: ChunkSource>(job: FileJob, source: S, options: LoadOptions) throws(IngestError) -> InputFile {
-        var stored = HashingSource(base: source, path: job.path, totalBytes: job.size, progress: options.progress)
+    private static func read<S: ChunkSource>(job: FileJob, source: S, options: LoadOptions)
+        throws(IngestError) -> InputFile
+    {
+        var stored = HashingSource(
+            base: source, path: job.path, totalBytes: job.size, progress: options.progress)
         let hasher = stored.hasher
         let first = try stored.next()
         let startsWithGzip = (first?.count ?? 0) >= 2 && first?[0] == 0x1F && first?[1] == 0x8B
         if !job.gzip, startsWithGzip {
-            throw .notText(path: job.path, reason: "it holds gzip-compressed data; rename it to end in '.gz'")
+            throw .notText(
+                path: job.path, reason: "it holds gzip-compressed data; rename it to end in '.gz'")
         }
         if job.gzip, first != nil, !startsWithGzip {
             throw .corruptGzip(path: job.path, detail: "it does not start with the gzip signature")
@@ -83,11 +90,14 @@ public enum DatasetLoader {
             (format, parsed) = try readContent(&content, job: job, options: options)
         }
         let sha256 = hasher.finish()
-        if let error = ShapeDetector.missingMappedField(parsed.values, rules: options.dataset, path: job.path) {
+        if let error = ShapeDetector.missingMappedField(
+            parsed.values, rules: options.dataset, path: job.path)
+        {
             throw error
         }
 
-        let schema = ShapeDetector.detect(parsed.values.prefix(ShapeDetector.sampleSize), rules: options.dataset)
+        let schema = ShapeDetector.detect(
+            parsed.values.prefix(ShapeDetector.sampleSize), rules: options.dataset)
         let projector = RecordProjector(schema: schema, rules: options.dataset)
         let projected = projector.projectAll(parsed.values)
         var issues = parsed.issues
@@ -97,7 +107,8 @@ public enum DatasetLoader {
         }
         return InputFile(
             path: job.path, split: job.split, splitSource: job.splitSource, format: format,
-            compression: job.gzip ? "gzip" : nil, schema: schema, sha256: sha256, byteCount: hasher.byteCount,
+            compression: job.gzip ? "gzip" : nil, schema: schema, sha256: sha256,
+            byteCount: hasher.byteCount,
             records: projected.records, issues: issues)
     }
 
@@ -107,17 +118,23 @@ public enum DatasetLoader {
     ) throws(IngestError) -> (InputFormat, ParsedRecords) {
         guard let first = try content.next() else { return (job.format ?? .jsonl, ParsedRecords()) }
         if let encoding = unicodeEncoding(byteOrderMark: first) {
-            throw .notText(path: job.path, reason: "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
+            throw .notText(
+                path: job.path,
+                reason:
+                    "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
         }
         if first.prefix(textProbeBytes).contains(0) {
             throw .notText(
                 path: job.path,
-                reason: "it contains NUL bytes near the start (binary data, or UTF-16/32 text); save it as UTF-8 text")
+                reason:
+                    "it contains NUL bytes near the start (binary data, or UTF-16/32 text); save it as UTF-8 text"
+            )
         }
         let format = job.format ?? sniff(first)
         switch format {
         case .jsonl:
-            var reader = JSONLReader(maxRecordBytes: options.maxRecordBytes, expectedBytes: job.gzip ? nil : job.size)
+            var reader = JSONLReader(
+                maxRecordBytes: options.maxRecordBytes, expectedBytes: job.gzip ? nil : job.size)
             reader.consume(first)
             while let chunk = try content.next() { reader.consume(chunk) }
             return (format, reader.finish())
@@ -126,10 +143,20 @@ public enum DatasetLoader {
             if let size = job.size, !job.gzip { all.reserveCapacity(size) }
             while let chunk = try content.next() { all.append(contentsOf: chunk) }
             switch format {
-            case .csv: return (format, CSVReader(delimiter: nil, maxRecordBytes: options.maxRecordBytes).read(all))
-            case .tsv: return (format, CSVReader(delimiter: 0x09, maxRecordBytes: options.maxRecordBytes).read(all))
-            case .yaml: return (format, YAMLDatasetReader.read(all, maxRecordBytes: options.maxRecordBytes))
-            default: return (format, JSONArrayReader(maxRecordBytes: options.maxRecordBytes).read(all))
+            case .csv:
+                return (
+                    format,
+                    CSVReader(delimiter: nil, maxRecordBytes: options.maxRecordBytes).read(all)
+                )
+            case .tsv:
+                return (
+                    format,
+                    CSVReader(delimiter: 0x09, maxRecordBytes: options.maxRecordBytes).read(all)
+                )
+            case .yaml:
+                return (format, YAMLDatasetReader.read(all, maxRecordBytes: options.maxRecordBytes))
+            default:
+                return (format, JSONArrayReader(maxRecordBytes: options.maxRecordBytes).read(all))
             }
         }
     }

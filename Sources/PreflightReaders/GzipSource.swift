@@ -27,7 +27,9 @@ struct GzipSource<Base: ChunkSource>: ChunkSource {
     }
 
     mutating func next() throws(IngestError) -> [UInt8]? {
-        guard inflater.ready else { throw .corruptGzip(path: path, detail: "zlib could not be initialised") }
+        guard inflater.ready else {
+            throw .corruptGzip(path: path, detail: "zlib could not be initialised")
+        }
         var out = [UInt8](repeating: 0, count: GzipSource.outputChunk)
         var produced = 0
         while produced < out.count {
@@ -58,7 +60,9 @@ struct GzipSource<Base: ChunkSource>: ChunkSource {
                     s.pointee.avail_out = UInt32(outBuf.count - already)
                     let before = (Int(s.pointee.avail_in), Int(s.pointee.avail_out))
                     let rc = inflate(s, Z_NO_FLUSH)
-                    return (rc, before.0 - Int(s.pointee.avail_in), before.1 - Int(s.pointee.avail_out))
+                    return (
+                        rc, before.0 - Int(s.pointee.avail_in), before.1 - Int(s.pointee.avail_out)
+                    )
                 }
             }
             inputOffset += used
@@ -77,7 +81,9 @@ struct GzipSource<Base: ChunkSource>: ChunkSource {
         if baseDone, inputOffset == input.count, !memberEnded {
             throw .corruptGzip(
                 path: path,
-                detail: sawInput ? "the data ends before the end of the compressed stream (truncated?)" : "the file is empty")
+                detail: sawInput
+                    ? "the data ends before the end of the compressed stream (truncated?)"
+                    : "the file is empty")
         }
         total += produced
         if total > limit { throw .decompressedTooLarge(path: path, limit: limit) }

@@ -25,7 +25,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `id_field`) occurs in no record of a file that has records. `available` holds the
     /// top-level field names seen, sorted, at most `availableLimit` of them (one more when
     /// there were more, shown as `…`); `suggestion` is the likely intended field, if any.
-    case mappedFieldNotFound(path: String, setting: String, field: String, available: [String], suggestion: String?)
+    case mappedFieldNotFound(
+        path: String, setting: String, field: String, available: [String], suggestion: String?)
 
     /// How many field names `mappedFieldNotFound` lists.
     public static let availableLimit = 10
@@ -73,7 +74,9 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readFailed(let p, let detail):
             "'\(p)' could not be read: \(detail)"
         case .mappedFieldNotFound(let p, let setting, let field, let available, let suggestion):
-            Self.mappedFieldMessage(path: p, setting: setting, field: field, available: available, suggestion: suggestion)
+            Self.mappedFieldMessage(
+                path: p, setting: setting, field: field, available: available,
+                suggestion: suggestion)
         }
     }
 }

@@ -20,7 +20,8 @@ struct FileJob: Sendable {
 enum InputPlanner {
     /// Extensions read, after an optional `.gz`.
     static let extensions: [String: InputFormat] = [
-        "jsonl": .jsonl, "ndjson": .jsonl, "csv": .csv, "tsv": .tsv, "yaml": .yaml, "yml": .yaml, "json": .json,
+        "jsonl": .jsonl, "ndjson": .jsonl, "csv": .csv, "tsv": .tsv, "yaml": .yaml, "yml": .yaml,
+        "json": .json,
     ]
 
     /// The format and compression a file name implies (case-insensitive).
@@ -42,7 +43,9 @@ enum InputPlanner {
             ("train", .train), ("val", .validation), ("dev", .validation), ("test", .test),
             ("regression", .regression), ("eval", .regression),
         ]
-        for (prefix, role) in prefixes where lower.hasPrefix(prefix) { return (role, "file name '\(prefix)*'") }
+        for (prefix, role) in prefixes where lower.hasPrefix(prefix) {
+            return (role, "file name '\(prefix)*'")
+        }
         return (.train, "default (file name names no split)")
     }
 
@@ -60,15 +63,24 @@ enum InputPlanner {
         var sawStdin: String?
         for spec in inputs {
             if spec.path == "-" {
-                if let first = sawStdin { throw .duplicateInput(path: spec.path, firstGivenAs: first) }
+                if let first = sawStdin {
+                    throw .duplicateInput(path: spec.path, firstGivenAs: first)
+                }
                 sawStdin = spec.path
                 let role = spec.split ?? .train
-                let source = spec.split != nil ? (spec.splitSource ?? "--\(role.rawValue) flag") : "default (standard input)"
-                jobs.append(FileJob(path: "-", fsPath: nil, split: role, splitSource: source, format: spec.format, gzip: false, size: nil))
+                let source =
+                    spec.split != nil
+                    ? (spec.splitSource ?? "--\(role.rawValue) flag") : "default (standard input)"
+                jobs.append(
+                    FileJob(
+                        path: "-", fsPath: nil, split: role, splitSource: source,
+                        format: spec.format, gzip: false, size: nil))
                 continue
             }
             var st = stat()
-            guard stat(spec.path, &st) == 0 else { throw FileChunkSource.error(errno, path: spec.path) }
+            guard stat(spec.path, &st) == 0 else {
+                throw FileChunkSource.error(errno, path: spec.path)
+            }
             var members: [(display: String, fsPath: String, name: String, st: stat)] = []
             if st.st_mode & S_IFMT == S_IFDIR {
                 let names: [String]
@@ -84,7 +96,8 @@ enum InputPlanner {
                     guard classify(name).format != nil else { continue }
                     var member = stat()
                     // stat follows links; a loop or a dangling link fails and is skipped.
-                    guard stat(prefix + name, &member) == 0, member.st_mode & S_IFMT == S_IFREG else { continue }
+                    guard stat(prefix + name, &member) == 0, member.st_mode & S_IFMT == S_IFREG
+                    else { continue }
                     members.append((prefix + name, prefix + name, name, member))
                 }
                 if members.isEmpty { throw .noRecognisableFiles(path: spec.path) }
@@ -93,17 +106,25 @@ enum InputPlanner {
                 members.append((spec.path, spec.path, name, st))
             }
             for member in members {
-                let identity = FileIdentity(device: UInt64(member.st.st_dev), inode: UInt64(member.st.st_ino))
-                if let first = seen[identity] { throw .duplicateInput(path: member.display, firstGivenAs: first) }
+                let identity = FileIdentity(
+                    device: UInt64(member.st.st_dev), inode: UInt64(member.st.st_ino))
+                if let first = seen[identity] {
+                    throw .duplicateInput(path: member.display, firstGivenAs: first)
+                }
                 seen[identity] = member.display
                 let kind = classify(member.name)
-                guard let format = spec.format ?? kind.format else { throw .unknownExtension(path: member.display) }
+                guard let format = spec.format ?? kind.format else {
+                    throw .unknownExtension(path: member.display)
+                }
                 let (role, source): (SplitRole, String) =
-                    spec.split.map { ($0, spec.splitSource ?? "--\($0.rawValue) flag") } ?? inferRole(fileName: member.name)
+                    spec.split.map { ($0, spec.splitSource ?? "--\($0.rawValue) flag") }
+                    ?? inferRole(fileName: member.name)
                 let size = member.st.st_mode & S_IFMT == S_IFREG ? Int(member.st.st_size) : nil
-                jobs.append(FileJob(
-                    path: member.display, fsPath: member.fsPath, split: role, splitSource: source, format: format,
-                    gzip: kind.gzip, size: size))
+                jobs.append(
+                    FileJob(
+                        path: member.display, fsPath: member.fsPath, split: role,
+                        splitSource: source, format: format,
+                        gzip: kind.gzip, size: size))
             }
         }
         return jobs

@@ -62,15 +62,19 @@ struct JSONArrayReader {
             while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
             let column = UTF8Validation.column(base, lineStart: lineStart, offset: error.offset)
             let what = error.isEncoding ? "invalid UTF-8" : "invalid JSON"
-            out.issues.append(RecordIssue(
-                line: line, ordinal: ordinal, code: error.code,
-                message: "\(what) at line \(line), column \(column): \(error.message)"))
+            out.issues.append(
+                RecordIssue(
+                    line: line, ordinal: ordinal, code: error.code,
+                    message: "\(what) at line \(line), column \(column): \(error.message)"))
         }
 
         mutating func topLevelIssue(_ found: String) {
-            out.issues.append(RecordIssue(
-                line: 1, code: "invalid_json",
-                message: "expected a top-level array of objects or an object with an 'examples' array, found \(found)"))
+            out.issues.append(
+                RecordIssue(
+                    line: 1, code: "invalid_json",
+                    message:
+                        "expected a top-level array of objects or an object with an 'examples' array, found \(found)"
+                ))
         }
 
         mutating func run() {
@@ -105,7 +109,10 @@ struct JSONArrayReader {
                 let start = parser.pos
                 if start < count, base[start] == 0x5D {
                     // `[a, b, ]`: every element is read; the stray comma is a file-level issue.
-                    syntaxIssue(JSONSyntaxError(offset: start, message: "trailing comma before ']'", isEncoding: false), ordinal: nil)
+                    syntaxIssue(
+                        JSONSyntaxError(
+                            offset: start, message: "trailing comma before ']'", isEncoding: false),
+                        ordinal: nil)
                     parser.pos += 1
                     return true
                 }
@@ -117,19 +124,27 @@ struct JSONArrayReader {
                     let value = try parser.parseValue()
                     complete = true
                     if parser.pos - start > maxRecordBytes {
-                        out.issues.append(RecordIssue(
-                            line: elementLine, ordinal: ordinal, code: "record_too_large",
-                            message: "record is \(parser.pos - start) bytes, above the limit of \(maxRecordBytes) bytes"))
+                        out.issues.append(
+                            RecordIssue(
+                                line: elementLine, ordinal: ordinal, code: "record_too_large",
+                                message:
+                                    "record is \(parser.pos - start) bytes, above the limit of \(maxRecordBytes) bytes"
+                            ))
                     } else if case .object = value {
-                        out.values.append(ParsedValue(line: elementLine, ordinal: ordinal, value: value))
+                        out.values.append(
+                            ParsedValue(line: elementLine, ordinal: ordinal, value: value))
                     } else {
-                        out.issues.append(RecordIssue(
-                            line: elementLine, ordinal: ordinal, code: "not_an_object",
-                            message: "expected a JSON object, found \(value.kindNameWithArticle)"))
+                        out.issues.append(
+                            RecordIssue(
+                                line: elementLine, ordinal: ordinal, code: "not_an_object",
+                                message:
+                                    "expected a JSON object, found \(value.kindNameWithArticle)"))
                     }
                     parser.skipWhitespace()
                     guard parser.pos < count else {
-                        throw JSONSyntaxError(offset: parser.pos, message: "expected ',' or ']' after a value", isEncoding: false)
+                        throw JSONSyntaxError(
+                            offset: parser.pos, message: "expected ',' or ']' after a value",
+                            isEncoding: false)
                     }
                     let b = base[parser.pos]
                     if b == 0x2C {
@@ -140,7 +155,9 @@ struct JSONArrayReader {
                         parser.pos += 1
                         return true
                     }
-                    throw JSONSyntaxError(offset: parser.pos, message: "expected ',' or ']' after a value", isEncoding: false)
+                    throw JSONSyntaxError(
+                        offset: parser.pos, message: "expected ',' or ']' after a value",
+                        isEncoding: false)
                 } catch {
                     syntaxIssue(error, ordinal: !complete && error.offset >= start ? ordinal : nil)
                     return false
@@ -161,21 +178,28 @@ struct JSONArrayReader {
                 while true {
                     parser.skipWhitespace()
                     guard parser.pos < count, base[parser.pos] == 0x22 else {
-                        throw JSONSyntaxError(offset: parser.pos, message: "expected a field name in double quotes", isEncoding: false)
+                        throw JSONSyntaxError(
+                            offset: parser.pos, message: "expected a field name in double quotes",
+                            isEncoding: false)
                     }
                     let key = try parser.parseString()
                     parser.skipWhitespace()
                     guard parser.pos < count, base[parser.pos] == 0x3A else {
-                        throw JSONSyntaxError(offset: parser.pos, message: "expected ':' after a field name", isEncoding: false)
+                        throw JSONSyntaxError(
+                            offset: parser.pos, message: "expected ':' after a field name",
+                            isEncoding: false)
                     }
                     parser.pos += 1
                     parser.skipWhitespace()
                     if key == "examples", !found {
                         guard parser.pos < count, base[parser.pos] == 0x5B else {
                             let value = try parser.parseValue()
-                            out.issues.append(RecordIssue(
-                                line: 1, code: "invalid_json",
-                                message: "expected 'examples' to be an array of objects, found \(value.kindNameWithArticle)"))
+                            out.issues.append(
+                                RecordIssue(
+                                    line: 1, code: "invalid_json",
+                                    message:
+                                        "expected 'examples' to be an array of objects, found \(value.kindNameWithArticle)"
+                                ))
                             return
                         }
                         found = true
@@ -185,13 +209,17 @@ struct JSONArrayReader {
                     }
                     parser.skipWhitespace()
                     guard parser.pos < count else {
-                        throw JSONSyntaxError(offset: parser.pos, message: "expected ',' or '}' after a value", isEncoding: false)
+                        throw JSONSyntaxError(
+                            offset: parser.pos, message: "expected ',' or '}' after a value",
+                            isEncoding: false)
                     }
                     let b = base[parser.pos]
                     parser.pos += 1
                     if b == 0x2C { continue }
                     if b == 0x7D { break }
-                    throw JSONSyntaxError(offset: parser.pos - 1, message: "expected ',' or '}' after a value", isEncoding: false)
+                    throw JSONSyntaxError(
+                        offset: parser.pos - 1, message: "expected ',' or '}' after a value",
+                        isEncoding: false)
                 }
                 if !found { topLevelIssue("an object without 'examples'") }
             } catch {
@@ -204,7 +232,10 @@ struct JSONArrayReader {
         mutating func checkTrailing() {
             parser.skipWhitespace()
             if parser.pos < count {
-                syntaxIssue(JSONSyntaxError(offset: parser.pos, message: "unexpected data after the value", isEncoding: false), ordinal: nil)
+                syntaxIssue(
+                    JSONSyntaxError(
+                        offset: parser.pos, message: "unexpected data after the value",
+                        isEncoding: false), ordinal: nil)
             }
         }
     }

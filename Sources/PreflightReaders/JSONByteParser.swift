@@ -64,7 +64,8 @@ struct JSONByteParser {
 
     /// An error for an unexpected byte: an encoding error when the byte starts invalid UTF-8.
     private func unexpected(_ message: String) -> JSONSyntaxError {
-        if pos < end, base[pos] >= 0x80, let bad = UTF8Validation.firstInvalid(base, pos, min(end, pos + 4)),
+        if pos < end, base[pos] >= 0x80,
+            let bad = UTF8Validation.firstInvalid(base, pos, min(end, pos + 4)),
             bad == pos
         {
             return invalidUTF8(at: pos)
@@ -75,7 +76,8 @@ struct JSONByteParser {
     private func invalidUTF8(at offset: Int) -> JSONSyntaxError {
         let byte = String(base[offset], radix: 16, uppercase: true)
         return JSONSyntaxError(
-            offset: offset, message: "byte 0x\(byte.count == 1 ? "0" : "")\(byte) is not valid UTF-8",
+            offset: offset,
+            message: "byte 0x\(byte.count == 1 ? "0" : "")\(byte) is not valid UTF-8",
             isEncoding: true)
     }
 
@@ -135,7 +137,9 @@ struct JSONByteParser {
             }
             let name = try parseString()
             skipWhitespace()
-            guard pos < end, base[pos] == 0x3A else { throw unexpected("expected ':' after a field name") }
+            guard pos < end, base[pos] == 0x3A else {
+                throw unexpected("expected ':' after a field name")
+            }
             pos += 1
             let value = try parseValue()
             fieldStack.append(DataField(name, value))
@@ -185,7 +189,9 @@ struct JSONByteParser {
     private mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = pos
         if base[pos] == 0x2D { pos += 1 }
-        @inline(__always) func isDigit(_ i: Int) -> Bool { i < end && base[i] >= 0x30 && base[i] <= 0x39 }
+        @inline(__always) func isDigit(_ i: Int) -> Bool {
+            i < end && base[i] >= 0x30 && base[i] <= 0x39
+        }
         guard isDigit(pos) else { throw fail("invalid number", at: pos) }
         if base[pos] == 0x30 {
             pos += 1
@@ -194,16 +200,21 @@ struct JSONByteParser {
         }
         if pos < end, base[pos] == 0x2E {
             pos += 1
-            guard isDigit(pos) else { throw fail("invalid number: expected a digit after '.'", at: pos) }
+            guard isDigit(pos) else {
+                throw fail("invalid number: expected a digit after '.'", at: pos)
+            }
             while isDigit(pos) { pos += 1 }
         }
         if pos < end, base[pos] | 0x20 == 0x65 {
             pos += 1
             if pos < end, base[pos] == 0x2B || base[pos] == 0x2D { pos += 1 }
-            guard isDigit(pos) else { throw fail("invalid number: expected a digit in the exponent", at: pos) }
+            guard isDigit(pos) else {
+                throw fail("invalid number: expected a digit in the exponent", at: pos)
+            }
             while isDigit(pos) { pos += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
     }
 
     // MARK: - Strings
@@ -239,9 +250,12 @@ struct JSONByteParser {
                 if !ascii, let bad = UTF8Validation.firstInvalid(base, start, start + count) {
                     throw invalidUTF8(at: bad)
                 }
-                return String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
+                return String(
+                    decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
             }
-            if b == JSONByteParser.backslash { return try parseEscapedString(open: open, start: start) }
+            if b == JSONByteParser.backslash {
+                return try parseEscapedString(open: open, start: start)
+            }
             if b < 0x20 { throw controlCharacter(b) }
             if b >= 0x80 { ascii = false }
             pos += 1
@@ -250,17 +264,23 @@ struct JSONByteParser {
 
     private func controlCharacter(_ b: UInt8) -> JSONSyntaxError {
         let hex = String(b, radix: 16, uppercase: true)
-        return fail("control character U+00\(hex.count == 1 ? "0" : "")\(hex) must be escaped in a string", at: pos)
+        return fail(
+            "control character U+00\(hex.count == 1 ? "0" : "")\(hex) must be escaped in a string",
+            at: pos)
     }
 
-    private mutating func parseEscapedString(open: Int, start: Int) throws(JSONSyntaxError) -> String {
+    private mutating func parseEscapedString(open: Int, start: Int) throws(JSONSyntaxError)
+        -> String
+    {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
         var sawHigh = false
         while pos < end {
             let b = base[pos]
             if b == JSONByteParser.quote {
-                if sawHigh, let bad = UTF8Validation.firstInvalid(base, start, pos) { throw invalidUTF8(at: bad) }
+                if sawHigh, let bad = UTF8Validation.firstInvalid(base, start, pos) {
+                    throw invalidUTF8(at: bad)
+                }
                 pos += 1
                 return String(decoding: scratch, as: UTF8.self)
             }
@@ -292,7 +312,9 @@ struct JSONByteParser {
                     let lowStart = pos
                     pos += 2
                     let low = try hex4(lowStart)
-                    guard low >= 0xDC00, low <= 0xDFFF else { throw loneSurrogate(scalar, at: escapeStart) }
+                    guard low >= 0xDC00, low <= 0xDFFF else {
+                        throw loneSurrogate(scalar, at: escapeStart)
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if scalar >= 0xDC00, scalar <= 0xDFFF {
                     throw loneSurrogate(scalar, at: escapeStart)
@@ -309,13 +331,16 @@ struct JSONByteParser {
     private func loneSurrogate(_ unit: UInt32, at offset: Int) -> JSONSyntaxError {
         JSONSyntaxError(
             offset: offset,
-            message: "lone surrogate '\\u\(String(unit, radix: 16, uppercase: true))' cannot be encoded as UTF-8",
+            message:
+                "lone surrogate '\\u\(String(unit, radix: 16, uppercase: true))' cannot be encoded as UTF-8",
             isEncoding: true)
     }
 
     /// Reads four hex digits after `\u` (pos is at the first digit).
     private mutating func hex4(_ escapeStart: Int) throws(JSONSyntaxError) -> UInt32 {
-        guard pos + 4 <= end else { throw fail("invalid \\u escape: expected four hex digits", at: escapeStart) }
+        guard pos + 4 <= end else {
+            throw fail("invalid \\u escape: expected four hex digits", at: escapeStart)
+        }
         var v: UInt32 = 0
         for i in 0..<4 {
             let c = base[pos + i]

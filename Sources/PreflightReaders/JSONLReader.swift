@@ -63,7 +63,8 @@ struct JSONLReader {
         pending = consumed == buffer.count ? [] : Array(buffer[consumed...])
         if !final, pending.count > maxRecordBytes {
             // An over-long line: report it and drop its bytes up to the next newline.
-            output.issues.append(tooLarge(line: nextLine, ordinal: nextOrdinal, bytes: pending.count, atLeast: true))
+            output.issues.append(
+                tooLarge(line: nextLine, ordinal: nextOrdinal, bytes: pending.count, atLeast: true))
             nextOrdinal += 1
             pending.removeAll(keepingCapacity: false)
             skipping = true
@@ -73,7 +74,9 @@ struct JSONLReader {
     private func tooLarge(line: Int, ordinal: Int, bytes: Int, atLeast: Bool) -> RecordIssue {
         RecordIssue(
             line: line, ordinal: ordinal, code: "record_too_large",
-            message: "record is \(atLeast ? "more than " : "")\(bytes) bytes, above the limit of \(maxRecordBytes) bytes")
+            message:
+                "record is \(atLeast ? "more than " : "")\(bytes) bytes, above the limit of \(maxRecordBytes) bytes"
+        )
     }
 
     /// A non-blank line: byte range and physical line number.
@@ -150,7 +153,8 @@ struct JSONLReader {
 
     /// Parses lines `range` of one batch.
     private static func parse(
-        bytes: SharedBytes, lines: SharedLines, range: Range<Int>, ordinalBase: Int, maxRecordBytes: Int
+        bytes: SharedBytes, lines: SharedLines, range: Range<Int>, ordinalBase: Int,
+        maxRecordBytes: Int
     ) -> ParsedRecords {
         var out = ParsedRecords()
         out.values.reserveCapacity(range.count)
@@ -160,9 +164,12 @@ struct JSONLReader {
             let ref = lineBase[i]
             let ordinal = ordinalBase + i
             if ref.end - ref.start > maxRecordBytes {
-                out.issues.append(RecordIssue(
-                    line: ref.line, ordinal: ordinal, code: "record_too_large",
-                    message: "record is \(ref.end - ref.start) bytes, above the limit of \(maxRecordBytes) bytes"))
+                out.issues.append(
+                    RecordIssue(
+                        line: ref.line, ordinal: ordinal, code: "record_too_large",
+                        message:
+                            "record is \(ref.end - ref.start) bytes, above the limit of \(maxRecordBytes) bytes"
+                    ))
                 continue
             }
             parser.reset(start: ref.start, end: ref.end)
@@ -170,19 +177,25 @@ struct JSONLReader {
                 let value = try parser.parseValue()
                 parser.skipWhitespace()
                 if parser.pos != ref.end {
-                    throw JSONSyntaxError(offset: parser.pos, message: "unexpected data after the value", isEncoding: false)
+                    throw JSONSyntaxError(
+                        offset: parser.pos, message: "unexpected data after the value",
+                        isEncoding: false)
                 }
                 if case .object = value {
                     out.values.append(ParsedValue(line: ref.line, ordinal: ordinal, value: value))
                 } else {
-                    out.issues.append(RecordIssue(
-                        line: ref.line, ordinal: ordinal, code: "not_an_object",
-                        message: "expected a JSON object, found \(value.kindNameWithArticle)"))
+                    out.issues.append(
+                        RecordIssue(
+                            line: ref.line, ordinal: ordinal, code: "not_an_object",
+                            message: "expected a JSON object, found \(value.kindNameWithArticle)"))
                 }
             } catch {
-                let column = UTF8Validation.column(bytes.base, lineStart: ref.start, offset: error.offset)
-                out.issues.append(RecordIssue(
-                    line: ref.line, ordinal: ordinal, code: error.code, message: error.issueMessage(column: column)))
+                let column = UTF8Validation.column(
+                    bytes.base, lineStart: ref.start, offset: error.offset)
+                out.issues.append(
+                    RecordIssue(
+                        line: ref.line, ordinal: ordinal, code: error.code,
+                        message: error.issueMessage(column: column)))
             }
         }
         return out

@@ -26,7 +26,9 @@ enum Parallel {
     }
 
     /// Splits `0..<count` into at most `units` contiguous ranges of at least `minimum` items.
-    static func ranges(_ count: Int, units: Int = preferredUnits, minimum: Int = 256) -> [Range<Int>] {
+    static func ranges(_ count: Int, units: Int = preferredUnits, minimum: Int = 256) -> [Range<
+        Int
+    >] {
         guard count > 0 else { return [] }
         let n = max(1, min(units, count / max(1, minimum)))
         return (0..<n).map { i in (count * i / n)..<(count * (i + 1) / n) }

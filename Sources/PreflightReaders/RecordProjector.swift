@@ -85,13 +85,17 @@ struct RecordProjector: Sendable {
         let id = schema.idField.flatMap { RecordProjector.idText(value[$0]) }
         do throws(Problem) {
             try checkRequiredFields(value)
-            var record = Record(line: parsed.line, ordinal: parsed.ordinal, id: id, input: "", example: "", value: value)
+            var record = Record(
+                line: parsed.line, ordinal: parsed.ordinal, id: id, input: "", example: "",
+                value: value)
             try fill(&record, from: value)
             return .record(record)
         } catch {
-            return .issue(RecordIssue(
-                line: parsed.line, ordinal: parsed.ordinal, code: error.code, message: error.message,
-                field: error.field, id: id))
+            return .issue(
+                RecordIssue(
+                    line: parsed.line, ordinal: parsed.ordinal, code: error.code,
+                    message: error.message,
+                    field: error.field, id: id))
         }
     }
 
@@ -125,10 +129,12 @@ struct RecordProjector: Sendable {
         if own != schema.shape, own != .unknown, own != .text, !related {
             throw Problem(
                 code: "mixed_shape",
-                message: "record has the fields of a '\(own.rawValue)' example, but the file's shape is '\(schema.shape.rawValue)'",
+                message:
+                    "record has the fields of a '\(own.rawValue)' example, but the file's shape is '\(schema.shape.rawValue)'",
                 field: missing)
         }
-        throw Problem(code: "missing_field", message: "missing required field '\(missing)'", field: missing)
+        throw Problem(
+            code: "missing_field", message: "missing required field '\(missing)'", field: missing)
     }
 
     // MARK: - Projection by shape
@@ -142,28 +148,42 @@ struct RecordProjector: Sendable {
                 text = i == 0 ? part : text + "\n" + part
             }
             if RecordProjector.isBlank(text) {
-                let field = schema.textFields.count == 1 ? schema.textFields[0] : schema.textFields.joined(separator: "', '")
-                throw Problem(code: "empty_text", message: "field '\(field)' is empty or whitespace-only", field: schema.textFields.first)
+                let field =
+                    schema.textFields.count == 1
+                    ? schema.textFields[0] : schema.textFields.joined(separator: "', '")
+                throw Problem(
+                    code: "empty_text", message: "field '\(field)' is empty or whitespace-only",
+                    field: schema.textFields.first)
             }
             record.input = text
             record.example = text
             if schema.shape == .classification { record.label = try label(value) }
         case .chat, .sharegpt:
             let field = schema.shape == .chat ? "messages" : "conversations"
-            let turns = try RecordProjector.turns(value[field], field: field, sharegpt: schema.shape == .sharegpt)
-            if turns.isEmpty { throw Problem(code: "empty_text", message: "field '\(field)' has no messages", field: field) }
+            let turns = try RecordProjector.turns(
+                value[field], field: field, sharegpt: schema.shape == .sharegpt)
+            if turns.isEmpty {
+                throw Problem(
+                    code: "empty_text", message: "field '\(field)' has no messages", field: field)
+            }
             if turns.allSatisfy({ RecordProjector.isBlank($0.content) }) {
-                throw Problem(code: "empty_text", message: "every message in '\(field)' is empty", field: field)
+                throw Problem(
+                    code: "empty_text", message: "every message in '\(field)' is empty",
+                    field: field)
             }
             let lines = turns.map(\.line)
             record.example = lines.joined(separator: "\n")
             let last = turns[turns.count - 1].role
-            record.input = RecordProjector.assistantRoles.contains(last) ? lines.dropLast().joined(separator: "\n") : record.example
+            record.input =
+                RecordProjector.assistantRoles.contains(last)
+                ? lines.dropLast().joined(separator: "\n") : record.example
         case .promptCompletion:
             let prompt = try RecordProjector.text(value, "prompt")
             let completion = try RecordProjector.text(value, "completion")
             if RecordProjector.isBlank(completion) {
-                throw Problem(code: "empty_text", message: "field 'completion' is empty or whitespace-only", field: "completion")
+                throw Problem(
+                    code: "empty_text", message: "field 'completion' is empty or whitespace-only",
+                    field: "completion")
             }
             record.input = prompt
             record.example = prompt + "\n" + completion
@@ -171,9 +191,14 @@ struct RecordProjector: Sendable {
             let instruction = try RecordProjector.text(value, "instruction")
             let output = try RecordProjector.text(value, "output")
             var extra = ""
-            if let input = value["input"], input != .null { extra = try RecordProjector.text(value, "input") }
-            for (name, text) in [("instruction", instruction), ("output", output)] where RecordProjector.isBlank(text) {
-                throw Problem(code: "empty_text", message: "field '\(name)' is empty or whitespace-only", field: name)
+            if let input = value["input"], input != .null {
+                extra = try RecordProjector.text(value, "input")
+            }
+            for (name, text) in [("instruction", instruction), ("output", output)]
+            where RecordProjector.isBlank(text) {
+                throw Problem(
+                    code: "empty_text", message: "field '\(name)' is empty or whitespace-only",
+                    field: name)
             }
             record.input = extra.isEmpty ? instruction : instruction + "\n" + extra
             record.example = record.input + "\n" + output
@@ -181,12 +206,18 @@ struct RecordProjector: Sendable {
             let chosen = try RecordProjector.side(value, "chosen")
             let rejected = try RecordProjector.side(value, "rejected")
             var prompt: String?
-            if let p = value["prompt"], p != .null { prompt = try RecordProjector.side(value, "prompt").text }
-            for (name, side) in [("chosen", chosen), ("rejected", rejected)] where RecordProjector.isBlank(side.text) {
-                throw Problem(code: "empty_text", message: "field '\(name)' is empty or whitespace-only", field: name)
+            if let p = value["prompt"], p != .null {
+                prompt = try RecordProjector.side(value, "prompt").text
+            }
+            for (name, side) in [("chosen", chosen), ("rejected", rejected)]
+            where RecordProjector.isBlank(side.text) {
+                throw Problem(
+                    code: "empty_text", message: "field '\(name)' is empty or whitespace-only",
+                    field: name)
             }
             record.input = prompt ?? RecordProjector.sharedLeading(chosen.lines, rejected.lines)
-            record.example = [prompt, chosen.text, rejected.text].compactMap { $0 }.joined(separator: "\n")
+            record.example = [prompt, chosen.text, rejected.text].compactMap { $0 }.joined(
+                separator: "\n")
         case .unknown:
             record.input = value.compactJSON
             record.example = record.input
@@ -198,10 +229,14 @@ struct RecordProjector: Sendable {
         switch value[field] {
         case .string(let s): return LabelValue(text: s, isNumeric: false)
         case .number(let n): return LabelValue(text: n, isNumeric: true)
-        case nil, .null?: throw Problem(code: "missing_field", message: "missing required field '\(field)'", field: field)
+        case nil, .null?:
+            throw Problem(
+                code: "missing_field", message: "missing required field '\(field)'", field: field)
         case let other?:
             throw Problem(
-                code: "wrong_type", message: "field '\(field)' must be a string or a number, found \(other.kindNameWithArticle)",
+                code: "wrong_type",
+                message:
+                    "field '\(field)' must be a string or a number, found \(other.kindNameWithArticle)",
                 field: field)
         }
     }
@@ -215,16 +250,23 @@ struct RecordProjector: Sendable {
         switch value[field] {
         case .string(let s): return s
         case .number(let n): return n
-        case nil, .null?: throw Problem(code: "missing_field", message: "missing required field '\(field)'", field: field)
+        case nil, .null?:
+            throw Problem(
+                code: "missing_field", message: "missing required field '\(field)'", field: field)
         case let other?:
-            throw Problem(code: "wrong_type", message: "field '\(field)' must be a string, found \(other.kindNameWithArticle)", field: field)
+            throw Problem(
+                code: "wrong_type",
+                message: "field '\(field)' must be a string, found \(other.kindNameWithArticle)",
+                field: field)
         }
     }
 
     /// True when `s` is empty or only whitespace.
     static func isBlank(_ s: String) -> Bool {
         for b in s.utf8 {
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C { continue }
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C {
+                continue
+            }
             if b < 0x80 { return false }
             return s.unicodeScalars.allSatisfy(\.properties.isWhitespace)
         }
@@ -242,27 +284,37 @@ struct RecordProjector: Sendable {
         let roleKey = sharegpt ? "from" : "role"
         let contentKey = sharegpt ? "value" : "content"
         guard let list, list != .null else {
-            throw Problem(code: "missing_field", message: "missing required field '\(field)'", field: field)
+            throw Problem(
+                code: "missing_field", message: "missing required field '\(field)'", field: field)
         }
         guard case .array(let items) = list else {
             throw Problem(
-                code: "wrong_type", message: "field '\(field)' must be a list of messages, found \(list.kindNameWithArticle)",
+                code: "wrong_type",
+                message:
+                    "field '\(field)' must be a list of messages, found \(list.kindNameWithArticle)",
                 field: field)
         }
         var turns: [Turn] = []
         turns.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            let where_ = "message \(i + 1) of '\(field)'"
+            let place = "message \(i + 1) of '\(field)'"
             guard case .object = item else {
-                throw Problem(code: "wrong_type", message: "\(where_) must be an object, found \(item.kindNameWithArticle)", field: field)
+                throw Problem(
+                    code: "wrong_type",
+                    message: "\(place) must be an object, found \(item.kindNameWithArticle)",
+                    field: field)
             }
             let role: String
             switch item[roleKey] {
             case .string(let s): role = s
-            case nil, .null?: throw Problem(code: "missing_field", message: "\(where_) has no '\(roleKey)'", field: field)
+            case nil, .null?:
+                throw Problem(
+                    code: "missing_field", message: "\(place) has no '\(roleKey)'", field: field)
             case let other?:
                 throw Problem(
-                    code: "wrong_type", message: "'\(roleKey)' of \(where_) must be a string, found \(other.kindNameWithArticle)",
+                    code: "wrong_type",
+                    message:
+                        "'\(roleKey)' of \(place) must be a string, found \(other.kindNameWithArticle)",
                     field: field)
             }
             let content: String
@@ -278,20 +330,24 @@ struct RecordProjector: Sendable {
                     default:
                         throw Problem(
                             code: "wrong_type",
-                            message: "a part of '\(contentKey)' in \(where_) must be an object or a string, found \(part.kindNameWithArticle)",
+                            message:
+                                "a part of '\(contentKey)' in \(place) must be an object or a string, found \(part.kindNameWithArticle)",
                             field: field)
                     }
                 }
                 content = texts.joined(separator: "\n")
             case nil, .null?:
                 guard item["tool_calls"] != nil || item["function_call"] != nil else {
-                    throw Problem(code: "missing_field", message: "\(where_) has no '\(contentKey)'", field: field)
+                    throw Problem(
+                        code: "missing_field", message: "\(place) has no '\(contentKey)'",
+                        field: field)
                 }
                 content = ""
             case let other?:
                 throw Problem(
                     code: "wrong_type",
-                    message: "'\(contentKey)' of \(where_) must be a string or a list of parts, found \(other.kindNameWithArticle)",
+                    message:
+                        "'\(contentKey)' of \(place) must be a string or a list of parts, found \(other.kindNameWithArticle)",
                     field: field)
             }
             turns.append(Turn(role: role, content: content))
@@ -300,7 +356,9 @@ struct RecordProjector: Sendable {
     }
 
     /// One side of a preference pair: a string, or a message list serialized as for chat.
-    static func side(_ value: DataValue, _ field: String) throws(Problem) -> (text: String, lines: [String]) {
+    static func side(_ value: DataValue, _ field: String) throws(Problem) -> (
+        text: String, lines: [String]
+    ) {
         switch value[field] {
         case .array:
             let turns = try turns(value[field], field: field, sharegpt: false)
@@ -308,7 +366,9 @@ struct RecordProjector: Sendable {
             return (lines.joined(separator: "\n"), lines)
         default:
             let text = try text(value, field)
-            return (text, text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            return (
+                text, text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            )
         }
     }
 

@@ -10,7 +10,9 @@ enum ShapeDetector {
         "document", "message",
     ]
     /// Label field candidates, in order of preference.
-    static let labelCandidates = ["label", "intent", "class", "category", "target", "sentiment", "labels"]
+    static let labelCandidates = [
+        "label", "intent", "class", "category", "target", "sentiment", "labels",
+    ]
     /// Id field candidates, in order of preference.
     static let idCandidates = ["id", "_id", "uid", "guid", "example_id", "record_id"]
 
@@ -45,7 +47,9 @@ enum ShapeDetector {
         if has("chosen"), has("rejected") { return .preference }
         if has("prompt"), has("completion") { return .promptCompletion }
         if has("instruction"), has("output") { return .instruction }
-        if candidates.hasText(fields) { return candidates.hasLabel(fields) ? .classification : .text }
+        if candidates.hasText(fields) {
+            return candidates.hasLabel(fields) ? .classification : .text
+        }
         return .unknown
     }
 
@@ -81,7 +85,9 @@ enum ShapeDetector {
 
         // Fields: count candidates over the records that fit the chosen shape (all records
         // when none does, e.g. a shape forced by the rules).
-        var sample = zip(values, shapes).filter { $0.1 == shape || (shape == .text && $0.1 == .classification) }.map(\.0.value)
+        var sample = zip(values, shapes).filter {
+            $0.1 == shape || (shape == .text && $0.1 == .classification)
+        }.map(\.0.value)
         if sample.isEmpty { sample = values.map(\.value) }
         let textFields: [String]
         let labelField: String?
@@ -113,7 +119,9 @@ enum ShapeDetector {
     /// compare with.
     /// - Complexity: O(f) per mapped field present in an early record; O(n·f) for n values of
     ///   f fields when a field is missing (the error path).
-    static func missingMappedField(_ values: [ParsedValue], rules: DatasetRules, path: String) -> IngestError? {
+    static func missingMappedField(_ values: [ParsedValue], rules: DatasetRules, path: String)
+        -> IngestError?
+    {
         guard !values.isEmpty else { return nil }
         var mapped: [(setting: String, field: String, candidates: [String])] = []
         if let label = rules.labelField { mapped.append(("label_field", label, labelCandidates)) }
@@ -129,7 +137,8 @@ enum ShapeDetector {
                 ?? candidates.first { seen.contains($0) }
             return .mappedFieldNotFound(
                 path: path, setting: setting, field: field,
-                available: Array(names.prefix(IngestError.availableLimit + 1)), suggestion: suggestion)
+                available: Array(names.prefix(IngestError.availableLimit + 1)),
+                suggestion: suggestion)
         }
         return nil
     }

@@ -87,9 +87,13 @@ struct YAMLDatasetReader {
         return reader.out
     }
 
-    private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?, _ length: Int? = nil) -> String? {
+    private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?, _ length: Int? = nil)
+        -> String?
+    {
         guard let p else { return nil }
-        if let length { return String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self) }
+        if let length {
+            return String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self)
+        }
         return String(cString: UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
     }
 
@@ -102,7 +106,8 @@ struct YAMLDatasetReader {
             anchors.removeAll()
             guard let stop = parseSegment(base + start, count: buffer.count - start),
                 let resume = YAMLDatasetReader.resumeOffset(
-                    base, from: start, count: buffer.count, afterLine: stop.line, itemColumn: stop.itemColumn)
+                    base, from: start, count: buffer.count, afterLine: stop.line,
+                    itemColumn: stop.itemColumn)
             else { return }
             for i in start..<resume where base[i] == 0x0A { lineOffset += 1 }
             start = resume
@@ -130,7 +135,9 @@ struct YAMLDatasetReader {
                 while i < pos + column, i < count, base[i] == 0x20 { i += 1 }
                 if i == pos + column, i < count, base[i] == 0x2D, endsToken(i + 1) { return pos }
             }
-            if pos + 3 <= count, base[pos] == 0x2D, base[pos + 1] == 0x2D, base[pos + 2] == 0x2D, endsToken(pos + 3) {
+            if pos + 3 <= count, base[pos] == 0x2D, base[pos + 1] == 0x2D, base[pos + 2] == 0x2D,
+                endsToken(pos + 3)
+            {
                 return pos
             }
             guard let p = memchr(base + pos, 0x0A, count - pos) else { return nil }
@@ -143,7 +150,9 @@ struct YAMLDatasetReader {
     private mutating func parseSegment(_ base: UnsafePointer<UInt8>, count: Int) -> Stop? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            out.issues.append(RecordIssue(line: 1, code: "invalid_yaml", message: "libyaml could not be initialised"))
+            out.issues.append(
+                RecordIssue(
+                    line: 1, code: "invalid_yaml", message: "libyaml could not be initialised"))
             return nil
         }
         defer { yaml_parser_delete(&parser) }
@@ -167,21 +176,29 @@ struct YAMLDatasetReader {
                 let text = YAMLDatasetReader.string(s.value, Int(s.length)) ?? ""
                 let tag = YAMLDatasetReader.string(s.tag)
                 let value: DataValue
-                if tag == "tag:yaml.org,2002:str" || (s.style != YAML_PLAIN_SCALAR_STYLE && s.style != YAML_ANY_SCALAR_STYLE) {
+                if tag == "tag:yaml.org,2002:str"
+                    || (s.style != YAML_PLAIN_SCALAR_STYLE && s.style != YAML_ANY_SCALAR_STYLE)
+                {
                     value = .string(text)
                 } else {
                     value = YAMLDatasetReader.resolvePlain(text)
                 }
                 let node = Node(value: value, cost: text.utf8.count + 1, line: line)
-                if let anchor = YAMLDatasetReader.string(s.anchor) { anchors[anchor] = (value, node.cost, 0) }
+                if let anchor = YAMLDatasetReader.string(s.anchor) {
+                    anchors[anchor] = (value, node.cost, 0)
+                }
                 deliver(node)
             case YAML_ALIAS_EVENT:
                 let name = YAMLDatasetReader.string(event.data.alias.anchor) ?? ""
                 if let target = anchors[name] {
-                    deliver(Node(value: target.value, cost: target.cost, line: line, depth: target.depth))
+                    deliver(
+                        Node(
+                            value: target.value, cost: target.cost, line: line, depth: target.depth)
+                    )
                 } else {
                     let issue = RecordIssue(
-                        line: line, code: "invalid_yaml", message: "unknown alias '*\(name)' at line \(line)")
+                        line: line, code: "invalid_yaml",
+                        message: "unknown alias '*\(name)' at line \(line)")
                     deliver(Node(value: .null, cost: 1, line: line, problem: issue))
                 }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -192,20 +209,26 @@ struct YAMLDatasetReader {
                 }
                 if event.type == YAML_MAPPING_START_EVENT {
                     let anchor = YAMLDatasetReader.string(event.data.mapping_start.anchor)
-                    push(Frame(role: stack.isEmpty ? .rootMapping : .value, isMapping: true, line: line, anchor: anchor))
+                    push(
+                        Frame(
+                            role: stack.isEmpty ? .rootMapping : .value, isMapping: true,
+                            line: line, anchor: anchor))
                     continue
                 }
                 let anchor = YAMLDatasetReader.string(event.data.sequence_start.anchor)
                 let role: Role
                 if stack.isEmpty {
                     role = .recordList
-                } else if stack[stack.count - 1].role == .rootMapping, stack[stack.count - 1].pendingKey == "examples" {
+                } else if stack[stack.count - 1].role == .rootMapping,
+                    stack[stack.count - 1].pendingKey == "examples"
+                {
                     role = .recordList
                 } else {
                     role = .value
                 }
                 var frame = Frame(role: role, isMapping: false, line: line, anchor: anchor)
-                if role == .recordList, event.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE {
+                if role == .recordList, event.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE
+                {
                     frame.blockColumn = Int(event.start_mark.column)
                 }
                 push(frame)
@@ -224,15 +247,20 @@ struct YAMLDatasetReader {
     /// Records an issue for nesting deeper than `maxDepth`, at the record being read.
     private mutating func tooDeep(line: Int, column: Int) {
         let ordinal = recordOrdinalAtProblem()
-        out.issues.append(RecordIssue(
-            line: line, ordinal: ordinal, code: "invalid_yaml",
-            message: "invalid YAML at line \(line), column \(column): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels"))
+        out.issues.append(
+            RecordIssue(
+                line: line, ordinal: ordinal, code: "invalid_yaml",
+                message:
+                    "invalid YAML at line \(line), column \(column): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels"
+            ))
     }
 
     /// The ordinal of the record open when parsing stopped, if any (it is used up).
     private mutating func recordOrdinalAtProblem() -> Int? {
         if let open = stack.first(where: { $0.ordinal != nil })?.ordinal { return open }
-        guard stack.first?.role == .rootMapping, stack.first?.sawExamples == false else { return nil }
+        guard stack.first?.role == .rootMapping, stack.first?.sawExamples == false else {
+            return nil
+        }
         defer { nextOrdinal += 1 }
         return nextOrdinal
     }
@@ -258,7 +286,10 @@ struct YAMLDatasetReader {
             if frame.sawExamples { return }
             let ordinal = nextOrdinal
             nextOrdinal += 1
-            emit(Node(value: .object(frame.fields), cost: frame.cost, line: frame.line, problem: frame.problem), ordinal: ordinal)
+            emit(
+                Node(
+                    value: .object(frame.fields), cost: frame.cost, line: frame.line,
+                    problem: frame.problem), ordinal: ordinal)
         case .value:
             var value: DataValue = frame.isMapping ? .object(frame.fields) : .array(frame.items)
             var problem = frame.problem
@@ -269,11 +300,16 @@ struct YAMLDatasetReader {
                 if problem == nil {
                     problem = RecordIssue(
                         line: frame.line, code: "invalid_yaml",
-                        message: "invalid YAML at line \(frame.line): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels (through aliases)")
+                        message:
+                            "invalid YAML at line \(frame.line): nesting is deeper than \(YAMLDatasetReader.maxDepth) levels (through aliases)"
+                    )
                 }
             }
-            if let anchor = frame.anchor { anchors[anchor] = (value, frame.cost, min(depth, YAMLDatasetReader.maxDepth + 1)) }
-            var node = Node(value: value, cost: frame.cost, line: frame.line, problem: problem, depth: depth)
+            if let anchor = frame.anchor {
+                anchors[anchor] = (value, frame.cost, min(depth, YAMLDatasetReader.maxDepth + 1))
+            }
+            var node = Node(
+                value: value, cost: frame.cost, line: frame.line, problem: problem, depth: depth)
             if let ordinal = frame.ordinal, stack.last?.role == .recordList {
                 if node.problem == nil, node.cost > maxRecordBytes { node.problem = tooLarge(node) }
                 emit(node, ordinal: ordinal)
@@ -286,7 +322,9 @@ struct YAMLDatasetReader {
     private func tooLarge(_ node: Node) -> RecordIssue {
         RecordIssue(
             line: node.line, code: "record_too_large",
-            message: "record expands to more than \(maxRecordBytes) bytes (through aliases, an alias bomb?)")
+            message:
+                "record expands to more than \(maxRecordBytes) bytes (through aliases, an alias bomb?)"
+        )
     }
 
     /// Hands a finished node to the open container (or to the document, at the top).
@@ -296,9 +334,12 @@ struct YAMLDatasetReader {
             if case .null = node.value, node.problem == nil { return }
             let ordinal = nextOrdinal
             nextOrdinal += 1
-            out.issues.append(RecordIssue(
-                line: node.line, ordinal: ordinal, code: "invalid_yaml",
-                message: "expected a sequence of mappings, a mapping with an 'examples' sequence, or one mapping per document, found \(node.value.kindNameWithArticle)"))
+            out.issues.append(
+                RecordIssue(
+                    line: node.line, ordinal: ordinal, code: "invalid_yaml",
+                    message:
+                        "expected a sequence of mappings, a mapping with an 'examples' sequence, or one mapping per document, found \(node.value.kindNameWithArticle)"
+                ))
             return
         }
         switch stack[top].role {
@@ -318,13 +359,16 @@ struct YAMLDatasetReader {
                 stack[top].fields.append(DataField(key, node.value))
                 stack[top].pendingKey = nil
             } else {
-                stack[top].pendingKey = node.value.scalarText ?? (node.value == .null ? "null" : node.value.compactJSON)
+                stack[top].pendingKey =
+                    node.value.scalarText ?? (node.value == .null ? "null" : node.value.compactJSON)
             }
         } else {
             stack[top].items.append(node.value)
         }
         // Stop building once a record is already too large: further aliases cost nothing more.
-        if stack[top].cost > maxRecordBytes, stack[top].problem == nil, stack[top].role == .value || stack[top].role == .rootMapping {
+        if stack[top].cost > maxRecordBytes, stack[top].problem == nil,
+            stack[top].role == .value || stack[top].role == .rootMapping
+        {
             var root = top
             while root > 0, stack[root].ordinal == nil { root -= 1 }
             stack[top].problem = tooLarge(Node(value: .null, cost: 0, line: stack[root].line))
@@ -348,9 +392,10 @@ struct YAMLDatasetReader {
             return
         }
         guard case .object = node.value else {
-            out.issues.append(RecordIssue(
-                line: node.line, ordinal: ordinal, code: "not_an_object",
-                message: "expected a mapping, found \(node.value.kindNameWithArticle)"))
+            out.issues.append(
+                RecordIssue(
+                    line: node.line, ordinal: ordinal, code: "not_an_object",
+                    message: "expected a mapping, found \(node.value.kindNameWithArticle)"))
             return
         }
         out.values.append(ParsedValue(line: node.line, ordinal: ordinal, value: node.value))
@@ -365,7 +410,8 @@ struct YAMLDatasetReader {
         let ordinal = recordOrdinalAtProblem()
         var message = "invalid YAML at line \(line), column \(column): \(problem)"
         if let context { message += " (\(context))" }
-        out.issues.append(RecordIssue(line: line, ordinal: ordinal, code: "invalid_yaml", message: message))
+        out.issues.append(
+            RecordIssue(line: line, ordinal: ordinal, code: "invalid_yaml", message: message))
     }
 
     /// Resolves a plain scalar by the YAML core schema.
@@ -374,7 +420,8 @@ struct YAMLDatasetReader {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN":
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+            ".NaN", ".NAN":
             return .number(text)
         default:
             return isNumber(text.utf8) ? .number(text) : .string(text)
@@ -394,8 +441,10 @@ struct YAMLDatasetReader {
         let isDec: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
         if b.count > 2, b[0] == 0x30, b[1] == 0x78 || b[1] == 0x6F {
             i = 2
-            let ok: (UInt8) -> Bool = b[1] == 0x78
-                ? { isDec($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) } : { $0 >= 0x30 && $0 <= 0x37 }
+            let ok: (UInt8) -> Bool =
+                b[1] == 0x78
+                ? { isDec($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+                : { $0 >= 0x30 && $0 <= 0x37 }
             return digits(ok) > 0 && i == b.count
         }
         if b[i] == 0x2B || b[i] == 0x2D { i += 1 }

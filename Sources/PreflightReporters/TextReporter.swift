@@ -257,7 +257,8 @@ public struct TextReporter: Reporter {
             words.append(StyledWord(plural ? "records" : "record"))
             words.append(
                 StyledWord(
-                    share, spaceBefore: 2 + shareWidth - share.count + (!plural && anyPlural ? 1 : 0)))
+                    share,
+                    spaceBefore: 2 + shareWidth - share.count + (!plural && anyPlural ? 1 : 0)))
             words += parts.map { StyledWord($0, spaceBefore: 2) }
             out.paragraph(words, indent: 2, hang: 4)
         }

@@ -17,26 +17,39 @@ struct AuditCommand: ParsableCommand {
             gzip-compressed (.gz); '-' reads standard input.
             """)
 
-    @Argument(help: ArgumentHelp("Files or folders to audit; splits inferred from file names.", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "Files or folders to audit; splits inferred from file names.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .customLong("train"), help: ArgumentHelp("A training file (repeatable).", valueName: "FILE"))
+    @Option(
+        name: .customLong("train"),
+        help: ArgumentHelp("A training file (repeatable).", valueName: "FILE"))
     var train: [String] = []
-    @Option(name: .customLong("validation"), help: ArgumentHelp("A validation file (repeatable).", valueName: "FILE"))
+    @Option(
+        name: .customLong("validation"),
+        help: ArgumentHelp("A validation file (repeatable).", valueName: "FILE"))
     var validation: [String] = []
-    @Option(name: .customLong("test"), help: ArgumentHelp("A test file (repeatable).", valueName: "FILE"))
+    @Option(
+        name: .customLong("test"),
+        help: ArgumentHelp("A test file (repeatable).", valueName: "FILE"))
     var test: [String] = []
-    @Option(name: .customLong("regression"), help: ArgumentHelp("A regression file (repeatable).", valueName: "FILE"))
+    @Option(
+        name: .customLong("regression"),
+        help: ArgumentHelp("A regression file (repeatable).", valueName: "FILE"))
     var regression: [String] = []
 
     @OptionGroup var rules: RulesOptions
 
-    @Option(name: .customLong("report"), help: ArgumentHelp(
-        "Write a report: FORMAT=PATH, or PATH with the format taken from the extension (repeatable).",
-        valueName: "[FORMAT=]PATH"))
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Write a report: FORMAT=PATH, or PATH with the format taken from the extension (repeatable).",
+            valueName: "[FORMAT=]PATH"))
     var reports: [String] = []
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
+    @Option(
+        name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
     var failOn: Severity = .error
 
     @Option(name: .customLong("max-findings"), help: "How many findings the terminal report shows.")
@@ -45,21 +58,35 @@ struct AuditCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR=1 does the same).")
     var noColor = false
 
-    @Flag(name: .customLong("quiet"), help: "Print nothing on standard output; rely on the exit code and --report.")
+    @Flag(
+        name: .customLong("quiet"),
+        help: "Print nothing on standard output; rely on the exit code and --report.")
     var quiet = false
 
-    @Flag(name: .customLong("timings"), help: ArgumentHelp("Print the time each stage took on standard error.", visibility: .hidden))
+    @Flag(
+        name: .customLong("timings"),
+        help: ArgumentHelp("Print the time each stage took on standard error.", visibility: .hidden)
+    )
     var timings = false
 
-    @Flag(name: .customLong("timestamp"), help: "Record the time of the run in reports (off by default, so reports are reproducible).")
+    @Flag(
+        name: .customLong("timestamp"),
+        help: "Record the time of the run in reports (off by default, so reports are reproducible)."
+    )
     var timestamp = false
 
     func validate() throws {
-        if paths.isEmpty && train.isEmpty && validation.isEmpty && test.isEmpty && regression.isEmpty {
-            throw ValidationError("give at least one file or folder to audit, e.g. 'preflight audit data/' or '--train data/train.jsonl'")
+        if paths.isEmpty && train.isEmpty && validation.isEmpty && test.isEmpty
+            && regression.isEmpty
+        {
+            throw ValidationError(
+                "give at least one file or folder to audit, e.g. 'preflight audit data/' or '--train data/train.jsonl'"
+            )
         }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
-        if paths.filter({ $0 == "-" }).count + [train, validation, test, regression].joined().filter({ $0 == "-" }).count > 1 {
+        if paths.filter({ $0 == "-" }).count
+            + [train, validation, test, regression].joined().filter({ $0 == "-" }).count > 1
+        {
             throw ValidationError("standard input ('-') can be read only once")
         }
     }
@@ -71,7 +98,9 @@ struct AuditCommand: ParsableCommand {
         // Rules first: a bad rule file fails before any data is read.
         let (ruleSet, checks) = try rules.configuredChecks(console: console)
         let outputs: [(format: ReportFormat, path: String)]
-        do { outputs = try reports.map { try ReportSpec.parse($0) }.map { ($0.format, $0.path) } } catch {
+        do {
+            outputs = try reports.map { try ReportSpec.parse($0) }.map { ($0.format, $0.path) }
+        } catch {
             console.err("error: \(error)")
             throw CommandExit.usage
         }
@@ -82,7 +111,8 @@ struct AuditCommand: ParsableCommand {
         let dataset: Dataset
         do {
             dataset = try DatasetLoader.load(
-                inputSpecs(), options: LoadOptions(dataset: ruleSet.dataset, progress: progress.update))
+                inputSpecs(),
+                options: LoadOptions(dataset: ruleSet.dataset, progress: progress.update))
         } catch {
             progress.finish()
             console.err("error: \(error)")
@@ -119,7 +149,11 @@ struct AuditCommand: ParsableCommand {
             }
         }
         clock.lap("report")
-        if timings { console.err(clock.summary(records: dataset.files.reduce(0) { $0 + $1.records.count + $1.issues.count })) }
+        if timings {
+            console.err(
+                clock.summary(
+                    records: dataset.files.reduce(0) { $0 + $1.records.count + $1.issues.count }))
+        }
         throw report.fails ? CommandExit.notReady : CommandExit.ready
     }
 
@@ -165,11 +199,15 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
-        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.1 else {
+            return
+        }
         lastDraw = now
         shown = true
         var percent = ""
-        if let total = event.totalBytes, total > 0 { percent = " \(event.bytesRead * 100 / total)%" }
+        if let total = event.totalBytes, total > 0 {
+            percent = " \(event.bytesRead * 100 / total)%"
+        }
         let mb = String(format: "%.0f MB", Double(event.bytesRead) / 1_000_000)
         console.writeErr("\r\u{1B}[2Kreading \(event.path)\(percent) (\(mb))")
     }

@@ -5,9 +5,12 @@ import PreflightCore
 /// `preflight checks`: the catalog of built-in checks.
 struct ChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checks", abstract: "List the built-in checks: id, category, default severity, summary.")
+        commandName: "checks",
+        abstract: "List the built-in checks: id, category, default severity, summary.")
 
-    @Flag(name: .customLong("markdown"), help: "Print the catalog as a Markdown table (for the README).")
+    @Flag(
+        name: .customLong("markdown"),
+        help: "Print the catalog as a Markdown table (for the README).")
     var markdown = false
 
     func run() throws {
@@ -27,10 +30,14 @@ struct ChecksCommand: ParsableCommand {
     }
 
     static func markdownCatalog() -> String {
-        var lines = ["| check | category | default severity | what it flags |", "|---|---|---|---|"]
+        var lines = [
+            "| check | category | default severity | what it flags |", "|---|---|---|---|",
+        ]
         for d in BuiltInChecks.all.map({ $0.descriptor }) {
             let optIn = BuiltInChecks.all.first { $0.descriptor.id == d.id } is any OptInCheck.Type
-            lines.append("| `\(d.id)` | \(d.category.rawValue) | \(d.defaultSeverity.rawValue)\(optIn ? " (opt-in)" : "") | \(d.summary) |")
+            lines.append(
+                "| `\(d.id)` | \(d.category.rawValue) | \(d.defaultSeverity.rawValue)\(optIn ? " (opt-in)" : "") | \(d.summary) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -6,7 +6,8 @@ import PreflightCore
 struct PreflightCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preflight",
-        abstract: "Audit fine-tuning datasets before training: ready, ready with warnings, or not ready.",
+        abstract:
+            "Audit fine-tuning datasets before training: ready, ready with warnings, or not ready.",
         discussion: """
             Exit codes: 0 ready (no finding at or above --fail-on), 1 not ready, 2 usage or \
             rule-file error, 3 an input could not be read at all.

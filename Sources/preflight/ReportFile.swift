@@ -11,7 +11,8 @@ enum ReportFile {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+            let temporary = folder.appendingPathComponent(
+                ".\(url.lastPathComponent).\(getpid()).tmp")
             try data.write(to: temporary)
             if rename(temporary.path, url.path) != 0 {
                 let reason = String(cString: strerror(errno))

@@ -6,12 +6,17 @@ import PreflightCore
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Print the default rule file, or the effective rules after merging profiles and files.")
+        abstract:
+            "Print the default rule file, or the effective rules after merging profiles and files.")
 
-    @Flag(name: .customLong("defaults"), help: "Print every check with its default options (this is rules/default.yaml).")
+    @Flag(
+        name: .customLong("defaults"),
+        help: "Print every check with its default options (this is rules/default.yaml).")
     var defaults = false
 
-    @Flag(name: .customLong("effective"), help: "Print the rules that result from --profile and --rules, merged.")
+    @Flag(
+        name: .customLong("effective"),
+        help: "Print the rules that result from --profile and --rules, merged.")
     var effective = false
 
     @OptionGroup var rules: RulesOptions
@@ -21,7 +26,8 @@ struct RulesCommand: ParsableCommand {
             throw ValidationError("choose one of --defaults or --effective")
         }
         if defaults && !(rules.profiles.isEmpty && rules.ruleFiles.isEmpty) {
-            throw ValidationError("--defaults takes no --profile or --rules; use --effective to merge them")
+            throw ValidationError(
+                "--defaults takes no --profile or --rules; use --effective to merge them")
         }
     }
 
@@ -29,11 +35,17 @@ struct RulesCommand: ParsableCommand {
         let console = Console.current
         if defaults {
             let checks = try Auditor.configure(RuleSet(), registry: BuiltInChecks.all)
-            console.out(RuleFileWriter.render(checks: checks, dataset: DatasetRules(), header: Self.defaultsHeader))
+            console.out(
+                RuleFileWriter.render(
+                    checks: checks, dataset: DatasetRules(), header: Self.defaultsHeader))
             return
         }
         let (ruleSet, checks) = try rules.configuredChecks(console: console)
-        let header = ["Effective rules: defaults, then " + (ruleSet.sources.isEmpty ? "nothing else" : ruleSet.sources.joined(separator: ", ")) + "."]
+        let header = [
+            "Effective rules: defaults, then "
+                + (ruleSet.sources.isEmpty
+                    ? "nothing else" : ruleSet.sources.joined(separator: ", ")) + "."
+        ]
         console.out(RuleFileWriter.render(checks: checks, dataset: ruleSet.dataset, header: header))
     }
 

@@ -5,31 +5,43 @@ import PreflightCore
 
 /// Flags that choose rules: profiles, rule files and field overrides.
 struct RulesOptions: ParsableArguments {
-    @Option(name: .customLong("profile"), help: ArgumentHelp(
-        "A built-in profile (a file of rules/, embedded in the binary); repeatable, merged in order.",
-        valueName: "NAME"))
+    @Option(
+        name: .customLong("profile"),
+        help: ArgumentHelp(
+            "A built-in profile (a file of rules/, embedded in the binary); repeatable, merged in order.",
+            valueName: "NAME"))
     var profiles: [String] = []
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp(
-        "A YAML rule file; repeatable, merged left to right after the profiles, key by key.",
-        valueName: "FILE"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "A YAML rule file; repeatable, merged left to right after the profiles, key by key.",
+            valueName: "FILE"))
     var ruleFiles: [String] = []
 
-    @Option(name: .customLong("text-field"), help: ArgumentHelp(
-        "The field holding the input text (repeat to join several); overrides the rules.",
-        valueName: "NAME"))
+    @Option(
+        name: .customLong("text-field"),
+        help: ArgumentHelp(
+            "The field holding the input text (repeat to join several); overrides the rules.",
+            valueName: "NAME"))
     var textFields: [String] = []
 
-    @Option(name: .customLong("label-field"), help: ArgumentHelp(
-        "The field holding the class label; overrides the rules.", valueName: "NAME"))
+    @Option(
+        name: .customLong("label-field"),
+        help: ArgumentHelp(
+            "The field holding the class label; overrides the rules.", valueName: "NAME"))
     var labelField: String?
 
-    @Option(name: .customLong("id-field"), help: ArgumentHelp(
-        "The field holding each record's id; overrides the rules.", valueName: "NAME"))
+    @Option(
+        name: .customLong("id-field"),
+        help: ArgumentHelp(
+            "The field holding each record's id; overrides the rules.", valueName: "NAME"))
     var idField: String?
 
-    @Option(name: .customLong("shape"), help: ArgumentHelp(
-        "The shape of every input instead of detecting it.", valueName: "SHAPE"))
+    @Option(
+        name: .customLong("shape"),
+        help: ArgumentHelp(
+            "The shape of every input instead of detecting it.", valueName: "SHAPE"))
     var shape: Shape?
 
     /// Loads and merges profiles and rule files, then applies the field flags.
@@ -67,7 +79,9 @@ struct RulesOptions: ParsableArguments {
             let checks = try Auditor.configure(rules, registry: BuiltInChecks.all)
             for check in checks {
                 if let alias = check.aliasUsed {
-                    console.err("warning: check '\(alias)' is now called '\(check.descriptor.id)'; rename it in your rules")
+                    console.err(
+                        "warning: check '\(alias)' is now called '\(check.descriptor.id)'; rename it in your rules"
+                    )
                 }
             }
             return (rules, checks)
@@ -88,7 +102,8 @@ struct RulesOptions: ParsableArguments {
             }
         }
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+            underlying.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
         {
             return String(cString: strerror(code.rawValue))
         }
@@ -97,7 +112,9 @@ struct RulesOptions: ParsableArguments {
 }
 
 extension Shape: ExpressibleByArgument {
-    public static var allValueStrings: [String] { allCases.filter { $0 != .unknown }.map(\.rawValue) }
+    public static var allValueStrings: [String] {
+        allCases.filter { $0 != .unknown }.map(\.rawValue)
+    }
 }
 
 extension Severity: ExpressibleByArgument {}

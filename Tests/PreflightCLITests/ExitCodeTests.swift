@@ -15,7 +15,9 @@ import Testing
         let warningsOnly = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl"])
         #expect(warningsOnly.code == 0, "\(warningsOnly.stdout)")
         #expect(warningsOnly.stdout.contains("READY WITH WARNINGS"))
-        let strict = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--fail-on", "warning"])
+        let strict = runCLI([
+            "audit", "--train", "samples/clean-intents/train.jsonl", "--fail-on", "warning",
+        ])
         #expect(strict.code == 1)
     }
 
@@ -45,7 +47,10 @@ import Testing
             .write(to: file, atomically: true, encoding: .utf8)
         let result = runCLI(["audit", "samples/clean-intents", "--rules", file.path])
         #expect(result.code == 2)
-        #expect(result.stderr.contains("\(file.path):4:5: error: unknown option 'normalise' for check 'exact_duplicates'; did you mean 'normalize'?"))
+        #expect(
+            result.stderr.contains(
+                "\(file.path):4:5: error: unknown option 'normalise' for check 'exact_duplicates'; did you mean 'normalize'?"
+            ))
         #expect(result.stdout == "")
     }
 
@@ -56,8 +61,10 @@ import Testing
     }
 
     @Test func reportOverAnInputIsRefused() {
-        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl",
-                             "--report", "json=samples/clean-intents/train.jsonl"])
+        let result = runCLI([
+            "audit", "--train", "samples/clean-intents/train.jsonl",
+            "--report", "json=samples/clean-intents/train.jsonl",
+        ])
         #expect(result.code == 2)
         #expect(result.stderr.contains("refusing to write a report over the input"))
     }
@@ -65,7 +72,9 @@ import Testing
     @Test func strictProfileMakesAMissingHeldOutSplitAnError() {
         let lenient = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl"])
         #expect(lenient.code == 0)
-        let strict = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--profile", "strict"])
+        let strict = runCLI([
+            "audit", "--train", "samples/clean-intents/train.jsonl", "--profile", "strict",
+        ])
         #expect(strict.code == 1)
     }
 
@@ -78,7 +87,9 @@ import Testing
 /// Field mappings are binding: a mapped field that no record has is a usage error.
 @Suite struct FieldMappingTests {
     @Test func labelFieldThatNoRecordHasExitsTwo() {
-        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--label-field", "intent"])
+        let result = runCLI([
+            "audit", "--train", "samples/clean-intents/train.jsonl", "--label-field", "intent",
+        ])
         #expect(result.code == 2)
         #expect(result.stderr.contains("label_field 'intent' does not occur in any record"))
         #expect(result.stderr.contains("did you mean 'label'?"))
@@ -86,12 +97,15 @@ import Testing
     }
 
     @Test func textFieldOverrideIsUsed() throws {
-        let report = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-map-\(UUID().uuidString).json")
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-map-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
         // Reading the id as the text makes every input distinct from the samples' texts:
         // the override must reach the projection (shape source 'rules').
-        let result = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl", "--text-field", "id",
-                             "--quiet", "--report", "json=\(report.path)"])
+        let result = runCLI([
+            "audit", "--train", "samples/clean-intents/train.jsonl", "--text-field", "id",
+            "--quiet", "--report", "json=\(report.path)",
+        ])
         #expect(result.code == 0 || result.code == 1, "\(result.stderr)")
         let json = try JSONValue.parse(Data(contentsOf: report))
         #expect(json["inputs"]?[0]?["text_fields"] == .array([.string("id")]))

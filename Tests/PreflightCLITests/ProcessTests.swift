@@ -8,7 +8,10 @@ import Testing
     /// The `preflight` binary built next to the test bundle, if there is one.
     static var binary: URL? {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent(), folder.deletingLastPathComponent().deletingLastPathComponent()] {
+        for candidate in [
+            folder, folder.deletingLastPathComponent(),
+            folder.deletingLastPathComponent().deletingLastPathComponent(),
+        ] {
             let url = candidate.appendingPathComponent("preflight")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
@@ -21,14 +24,19 @@ import Testing
         var stderr: String
     }
 
-    func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Run {
-        let binary = try #require(Self.binary, "the preflight executable was not built next to the tests")
+    func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:])
+        throws -> Run
+    {
+        let binary = try #require(
+            Self.binary, "the preflight executable was not built next to the tests")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = RepositoryPaths.root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe(), error = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
@@ -44,7 +52,8 @@ import Testing
     }
 
     @Test func readsStandardInput() throws {
-        let data = try Data(contentsOf: RepositoryPaths.samples.appendingPathComponent("clean-intents/train.jsonl"))
+        let data = try Data(
+            contentsOf: RepositoryPaths.samples.appendingPathComponent("clean-intents/train.jsonl"))
         let result = try run(["audit", "--train", "-"], stdin: data)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("READY WITH WARNINGS"))

@@ -13,15 +13,22 @@ struct RealDataTests {
         var files: [(flag: String, file: String)]
         var labelField = "label"
         /// split: (records, duplicate records, duplicate groups, conflict groups, leaked from train)
-        var splits: [String: (records: Int, duplicates: Int, groups: Int, conflicts: Int, leaked: Int)]
+        var splits:
+            [String: (records: Int, duplicates: Int, groups: Int, conflicts: Int, leaked: Int)]
         var description: String { dataset + (labelField == "label" ? "" : " (\(labelField))") }
     }
 
     static let cases: [Expected] = [
         Expected(
             dataset: "clinc150",
-            files: [("--train", "train.jsonl"), ("--validation", "validation.jsonl"), ("--test", "test.jsonl")],
-            splits: ["train": (15100, 0, 0, 0, 0), "validation": (3100, 0, 0, 0, 3), "test": (5500, 0, 0, 0, 2)]),
+            files: [
+                ("--train", "train.jsonl"), ("--validation", "validation.jsonl"),
+                ("--test", "test.jsonl"),
+            ],
+            splits: [
+                "train": (15100, 0, 0, 0, 0), "validation": (3100, 0, 0, 0, 3),
+                "test": (5500, 0, 0, 0, 2),
+            ]),
         Expected(
             dataset: "banking77", files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
             splits: ["train": (10003, 4, 4, 0, 0), "test": (3080, 1, 1, 0, 7)]),
@@ -36,10 +43,12 @@ struct RealDataTests {
             dataset: "sms_spam", files: [("--train", "data.csv")],
             splits: ["train": (5574, 415, 290, 0, 0)]),
         Expected(
-            dataset: "snips2017", files: [("--train", "train.jsonl"), ("--validation", "validation.jsonl")],
+            dataset: "snips2017",
+            files: [("--train", "train.jsonl"), ("--validation", "validation.jsonl")],
             splits: ["train": (13784, 207, 143, 0, 0), "validation": (700, 5, 5, 0, 11)]),
         Expected(
-            dataset: "imdb_cleanlab", files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
+            dataset: "imdb_cleanlab",
+            files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
             splits: ["train": (5000, 96, 92, 0, 0), "test": (5000, 199, 191, 0, 123)]),
     ]
 
@@ -49,8 +58,13 @@ struct RealDataTests {
         let report = FileManager.default.temporaryDirectory
             .appendingPathComponent("preflight-real-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
-        var arguments = ["audit", "--quiet", "--report", "json=\(report.path)", "--label-field", expected.labelField]
-        for (flag, file) in expected.files { arguments += [flag, folder.appendingPathComponent(file).path] }
+        var arguments = [
+            "audit", "--quiet", "--report", "json=\(report.path)", "--label-field",
+            expected.labelField,
+        ]
+        for (flag, file) in expected.files {
+            arguments += [flag, folder.appendingPathComponent(file).path]
+        }
 
         let result = runCLI(arguments)
         #expect(result.code == 0 || result.code == 1, "\(result.stderr)")
@@ -69,11 +83,19 @@ struct RealDataTests {
                 continue
             }
             #expect(Int(records) == want.records, "\(split) records")
-            #expect(metric("exact_duplicates", "duplicate_records.\(split)") == want.duplicates, "\(split) duplicates")
-            #expect(metric("exact_duplicates", "duplicate_groups.\(split)") == want.groups, "\(split) groups")
-            #expect(metric("conflicting_labels", "conflict_groups.\(split)") == want.conflicts, "\(split) conflicts")
+            #expect(
+                metric("exact_duplicates", "duplicate_records.\(split)") == want.duplicates,
+                "\(split) duplicates")
+            #expect(
+                metric("exact_duplicates", "duplicate_groups.\(split)") == want.groups,
+                "\(split) groups")
+            #expect(
+                metric("conflicting_labels", "conflict_groups.\(split)") == want.conflicts,
+                "\(split) conflicts")
             if split != "train" {
-                #expect(metric("split_leakage", "leaked.\(split).train") == want.leaked, "\(split) leaked")
+                #expect(
+                    metric("split_leakage", "leaked.\(split).train") == want.leaked,
+                    "\(split) leaked")
             }
         }
     }

@@ -5,11 +5,14 @@ import Testing
 /// End to end: every sample in `samples/` audited in-process with the built-in rules;
 /// stdout, the exit code and the JSON report compared with `Golden/<sample>/`.
 @Suite struct SamplesTests {
-    static let samples = ["support-tickets", "clean-intents", "malformed", "chat-sft", "compressed"]
+    static let samples = [
+        "support-tickets", "clean-intents", "malformed", "chat-sft", "compressed",
+    ]
 
     @Test(arguments: samples)
     func sampleMatchesGolden(_ sample: String) throws {
-        let folder = RepositoryPaths.tests("PreflightCLITests").appendingPathComponent("Golden/\(sample)")
+        let folder = RepositoryPaths.tests("PreflightCLITests").appendingPathComponent(
+            "Golden/\(sample)")
         let reportURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("preflight-\(sample)-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: reportURL) }
@@ -18,13 +21,15 @@ import Testing
 
         #expect(result.stderr == "", "unexpected diagnostics: \(result.stderr)")
         assertGolden(Data(result.stdout.utf8), path: folder.appendingPathComponent("stdout.txt"))
-        assertGolden(Data("\(result.code)\n".utf8), path: folder.appendingPathComponent("exit-code"))
+        assertGolden(
+            Data("\(result.code)\n".utf8), path: folder.appendingPathComponent("exit-code"))
         let report = try Data(contentsOf: reportURL)
         assertGolden(report, path: folder.appendingPathComponent("report.json"))
 
         // The real report honours the published contract.
         let validator = try JSONSchemaValidator(
-            contentsOf: RepositoryPaths.root.appendingPathComponent("schemas/report-v1.schema.json"))
+            contentsOf: RepositoryPaths.root.appendingPathComponent("schemas/report-v1.schema.json")
+        )
         let errors = validator.validate(try JSONValue.parse(report))
         #expect(errors.isEmpty, "schema violations: \(errors)")
     }

@@ -48,5 +48,8 @@ import Testing
     let train = jsonl((0..<60).map { ("a\($0)", "a") } + [("x", huge)])
     let result = try outcome(ClassBalanceCheck.self, train)
     let small = try #require(result.findings.first { $0.code == "small_class" })
-    #expect(small.message == "class '\(String(repeating: "7", count: 60))…' has 1 training record, below 'min_class_error' 10")
+    #expect(
+        small.message
+            == "class '\(String(repeating: "7", count: 60))…' has 1 training record, below 'min_class_error' 10"
+    )
 }

@@ -26,7 +26,10 @@ import Testing
         let registered = Set(BuiltInChecks.all.map { type in String(describing: type) })
         let files = try Self.checkFileTypeNames()
         #expect(!files.isEmpty)
-        #expect(files == registered, "files without registration: \(files.subtracting(registered)); registered without a file: \(registered.subtracting(files))")
+        #expect(
+            files == registered,
+            "files without registration: \(files.subtracting(registered)); registered without a file: \(registered.subtracting(files))"
+        )
     }
 
     @Test func idsAreUniqueSnakeCaseAndAliasesDoNotCollide() {
@@ -34,7 +37,10 @@ import Testing
         for type in BuiltInChecks.all {
             let d = type.descriptor
             for id in [d.id] + d.aliases {
-                #expect(id.rawValue.range(of: "^[a-z][a-z0-9]*(_[a-z0-9]+)*$", options: .regularExpression) != nil, "'\(id)' is not snake_case")
+                #expect(
+                    id.rawValue.range(
+                        of: "^[a-z][a-z0-9]*(_[a-z0-9]+)*$", options: .regularExpression) != nil,
+                    "'\(id)' is not snake_case")
                 #expect(seen.insert(id.rawValue).inserted, "'\(id)' is used twice")
             }
             #expect(!d.title.isEmpty)
@@ -45,7 +51,9 @@ import Testing
         let tests = RepositoryPaths.tests("PreflightChecksTests")
         for type in BuiltInChecks.all {
             let file = tests.appendingPathComponent("\(String(describing: type))Tests.swift")
-            #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.lastPathComponent)")
+            #expect(
+                FileManager.default.fileExists(atPath: file.path),
+                "missing \(file.lastPathComponent)")
         }
     }
 
@@ -56,7 +64,10 @@ import Testing
                 continue
             }
             for option in configured.effectiveOptions {
-                #expect(option.key.range(of: "^[a-z][a-z0-9]*(_[a-z0-9]+)*$", options: .regularExpression) != nil, "\(type.descriptor.id).\(option.key)")
+                #expect(
+                    option.key.range(
+                        of: "^[a-z][a-z0-9]*(_[a-z0-9]+)*$", options: .regularExpression) != nil,
+                    "\(type.descriptor.id).\(option.key)")
                 #expect(!option.doc.isEmpty, "\(type.descriptor.id).\(option.key) has no doc")
             }
         }
@@ -70,11 +81,21 @@ import Testing
                 #expect(!findings.isEmpty, "\(type.descriptor.id): a failing example found nothing")
                 for finding in findings {
                     let first = finding.message.first
-                    #expect(first.map { !$0.isUppercase } ?? false, "\(finding.checkID): '\(finding.message)' must start in lowercase")
-                    #expect(!finding.message.hasSuffix("."), "\(finding.checkID): '\(finding.message)' ends with a period")
-                    #expect(!(finding.hint ?? "").isEmpty, "\(finding.checkID)/\(finding.code) has no hint")
-                    #expect(!(finding.hint ?? "").hasSuffix("."), "\(finding.checkID): hint ends with a period")
-                    #expect(finding.code.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil)
+                    #expect(
+                        first.map { !$0.isUppercase } ?? false,
+                        "\(finding.checkID): '\(finding.message)' must start in lowercase")
+                    #expect(
+                        !finding.message.hasSuffix("."),
+                        "\(finding.checkID): '\(finding.message)' ends with a period")
+                    #expect(
+                        !(finding.hint ?? "").isEmpty,
+                        "\(finding.checkID)/\(finding.code) has no hint")
+                    #expect(
+                        !(finding.hint ?? "").hasSuffix("."),
+                        "\(finding.checkID): hint ends with a period")
+                    #expect(
+                        finding.code.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression)
+                            != nil)
                 }
             }
         }

@@ -66,5 +66,7 @@ import Testing
     let result = try outcome(LabelHygieneCheck.self, train)
     let variant = try #require(result.findings.first { $0.code == "label_variant" })
     #expect(variant.message.count < 250)
-    #expect(variant.message.hasPrefix("label '\(String(repeating: "B", count: 60))…' (1 record) differs from '"))
+    #expect(
+        variant.message.hasPrefix(
+            "label '\(String(repeating: "B", count: 60))…' (1 record) differs from '"))
 }

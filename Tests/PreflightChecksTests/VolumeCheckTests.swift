@@ -46,11 +46,15 @@ private func rows(_ n: Int, _ prefix: String = "t") -> String {
         ("train.jsonl", .train, rows(120)), ("train_small.jsonl", .train, rows(10, "s")),
         ("validation.jsonl", .validation, rows(30, "v")),
     ])
-    for i in dataset.files.indices { dataset.files[i].splitSource = "file name '\(dataset.files[i].split)*'" }
+    for i in dataset.files.indices {
+        dataset.files[i].splitSource = "file name '\(dataset.files[i].split)*'"
+    }
     let result = try CheckExampleRunner.run(VolumeCheck.self, on: dataset)
     #expect(result.findings.map(\.code) == ["combined_files"])
     #expect(result.findings[0].severity == .info)
-    #expect(result.findings[0].message == "split 'train' combines 2 files by their names: 'train.jsonl', 'train_small.jsonl'")
+    #expect(
+        result.findings[0].message
+            == "split 'train' combines 2 files by their names: 'train.jsonl', 'train_small.jsonl'")
 
     // Files the user named with flags are combined on purpose: no note.
     for i in dataset.files.indices { dataset.files[i].splitSource = "--train flag" }

@@ -8,7 +8,10 @@ import Testing
         let file = try Fixture.read("CSVReader", "quotedFields.csv")
         #expect(file.issues.isEmpty)
         #expect(file.recordSummary == ["2:1", "3:2", "4:3", "7:4"])
-        #expect(file.records.map(\.input) == ["hello, world", #"she said "hi""#, "line one\r\nline two\r\nline three", "plain"])
+        #expect(
+            file.records.map(\.input) == [
+                "hello, world", #"she said "hi""#, "line one\r\nline two\r\nline three", "plain",
+            ])
         #expect(file.records.map(\.id) == ["1", "2", "3", "4"])
         #expect(file.records[3].label == LabelValue(text: "last"))
         #expect(file.format == .csv)
@@ -42,7 +45,9 @@ import Testing
         let file = try Fixture.read("CSVReader", "unterminatedQuote.csv")
         #expect(file.recordSummary == ["2:1"])
         #expect(file.issueSummary == ["3:2:invalid_csv"])
-        #expect(file.issues[0].message == "unterminated quoted field: the quote opened on line 3 is never closed")
+        #expect(
+            file.issues[0].message
+                == "unterminated quoted field: the quote opened on line 3 is never closed")
     }
 
     @Test func headerNamesAreMadeUnique() throws {
@@ -55,7 +60,9 @@ import Testing
         let file = try Fixture.read("CSVReader", "invalidUTF8.csv")
         #expect(file.recordSummary == ["3:2"])
         #expect(file.issueSummary == ["2:1:invalid_utf8"])
-        #expect(file.issues[0].message == "invalid UTF-8 at line 2, column 6: byte 0xE9 is not valid UTF-8")
+        #expect(
+            file.issues[0].message
+                == "invalid UTF-8 at line 2, column 6: byte 0xE9 is not valid UTF-8")
     }
 
     @Test func emptyFieldsAreEmptyStringsAndHeaderOnlyIsEmpty() throws {
@@ -95,7 +102,8 @@ import Testing
         let row = [String](repeating: "v", count: n).joined(separator: ",")
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try Fixture.read(text: header + "\n" + row + "\n" + row + ",extra\n", name: "train.csv")
+        let file = try Fixture.read(
+            text: header + "\n" + row + "\n" + row + ",extra\n", name: "train.csv")
         #expect(clock.now - start < .seconds(2))
         #expect(file.recordSummary == ["2:1"])
         #expect(file.issueSummary == ["3:2:ragged_row"])

@@ -9,12 +9,20 @@ import Testing
         let dataset = try DatasetLoader.load([InputSpec(path: folder)], options: LoadOptions())
         let names = dataset.files.map { String($0.path.split(separator: "/").last ?? "") }
         // Sorted by name; hidden files and unknown extensions skipped.
-        #expect(names == ["Dev.tsv", "data.jsonl", "eval.json", "test.yaml", "train.jsonl", "validation.csv"])
-        #expect(dataset.files.map(\.split) == [.validation, .train, .regression, .test, .train, .validation])
-        #expect(dataset.files.map(\.splitSource) == [
-            "file name 'dev*'", "default (file name names no split)", "file name 'eval*'", "file name 'test*'",
-            "file name 'train*'", "file name 'val*'",
-        ])
+        #expect(
+            names == [
+                "Dev.tsv", "data.jsonl", "eval.json", "test.yaml", "train.jsonl", "validation.csv",
+            ])
+        #expect(
+            dataset.files.map(\.split) == [
+                .validation, .train, .regression, .test, .train, .validation,
+            ])
+        #expect(
+            dataset.files.map(\.splitSource) == [
+                "file name 'dev*'", "default (file name names no split)", "file name 'eval*'",
+                "file name 'test*'",
+                "file name 'train*'", "file name 'val*'",
+            ])
         #expect(dataset.files.allSatisfy { $0.records.count == 1 && $0.issues.isEmpty })
         #expect(dataset.files[0].path == folder + "/Dev.tsv")
         #expect(dataset.files.map(\.format) == [.tsv, .jsonl, .json, .yaml, .jsonl, .csv])
@@ -22,17 +30,20 @@ import Testing
 
     @Test func flagRoleWins() throws {
         let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
-        let dataset = try DatasetLoader.load([InputSpec(path: path, split: .test)], options: LoadOptions())
+        let dataset = try DatasetLoader.load(
+            [InputSpec(path: path, split: .test)], options: LoadOptions())
         #expect(dataset.files.first?.split == .test)
         #expect(dataset.files.first?.splitSource == "--test flag")
         let custom = try DatasetLoader.load(
-            [InputSpec(path: path, split: SplitRole("holdout"), splitSource: "--split holdout=…")], options: LoadOptions())
+            [InputSpec(path: path, split: SplitRole("holdout"), splitSource: "--split holdout=…")],
+            options: LoadOptions())
         #expect(custom.files.first?.splitSource == "--split holdout=…")
     }
 
     @Test func hashAndSize() throws {
         let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
-        let file = try #require(try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
+        let file = try #require(
+            try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(file.sha256 == SHA256.hex(of: bytes))
         #expect(file.byteCount == bytes.count)
@@ -47,7 +58,9 @@ import Testing
     }
 
     @Test func notText() {
-        let error = #expect(throws: IngestError.self) { try Fixture.read("DatasetLoader", "notText.jsonl") }
+        let error = #expect(throws: IngestError.self) {
+            try Fixture.read("DatasetLoader", "notText.jsonl")
+        }
         guard case .notText(_, let reason)? = error else {
             Issue.record("expected notText, got \(String(describing: error))")
             return
@@ -69,13 +82,19 @@ import Testing
 
     @Test func sameFileTwice() {
         let folder = Fixture.path("DatasetLoader", "folderRoles")
-        #expect(throws: IngestError.duplicateInput(path: folder + "/train.jsonl", firstGivenAs: folder + "/train.jsonl")) {
-            try DatasetLoader.load([InputSpec(path: folder), InputSpec(path: folder + "/train.jsonl")], options: LoadOptions())
+        #expect(
+            throws: IngestError.duplicateInput(
+                path: folder + "/train.jsonl", firstGivenAs: folder + "/train.jsonl")
+        ) {
+            try DatasetLoader.load(
+                [InputSpec(path: folder), InputSpec(path: folder + "/train.jsonl")],
+                options: LoadOptions())
         }
     }
 
     @Test func folderWithoutDataFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-empty-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("x".utf8).write(to: dir.appendingPathComponent("readme.md"))
@@ -85,14 +104,19 @@ import Testing
     }
 
     @Test func symlinkLoopIsSkipped() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-links-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-links-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("{\"text\": \"a\"}\n".utf8).write(to: dir.appendingPathComponent("train.jsonl"))
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/test.jsonl", withDestinationPath: dir.path + "/train.jsonl")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/test.jsonl", withDestinationPath: dir.path + "/train.jsonl")
         // test.jsonl is the same file as train.jsonl: named twice.
-        #expect(throws: IngestError.self) { try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions()) }
+        #expect(throws: IngestError.self) {
+            try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        }
         try FileManager.default.removeItem(atPath: dir.path + "/test.jsonl")
         let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
         #expect(dataset.files.count == 1)
@@ -107,13 +131,16 @@ import Testing
     @Test func sniffing() throws {
         let options = LoadOptions()
         let jsonl = try DatasetLoader.read(
-            bytes: Array("  {\"text\": \"a\"}\n".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+            bytes: Array("  {\"text\": \"a\"}\n".utf8), path: "-", split: .train,
+            splitSource: "default", format: nil, options: options)
         #expect(jsonl.format == .jsonl)
         let json = try DatasetLoader.read(
-            bytes: Array("[{\"text\": \"a\"}]".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+            bytes: Array("[{\"text\": \"a\"}]".utf8), path: "-", split: .train,
+            splitSource: "default", format: nil, options: options)
         #expect(json.format == .json && json.records.count == 1)
         let csv = try DatasetLoader.read(
-            bytes: Array("text,label\na,b\n".utf8), path: "-", split: .train, splitSource: "default", format: nil, options: options)
+            bytes: Array("text,label\na,b\n".utf8), path: "-", split: .train,
+            splitSource: "default", format: nil, options: options)
         #expect(csv.format == .csv && csv.records.first?.label?.text == "b")
     }
 
@@ -124,32 +151,44 @@ import Testing
         }
         let box = Box()
         let path = Fixture.path("DatasetLoader", "folderRoles") + "/train.jsonl"
-        _ = try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions(progress: { p in
-            box.lock.lock()
-            box.reports.append(p)
-            box.lock.unlock()
-        }))
+        _ = try DatasetLoader.load(
+            [InputSpec(path: path)],
+            options: LoadOptions(progress: { p in
+                box.lock.lock()
+                box.reports.append(p)
+                box.lock.unlock()
+            }))
         #expect(box.reports.last == LoadProgress(path: path, bytesRead: 28, totalBytes: 28))
     }
 
     // MARK: - Hostile input
 
     static func read(_ bytes: [UInt8], name: String = "train.jsonl") throws -> InputFile {
-        try DatasetLoader.read(bytes: bytes, path: name, split: .train, splitSource: "test", format: nil, options: LoadOptions())
+        try DatasetLoader.read(
+            bytes: bytes, path: name, split: .train, splitSource: "test", format: nil,
+            options: LoadOptions())
     }
 
     /// UTF-16 used to be reported only as "NUL bytes near the start", and not at all when its
     /// text had no NUL bytes (CJK); the byte order mark names the encoding.
     static let byteOrderMarks: [([UInt8], String)] = {
-        let le: [UInt8] = "{\"text\": \"a\"}\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let le: [UInt8] = "{\"text\": \"a\"}\n".utf16.flatMap {
+            [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+        }
         let be: [UInt8] = "日本語".utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
-        return [([0xFF, 0xFE] + le, "UTF-16LE"), ([0xFE, 0xFF] + be, "UTF-16BE"), ([0xFF, 0xFE, 0, 0, 0x7B, 0, 0, 0], "UTF-32LE")]
+        return [
+            ([0xFF, 0xFE] + le, "UTF-16LE"), ([0xFE, 0xFF] + be, "UTF-16BE"),
+            ([0xFF, 0xFE, 0, 0, 0x7B, 0, 0, 0], "UTF-32LE"),
+        ]
     }()
 
     @Test(arguments: byteOrderMarks)
     func unicodeByteOrderMarkIsNotText(bytes: [UInt8], encoding: String) {
-        #expect(throws: IngestError.notText(
-            path: "train.jsonl", reason: "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
+        #expect(
+            throws: IngestError.notText(
+                path: "train.jsonl",
+                reason:
+                    "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
         ) { try Self.read(bytes) }
     }
 
@@ -159,7 +198,9 @@ import Testing
         let good = "{\"text\": \"hello\", \"label\": \"a\"}\n"
         var bytes = Array(String(repeating: good, count: 300).utf8)
         #expect(bytes.count > 8 << 10)  // past the binary-content probe
-        bytes += Array("{\"text\": \"a".utf8) + [0] + Array("b\"}\n".utf8) + [0, 0, 0x0A] + Array(good.utf8)
+        bytes +=
+            Array("{\"text\": \"a".utf8) + [0] + Array("b\"}\n".utf8) + [0, 0, 0x0A]
+            + Array(good.utf8)
         let file = try Self.read(bytes)
         #expect(file.records.count == 301)
         #expect(file.issueSummary == ["301:301:invalid_json", "302:302:invalid_json"])
@@ -173,21 +214,27 @@ import Testing
     }
 
     @Test func gzipChecks() throws {
-        #expect(throws: IngestError.corruptGzip(path: "train.jsonl.gz", detail: "it does not start with the gzip signature")) {
+        #expect(
+            throws: IngestError.corruptGzip(
+                path: "train.jsonl.gz", detail: "it does not start with the gzip signature")
+        ) {
             try Self.read(Array("{}\n".utf8), name: "train.jsonl.gz")
         }
         let gzipped: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03]
         #expect(throws: IngestError.self) { try Self.read(gzipped, name: "train.jsonl") }
-        #expect(throws: IngestError.self) { try Self.read(gzipped, name: "train.jsonl.gz") }  // truncated
+        // A gzip header with no compressed stream: truncated.
+        #expect(throws: IngestError.self) { try Self.read(gzipped, name: "train.jsonl.gz") }
     }
 
     @Test func pathWithSpacesAndNonASCII() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight ü \(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight ü \(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.path + "/trâin ñ.jsonl"
         try Data("{\"text\": \"a\", \"label\": \"x\"}\n".utf8).write(to: URL(fileURLWithPath: path))
-        let file = try #require(try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
+        let file = try #require(
+            try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions()).files.first)
         #expect(file.path == path)
         #expect(file.split == .train)
         #expect(file.records.count == 1)
@@ -195,13 +242,18 @@ import Testing
 
     /// A folder's FIFO is skipped (reading it would block); a dangling link is skipped too.
     @Test func folderSkipsFifoAndSymlinkLoop() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-fifo-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-fifo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("{\"text\": \"a\"}\n".utf8).write(to: dir.appendingPathComponent("train.jsonl"))
         #expect(mkfifo(dir.path + "/fifo.jsonl", 0o600) == 0)
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
         let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
-        #expect(dataset.files.map { String($0.path.split(separator: "/").last ?? "") } == ["train.jsonl"])
+        #expect(
+            dataset.files.map { String($0.path.split(separator: "/").last ?? "") } == [
+                "train.jsonl"
+            ])
     }
 }

@@ -9,13 +9,15 @@ import Testing
         #expect(file.format == .jsonl)
         #expect(file.records.map(\.input) == ["zipped one", "zipped two"])
         #expect(file.byteCount == 66)
-        #expect(file.sha256 == SHA256.hex(of: try Fixture.bytes("GzipSource", "roundTrip.jsonl.gz")))
+        #expect(
+            file.sha256 == SHA256.hex(of: try Fixture.bytes("GzipSource", "roundTrip.jsonl.gz")))
     }
 
     @Test func concatenatedMembers() throws {
         let member = try Fixture.bytes("GzipSource", "roundTrip.jsonl.gz")
         let file = try DatasetLoader.read(
-            bytes: member + member, path: "train.jsonl.gz", split: .train, splitSource: "test", format: nil,
+            bytes: member + member, path: "train.jsonl.gz", split: .train, splitSource: "test",
+            format: nil,
             options: LoadOptions())
         #expect(file.records.count == 4)
         #expect(file.recordSummary.last == "4:4")
@@ -37,14 +39,17 @@ import Testing
     @Test func notGzipData() throws {
         let error = #expect(throws: IngestError.self) {
             try DatasetLoader.read(
-                bytes: Array("{}\n".utf8), path: "x.jsonl.gz", split: .train, splitSource: "test", format: nil,
+                bytes: Array("{}\n".utf8), path: "x.jsonl.gz", split: .train, splitSource: "test",
+                format: nil,
                 options: LoadOptions())
         }
         #expect(error?.description.contains("gzip signature") == true)
     }
 
     @Test func gzipWithoutSuffixIsNotText() throws {
-        let error = #expect(throws: IngestError.self) { try Fixture.read("GzipSource", "gzipWithoutSuffix.jsonl") }
+        let error = #expect(throws: IngestError.self) {
+            try Fixture.read("GzipSource", "gzipWithoutSuffix.jsonl")
+        }
         guard case .notText(_, let reason)? = error else {
             Issue.record("expected notText, got \(String(describing: error))")
             return

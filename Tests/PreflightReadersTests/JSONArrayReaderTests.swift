@@ -22,8 +22,10 @@ import Testing
         let file = try Fixture.read("JSONArrayReader", "wrongTopLevel.json")
         #expect(file.records.isEmpty)
         #expect(file.issueSummary == ["1:-:invalid_json"])
-        #expect(file.issues[0].message
-            == "expected a top-level array of objects or an object with an 'examples' array, found an object without 'examples'")
+        #expect(
+            file.issues[0].message
+                == "expected a top-level array of objects or an object with an 'examples' array, found an object without 'examples'"
+        )
         let scalar = try Fixture.read(text: "42", name: "x.json")
         #expect(scalar.issues.first?.message.hasSuffix("found a number") == true)
     }
@@ -32,12 +34,16 @@ import Testing
         let file = try Fixture.read("JSONArrayReader", "syntaxError.json")
         #expect(file.recordSummary == ["2:1"])
         #expect(file.issueSummary == ["3:2:invalid_json"])
-        #expect(file.issues[0].message == "invalid JSON at line 3, column 17: expected ',' or '}' after a value")
+        #expect(
+            file.issues[0].message
+                == "invalid JSON at line 3, column 17: expected ',' or '}' after a value")
     }
 
     // MARK: - Hostile input
 
-    static func readJSON(_ text: String) throws -> InputFile { try Fixture.read(text: text, name: "train.json") }
+    static func readJSON(_ text: String) throws -> InputFile {
+        try Fixture.read(text: text, name: "train.json")
+    }
 
     /// The error of an array never closed used to carry the ordinal of the last record, which
     /// was read fine: the same record counted as both read and malformed.
@@ -45,7 +51,9 @@ import Testing
         let file = try Self.readJSON("[\n{\"text\": \"a\"},\n{\"text\": \"b\"}\n")
         #expect(file.recordSummary == ["2:1", "3:2"])
         #expect(file.issueSummary == ["4:-:invalid_json"])
-        #expect(file.issues[0].message == "invalid JSON at line 4, column 1: expected ',' or ']' after a value")
+        #expect(
+            file.issues[0].message
+                == "invalid JSON at line 4, column 1: expected ',' or ']' after a value")
     }
 
     /// A trailing comma used to count as a third, malformed record.
@@ -53,11 +61,14 @@ import Testing
         let file = try Self.readJSON("[\n{\"text\": \"a\"},\n{\"text\": \"b\"},\n]\n")
         #expect(file.recordSummary == ["2:1", "3:2"])
         #expect(file.issueSummary == ["4:-:invalid_json"])
-        #expect(file.issues[0].message == "invalid JSON at line 4, column 1: trailing comma before ']'")
+        #expect(
+            file.issues[0].message == "invalid JSON at line 4, column 1: trailing comma before ']'")
     }
 
     @Test func nonObjectElementOnLine5() throws {
-        let file = try Self.readJSON("[\n{\"text\": \"a\"},\n{\"text\": \"b\"},\n{\"text\": \"c\"},\n42,\n{\"text\": \"d\"}\n]")
+        let file = try Self.readJSON(
+            "[\n{\"text\": \"a\"},\n{\"text\": \"b\"},\n{\"text\": \"c\"},\n42,\n{\"text\": \"d\"}\n]"
+        )
         #expect(file.recordSummary == ["2:1", "3:2", "4:3", "6:5"])
         #expect(file.issueSummary == ["5:4:not_an_object"])
     }
@@ -70,7 +81,9 @@ import Testing
     }
 
     @Test func topLevelStringAndEmptyInput() throws {
-        #expect(try Self.readJSON("\"hello\"").issues.first?.message.hasSuffix("found a string") == true)
+        #expect(
+            try Self.readJSON("\"hello\"").issues.first?.message.hasSuffix("found a string") == true
+        )
         #expect(try Self.readJSON("  \n").issues.isEmpty)
     }
 }

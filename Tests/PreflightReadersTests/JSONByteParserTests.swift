@@ -7,12 +7,17 @@ import Testing
     private func parse(_ text: String) -> Result<DataValue, JSONSyntaxError> {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer -> Result<DataValue, JSONSyntaxError> in
-            guard let base = buffer.baseAddress else { return .failure(JSONSyntaxError(offset: 0, message: "empty", isEncoding: false)) }
+            guard let base = buffer.baseAddress else {
+                return .failure(JSONSyntaxError(offset: 0, message: "empty", isEncoding: false))
+            }
             var parser = JSONByteParser(base: base, start: 0, end: buffer.count)
             do throws(JSONSyntaxError) {
                 let v = try parser.parseValue()
                 parser.skipWhitespace()
-                if parser.pos != buffer.count { return .failure(JSONSyntaxError(offset: parser.pos, message: "trailing", isEncoding: false)) }
+                if parser.pos != buffer.count {
+                    return .failure(
+                        JSONSyntaxError(offset: parser.pos, message: "trailing", isEncoding: false))
+                }
                 return .success(v)
             } catch {
                 return .failure(error)
@@ -21,12 +26,20 @@ import Testing
     }
 
     @Test func values() throws {
-        let v = try parse(#"{"a": [1, -2.5e+3, 0, true, false, null], "b": {"c": "d"}, "e": ""}"#).get()
-        #expect(v == .object([
-            DataField("a", .array([.number("1"), .number("-2.5e+3"), .number("0"), .bool(true), .bool(false), .null])),
-            DataField("b", .object([DataField("c", .string("d"))])),
-            DataField("e", .string("")),
-        ]))
+        let v = try parse(#"{"a": [1, -2.5e+3, 0, true, false, null], "b": {"c": "d"}, "e": ""}"#)
+            .get()
+        #expect(
+            v
+                == .object([
+                    DataField(
+                        "a",
+                        .array([
+                            .number("1"), .number("-2.5e+3"), .number("0"), .bool(true),
+                            .bool(false), .null,
+                        ])),
+                    DataField("b", .object([DataField("c", .string("d"))])),
+                    DataField("e", .string("")),
+                ]))
     }
 
     @Test func escapes() throws {
@@ -34,7 +47,9 @@ import Testing
         #expect(v == .string("q\" b\\ s/ \u{8}\u{c}\n\r\t Aé€ 😀"))
         // Long strings use the eight-bytes-at-a-time path on both sides of an escape.
         let long = String(repeating: "abcdefgh", count: 20)
-        #expect(try parse("\"\(long)\\n\(long)é\(long)\"").get() == .string(long + "\n" + long + "é" + long))
+        #expect(
+            try parse("\"\(long)\\n\(long)é\(long)\"").get()
+                == .string(long + "\n" + long + "é" + long))
     }
 
     static let errorCases: [(text: String, offset: Int, message: String, encoding: Bool)] = [
@@ -66,7 +81,10 @@ import Testing
     }
 
     @Test func invalidUTF8() {
-        for bytes: [UInt8] in [[0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x7B, 0xFF]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22],
+            [0x7B, 0xFF],
+        ] {
             let result = bytes.withUnsafeBufferPointer { buffer -> JSONSyntaxError? in
                 var parser = JSONByteParser(base: buffer.baseAddress!, start: 0, end: buffer.count)
                 do throws(JSONSyntaxError) { _ = try parser.parseValue() } catch { return error }

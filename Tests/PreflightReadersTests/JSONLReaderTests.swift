@@ -8,13 +8,19 @@ import Testing
         let file = try Fixture.read("JSONLReader", "mixedProblems.jsonl")
         // Blank lines 4 and 9 are not records and take no ordinal.
         #expect(file.recordSummary == ["1:1", "2:2", "10:8"])
-        #expect(file.issueSummary == [
-            "3:3:invalid_json", "5:4:invalid_utf8", "6:5:not_an_object", "7:6:invalid_json", "8:7:invalid_utf8",
-        ])
-        #expect(file.issues[0].message == "invalid JSON at column 28: expected ',' or '}' after a value")
-        #expect(file.issues[1].message == "invalid UTF-8 at column 24: byte 0xFF is not valid UTF-8")
+        #expect(
+            file.issueSummary == [
+                "3:3:invalid_json", "5:4:invalid_utf8", "6:5:not_an_object", "7:6:invalid_json",
+                "8:7:invalid_utf8",
+            ])
+        #expect(
+            file.issues[0].message == "invalid JSON at column 28: expected ',' or '}' after a value"
+        )
+        #expect(
+            file.issues[1].message == "invalid UTF-8 at column 24: byte 0xFF is not valid UTF-8")
         #expect(file.issues[2].message == "expected a JSON object, found an array")
-        #expect(file.issues[3].message == "invalid JSON at column 38: unexpected data after the value")
+        #expect(
+            file.issues[3].message == "invalid JSON at column 38: unexpected data after the value")
         #expect(file.issues[4].message.contains("lone surrogate"))
         #expect(file.records[0].input == "first")
         #expect(file.records[1].input == "café é 😀")
@@ -30,7 +36,9 @@ import Testing
     }
 
     @Test func recordTooLarge() throws {
-        let text = #"{"text": "short", "label": "a"}"# + "\n" + #"{"text": "\#(String(repeating: "x", count: 200))", "label": "a"}"# + "\n"
+        let text =
+            #"{"text": "short", "label": "a"}"# + "\n"
+            + #"{"text": "\#(String(repeating: "x", count: 200))", "label": "a"}"# + "\n"
         let file = try Fixture.read(text: text, options: LoadOptions(maxRecordBytes: 100))
         #expect(file.recordSummary == ["1:1"])
         #expect(file.issueSummary == ["2:2:record_too_large"])
@@ -40,7 +48,11 @@ import Testing
     @Test(arguments: [1, 7, 64, 1000])
     func chunkBoundaries(chunkSize: Int) throws {
         var text = ""
-        for i in 1...300 { text += i % 7 == 0 ? "\n" : #"{"id": \#(i), "text": "row \#(i)"}"# + (i % 5 == 0 ? "\r\n" : "\n") }
+        for i in 1...300 {
+            text +=
+                i % 7 == 0
+                ? "\n" : #"{"id": \#(i), "text": "row \#(i)"}"# + (i % 5 == 0 ? "\r\n" : "\n")
+        }
         let bytes = Array(text.utf8)
         let whole = JSONLReader.read(bytes, maxRecordBytes: 1 << 20)
         var reader = JSONLReader(maxRecordBytes: 1 << 20)
@@ -60,7 +72,9 @@ import Testing
     /// An over-long line split over chunks is skipped without being buffered.
     @Test func overlongLineAcrossChunks() {
         var reader = JSONLReader(maxRecordBytes: 10)
-        reader.consume(Array(#"{"a": 1}"#.utf8) + [0x0A] + Array(repeating: 0x61, count: JSONLReader.batchBytes))
+        reader.consume(
+            Array(#"{"a": 1}"#.utf8) + [0x0A]
+                + Array(repeating: 0x61, count: JSONLReader.batchBytes))
         reader.consume(Array(repeating: 0x61, count: 100) + [0x0A] + Array(#"{"b": 2}"#.utf8))
         let out = reader.finish()
         #expect(out.values.map(\.line) == [1, 3])

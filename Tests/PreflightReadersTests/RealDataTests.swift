@@ -15,13 +15,16 @@ import Testing
         return try #require(dataset.files.first)
     }
 
-    @Test(.enabled(if: available), arguments: [
-        ("clinc150", "train.jsonl", 15100), ("clinc150", "validation.jsonl", 3100), ("clinc150", "test.jsonl", 5500),
-        ("banking77", "train.jsonl", 10003), ("banking77", "test.jsonl", 3080),
-        ("trec", "train.jsonl", 5452), ("trec", "test.jsonl", 500), ("trec", "train.csv", 5452),
-        ("trec", "test.csv", 500), ("trec", "test.yaml", 500),
-        ("sms_spam", "data.csv", 5574), ("sms_spam", "data.jsonl", 5574),
-    ])
+    @Test(
+        .enabled(if: available),
+        arguments: [
+            ("clinc150", "train.jsonl", 15100), ("clinc150", "validation.jsonl", 3100),
+            ("clinc150", "test.jsonl", 5500),
+            ("banking77", "train.jsonl", 10003), ("banking77", "test.jsonl", 3080),
+            ("trec", "train.jsonl", 5452), ("trec", "test.jsonl", 500), ("trec", "train.csv", 5452),
+            ("trec", "test.csv", 500), ("trec", "test.yaml", 500),
+            ("sms_spam", "data.csv", 5574), ("sms_spam", "data.jsonl", 5574),
+        ])
     func classificationCounts(folder: String, file: String, expected: Int) throws {
         let input = try load(folder, file)
         #expect(input.records.count == expected)
@@ -50,7 +53,9 @@ extension RealDataTests {
     }
 
     @Test(.enabled(if: available)) func smsSpamFormatsAgree() throws {
-        #expect(triples(try load("sms_spam", "data.csv")) == triples(try load("sms_spam", "data.jsonl")))
+        #expect(
+            triples(try load("sms_spam", "data.csv")) == triples(try load("sms_spam", "data.jsonl"))
+        )
     }
 
     @Test(.enabled(if: available)) func chatShapes() throws {
@@ -65,7 +70,9 @@ extension RealDataTests {
         let chat = try load("fastchat_identity", "train.jsonl")
         #expect(chat.schema.shape == .chat)
         #expect(chat.records.count == 500)
-        #expect(try load("fastchat_identity", "train.yaml").records.map(\.example) == chat.records.map(\.example))
+        #expect(
+            try load("fastchat_identity", "train.yaml").records.map(\.example)
+                == chat.records.map(\.example))
     }
 
     @Test(.enabled(if: available)) func folderOfRealData() throws {

@@ -41,11 +41,15 @@ import Testing
         #expect(issue.code == "invalid_yaml")
         #expect(issue.line == 6)
         #expect(issue.ordinal == 3)
-        #expect(issue.message.hasPrefix("invalid YAML at line 6, column 8: did not find expected ',' or ']' (while parsing a flow sequence)"))
+        #expect(
+            issue.message.hasPrefix(
+                "invalid YAML at line 6, column 8: did not find expected ',' or ']' (while parsing a flow sequence)"
+            ))
     }
 
     @Test func aliasBombIsBounded() throws {
-        let file = try Fixture.read("YAMLDatasetReader", "aliasBomb.yaml", options: LoadOptions(maxRecordBytes: 1 << 20))
+        let file = try Fixture.read(
+            "YAMLDatasetReader", "aliasBomb.yaml", options: LoadOptions(maxRecordBytes: 1 << 20))
         #expect(file.recordSummary == ["1:1", "14:3"])
         #expect(file.issueSummary == ["3:2:record_too_large"])
     }
@@ -83,8 +87,11 @@ import Testing
         case sequences, mappings, unclosed
         var text: String {
             switch self {
-            case .sequences: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-            case .mappings: String(repeating: "{a: ", count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+            case .sequences:
+                String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            case .mappings:
+                String(repeating: "{a: ", count: 100_000) + "1"
+                    + String(repeating: "}", count: 100_000)
             case .unclosed: String(repeating: "[", count: 100_000)
             }
         }
@@ -96,7 +103,9 @@ import Testing
     func deepNestingIsBounded(deep: Deep) throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try Self.readYAML("- text: a\n  label: x\n- text: deep\n  label: x\n  nested: \(deep.text)\n- text: c\n  label: y\n")
+        let file = try Self.readYAML(
+            "- text: a\n  label: x\n- text: deep\n  label: x\n  nested: \(deep.text)\n- text: c\n  label: y\n"
+        )
         #expect(clock.now - start < .seconds(1))
         #expect(file.recordSummary == ["1:1", "6:3"])
         #expect(file.issueSummary == ["5:2:invalid_yaml"])
@@ -114,7 +123,9 @@ import Testing
         #expect(file.recordSummary == ["1:1", "206:3"])
         // The issue is at the line where the nesting passes the limit.
         #expect(file.issueSummary == ["133:2:invalid_yaml"])
-        #expect(file.issues.first?.message == "invalid YAML at line 133: nesting is deeper than 128 levels (through aliases)")
+        #expect(
+            file.issues.first?.message
+                == "invalid YAML at line 133: nesting is deeper than 128 levels (through aliases)")
     }
 
     /// A 10-level tree of anchors (1,024 leaves) is fine: aliases share storage.
@@ -128,7 +139,8 @@ import Testing
 
     /// After a syntax error, reading resumes at the next item of the record list.
     @Test func syntaxErrorResumesAtNextRecord() throws {
-        let file = try Self.readYAML("""
+        let file = try Self.readYAML(
+            """
             - text: a
               label: x
             - text: b
@@ -146,7 +158,8 @@ import Testing
     }
 
     @Test func syntaxErrorResumesInExamplesList() throws {
-        let file = try Self.readYAML("""
+        let file = try Self.readYAML(
+            """
             name: demo
             examples:
               - text: a
@@ -162,7 +175,8 @@ import Testing
     }
 
     @Test func syntaxErrorResumesAtNextDocument() throws {
-        let file = try Self.readYAML("text: a\nlabel: x\n---\ntext: [b\nlabel: y\n---\ntext: c\nlabel: z\n")
+        let file = try Self.readYAML(
+            "text: a\nlabel: x\n---\ntext: [b\nlabel: y\n---\ntext: c\nlabel: z\n")
         #expect(file.records.map(\.input) == ["a", "c"])
         #expect(file.records.map(\.ordinal) == [1, 3])
         #expect(file.issues.map(\.ordinal) == [2])

@@ -184,7 +184,8 @@ struct TextReporterTests {
     /// A one-record split used to read "1 records"; the share column stays aligned.
     @Test func oneRecordSplitIsSingular() {
         let statistics = [
-            SplitStatistics(split: "train", files: 1, records: 12, malformed: 0, labels: [("a", 12)]),
+            SplitStatistics(
+                split: "train", files: 1, records: 12, malformed: 0, labels: [("a", 12)]),
             SplitStatistics(split: "test", files: 1, records: 1, malformed: 0, labels: [("a", 1)]),
         ]
         let report = AuditReport(

@@ -152,8 +152,10 @@ public struct VolumeCheck: Check {
             findings.append(
                 Finding(
                     checkID: id, code: "combined_files", severity: .info,
-                    message: "split '\(split)' combines \(files.count) files by their names: \(names)",
-                    hint: "if they are alternative versions, audit each on its own with '--\(split) FILE'",
+                    message:
+                        "split '\(split)' combines \(files.count) files by their names: \(names)",
+                    hint:
+                        "if they are alternative versions, audit each on its own with '--\(split) FILE'",
                     metrics: ["files": Double(files.count)]))
         }
 

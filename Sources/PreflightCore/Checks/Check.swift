@@ -113,7 +113,8 @@ public struct CheckExample: Sendable {
     public static func passes(jsonl: String, options: String = "") -> CheckExample {
         CheckExample(jsonl: jsonl, expectation: .passes, options: options)
     }
-    public static func fails(jsonl: String, findings: Int = 0, options: String = "") -> CheckExample {
+    public static func fails(jsonl: String, findings: Int = 0, options: String = "") -> CheckExample
+    {
         CheckExample(jsonl: jsonl, expectation: .fails(datasetFindings: findings), options: options)
     }
 }

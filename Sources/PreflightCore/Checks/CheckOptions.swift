@@ -108,7 +108,7 @@ public enum YAMLValue: Sendable, Equatable {
 
 extension Bool: OptionValue {
     public init(yaml: YAMLNode) throws(OptionValueError) {
-        switch (yaml.kind) {
+        switch yaml.kind {
         case .scalar("true", plain: true): self = true
         case .scalar("false", plain: true): self = false
         default:
@@ -187,7 +187,8 @@ extension OptionEnum {
     public init(yaml: YAMLNode) throws(OptionValueError) {
         let choices = Self.allCases.map(\.rawValue)
         guard let s = yaml.scalar, let v = Self(rawValue: s) else {
-            var message = "expected one of \(choices.joined(separator: ", ")), found \(yaml.quotedScalar)"
+            var message =
+                "expected one of \(choices.joined(separator: ", ")), found \(yaml.quotedScalar)"
             if let s = yaml.scalar, let near = Suggestion.closest(to: s, in: choices) {
                 message += "; did you mean '\(near)'?"
             }

@@ -7,7 +7,10 @@ public struct AuditRequest: Sendable {
     public var failOn: Severity
     public var metadata: ReportMetadata
 
-    public init(dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error, metadata: ReportMetadata) {
+    public init(
+        dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
+        metadata: ReportMetadata
+    ) {
         self.dataset = dataset
         self.checks = checks
         self.failOn = failOn
@@ -25,7 +28,9 @@ public enum Auditor {
     ///   - registry: the checks, in execution order.
     /// - Returns: one configured check per registry entry, in registry order.
     /// - Throws: `RulesError` for unknown check ids and bad options.
-    public static func configure(_ rules: RuleSet, registry: [any Check.Type]) throws(RulesError) -> [ConfiguredCheck] {
+    public static func configure(_ rules: RuleSet, registry: [any Check.Type]) throws(RulesError)
+        -> [ConfiguredCheck]
+    {
         var byID: [String: (any Check.Type, alias: String?)] = [:]
         for type in registry {
             byID[type.descriptor.id.rawValue] = (type, nil)
@@ -35,7 +40,10 @@ public enum Auditor {
         for id in rules.checkOrder {
             guard let entry = byID[id], let checkRules = rules.checks[id] else {
                 let mark = rules.checks[id]?.mark ?? YAMLMark(file: "rules", line: 1, column: 1)
-                throw .unknownCheck(mark, id: id, suggestion: Suggestion.closest(to: id, in: registry.map { $0.descriptor.id.rawValue }))
+                throw .unknownCheck(
+                    mark, id: id,
+                    suggestion: Suggestion.closest(
+                        to: id, in: registry.map { $0.descriptor.id.rawValue }))
             }
             let canonical = entry.0.descriptor.id.rawValue
             if let (existing, earlierAlias) = rulesFor[canonical] {
@@ -46,7 +54,9 @@ public enum Auditor {
                 var other = RuleSet()
                 other.checks = [canonical: checkRules]
                 other.checkOrder = [canonical]
-                rulesFor[canonical] = (merged.merging(other).checks[canonical]!, entry.alias ?? earlierAlias)
+                rulesFor[canonical] = (
+                    merged.merging(other).checks[canonical]!, entry.alias ?? earlierAlias
+                )
             } else {
                 rulesFor[canonical] = (checkRules, entry.alias)
             }
@@ -72,9 +82,11 @@ public enum Auditor {
         for check in request.checks {
             let d = check.descriptor
             guard check.enabled else {
-                summaries.append(CheckSummary(
-                    id: d.id, title: d.title, category: d.category, status: .skipped,
-                    severity: check.severity, summary: "disabled by the rules", metrics: [:], counts: [:]))
+                summaries.append(
+                    CheckSummary(
+                        id: d.id, title: d.title, category: d.category, status: .skipped,
+                        severity: check.severity, summary: "disabled by the rules", metrics: [:],
+                        counts: [:]))
                 continue
             }
             let outcome = try check.run(input)
@@ -83,20 +95,26 @@ public enum Auditor {
                 adjusted[i].severity = check.adjust(adjusted[i].severity)
                 adjusted[i].checkID = d.id
             }
-            let counts = adjusted.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+            let counts = adjusted.reduce(into: [Severity: Int]()) {
+                $0[$1.severity, default: 0] += 1
+            }
             let status: CheckStatus =
-                outcome.skippedReason != nil && adjusted.isEmpty ? .skipped
-                : counts[.error, default: 0] > 0 ? .fail
-                : counts[.warning, default: 0] > 0 ? .warn : .pass
-            summaries.append(CheckSummary(
-                id: d.id, title: d.title, category: d.category, status: status,
-                severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
-                counts: counts))
+                outcome.skippedReason != nil && adjusted.isEmpty
+                ? .skipped
+                : counts[.error, default: 0] > 0
+                    ? .fail
+                    : counts[.warning, default: 0] > 0 ? .warn : .pass
+            summaries.append(
+                CheckSummary(
+                    id: d.id, title: d.title, category: d.category, status: status,
+                    severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
+                    counts: counts))
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)
         return AuditReport(
-            metadata: request.metadata, verdict: Verdict(findings: findings), failOn: request.failOn,
+            metadata: request.metadata, verdict: Verdict(findings: findings),
+            failOn: request.failOn,
             inputs: request.dataset.files.sorted { ($0.split, $0.path) < ($1.split, $1.path) }
                 .map(InputSummary.init),
             checks: summaries, statistics: SplitStatistics.compute(request.dataset),

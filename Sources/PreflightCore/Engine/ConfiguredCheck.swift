@@ -33,7 +33,8 @@ public struct ConfiguredCheck: Sendable {
             guard let field = fields.first(where: { $0.key == key }) else {
                 throw .unknownKey(
                     pair.key.mark, key: key, context: "option for check '\(id)'",
-                    suggestion: Suggestion.closest(to: key, in: fields.map(\.key) + ["enabled", "severity"]))
+                    suggestion: Suggestion.closest(
+                        to: key, in: fields.map(\.key) + ["enabled", "severity"]))
             }
             do { try field.decode(pair.value, into: &options) } catch {
                 throw .invalidValue(error.mark, path: "checks.\(id).\(key)", message: error.message)
@@ -57,7 +58,9 @@ public struct ConfiguredCheck: Sendable {
 
 extension Check {
     /// Decodes this check's rules into a runnable check.
-    static func configured(rules: CheckRules?, aliasUsed: String?) throws(RulesError) -> ConfiguredCheck {
+    static func configured(rules: CheckRules?, aliasUsed: String?) throws(RulesError)
+        -> ConfiguredCheck
+    {
         try ConfiguredCheck(Self.self, rules: rules, aliasUsed: aliasUsed)
     }
 }

@@ -19,10 +19,13 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unknownFormat(let f, let known):
             var text = "unknown report format '\(f)'; use one of \(known.joined(separator: ", "))"
-            if let near = Suggestion.closest(to: f, in: known) { text += "; did you mean '\(near)'?" }
+            if let near = Suggestion.closest(to: f, in: known) {
+                text += "; did you mean '\(near)'?"
+            }
             return text
         case .cannotInferFormat(let path):
-            return "cannot tell the report format of '\(path)' from its extension; write FORMAT=PATH, e.g. json=\(path)"
+            return
+                "cannot tell the report format of '\(path)' from its extension; write FORMAT=PATH, e.g. json=\(path)"
         case .renderFailed(let format, let reason):
             return "could not render the \(format) report: \(reason)"
         case .writeFailed(let path, let reason):

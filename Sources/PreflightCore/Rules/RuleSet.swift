@@ -9,7 +9,9 @@ public struct CheckRules: Sendable, Equatable {
     /// The remaining keys, in file order, later files overriding key by key.
     public var options: [YAMLPair]
 
-    public init(mark: YAMLMark, enabled: Bool? = nil, severity: Severity? = nil, options: [YAMLPair] = []) {
+    public init(
+        mark: YAMLMark, enabled: Bool? = nil, severity: Severity? = nil, options: [YAMLPair] = []
+    ) {
         self.mark = mark
         self.enabled = enabled
         self.severity = severity
@@ -23,7 +25,10 @@ public struct DatasetRules: Sendable, Equatable {
     public var textFields: [String]?
     public var labelField: String?
     public var idField: String?
-    public init(shape: Shape? = nil, textFields: [String]? = nil, labelField: String? = nil, idField: String? = nil) {
+    public init(
+        shape: Shape? = nil, textFields: [String]? = nil, labelField: String? = nil,
+        idField: String? = nil
+    ) {
         self.shape = shape
         self.textFields = textFields
         self.labelField = labelField
@@ -72,10 +77,13 @@ public struct RuleSet: Sendable, Equatable {
             case "version":
                 sawVersion = true
                 guard let s = pair.value.scalar, let v = Int(s), v >= 1 else {
-                    throw .invalidValue(pair.value.mark, path: "version", message: "expected a positive integer, found \(pair.value.quotedScalar)")
+                    throw .invalidValue(
+                        pair.value.mark, path: "version",
+                        message: "expected a positive integer, found \(pair.value.quotedScalar)")
                 }
                 if v > supportedVersion {
-                    throw .unsupportedVersion(pair.value.mark, found: s, supported: supportedVersion)
+                    throw .unsupportedVersion(
+                        pair.value.mark, found: s, supported: supportedVersion)
                 }
             case "dataset":
                 rules.dataset = try parseDataset(pair.value)
@@ -119,7 +127,8 @@ public struct RuleSet: Sendable, Equatable {
             existing.enabled = incoming.enabled ?? existing.enabled
             existing.severity = incoming.severity ?? existing.severity
             for pair in incoming.options {
-                if let i = existing.options.firstIndex(where: { $0.key.scalar == pair.key.scalar }) {
+                if let i = existing.options.firstIndex(where: { $0.key.scalar == pair.key.scalar })
+                {
                     existing.options[i] = pair
                 } else {
                     existing.options.append(pair)
@@ -135,13 +144,19 @@ public struct RuleSet: Sendable, Equatable {
 
     // MARK: - Parsing pieces
 
-    private static func uniquePairs(_ pairs: [YAMLPair], context: String) throws(RulesError) -> [YAMLPair] {
+    private static func uniquePairs(_ pairs: [YAMLPair], context: String) throws(RulesError)
+        -> [YAMLPair]
+    {
         var seen = Set<String>()
         for pair in pairs {
             guard let key = pair.key.scalar else {
-                throw .invalidValue(pair.key.mark, path: context, message: "keys must be plain names, found a \(pair.key.kindName)")
+                throw .invalidValue(
+                    pair.key.mark, path: context,
+                    message: "keys must be plain names, found a \(pair.key.kindName)")
             }
-            if !seen.insert(key).inserted { throw .duplicateKey(pair.key.mark, key: key, context: context) }
+            if !seen.insert(key).inserted {
+                throw .duplicateKey(pair.key.mark, key: key, context: context)
+            }
         }
         return pairs
     }
@@ -159,17 +174,26 @@ public struct RuleSet: Sendable, Equatable {
                 switch key {
                 case "shape":
                     let s = try String(yaml: pair.value)
-                    if s == "auto" { rules.shape = nil; continue }
+                    if s == "auto" {
+                        rules.shape = nil
+                        continue
+                    }
                     guard let shape = Shape(rawValue: s), shape != .unknown else {
-                        let choices = ["auto"] + Shape.allCases.filter { $0 != .unknown }.map(\.rawValue)
-                        var message = "expected one of \(choices.joined(separator: ", ")), found '\(s)'"
-                        if let near = Suggestion.closest(to: s, in: choices) { message += "; did you mean '\(near)'?" }
+                        let choices =
+                            ["auto"] + Shape.allCases.filter { $0 != .unknown }.map(\.rawValue)
+                        var message =
+                            "expected one of \(choices.joined(separator: ", ")), found '\(s)'"
+                        if let near = Suggestion.closest(to: s, in: choices) {
+                            message += "; did you mean '\(near)'?"
+                        }
                         throw OptionValueError(pair.value.mark, message)
                     }
                     rules.shape = shape
                 case "text_fields":
                     let fields = try [String](yaml: pair.value)
-                    if fields.isEmpty { throw OptionValueError(pair.value.mark, "list at least one field") }
+                    if fields.isEmpty {
+                        throw OptionValueError(pair.value.mark, "list at least one field")
+                    }
                     rules.textFields = fields
                 case "label_field": rules.labelField = try String(yaml: pair.value)
                 case "id_field": rules.idField = try String(yaml: pair.value)
@@ -189,7 +213,9 @@ public struct RuleSet: Sendable, Equatable {
         return rules
     }
 
-    private static func parseCheck(id: String, _ node: YAMLNode, keyMark: YAMLMark) throws(RulesError) -> CheckRules {
+    private static func parseCheck(id: String, _ node: YAMLNode, keyMark: YAMLMark)
+        throws(RulesError) -> CheckRules
+    {
         var rules = CheckRules(mark: keyMark)
         if node.isNull { return rules }
         // `checks: { pii: false }` is shorthand for `enabled: false`.

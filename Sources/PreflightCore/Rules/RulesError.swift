@@ -34,11 +34,14 @@ public enum RulesError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingVersion(let file):
             return "\(file): error: missing 'version'; add 'version: 1' as the first line"
         case .unsupportedVersion(let m, let found, let supported):
-            return "\(m): error: unsupported rule file version '\(found)'; this preflight reads version \(supported), upgrade preflight or write 'version: \(supported)'"
+            return
+                "\(m): error: unsupported rule file version '\(found)'; this preflight reads version \(supported), upgrade preflight or write 'version: \(supported)'"
         case .unknownKey(let m, let key, let context, let suggestion):
             // A context such as "option for check 'x'" reads "unknown option 'k' for check 'x'".
             let (noun, scope) =
-                context.range(of: " for ").map { (context[..<$0.lowerBound], context[$0.lowerBound...]) }
+                context.range(of: " for ").map {
+                    (context[..<$0.lowerBound], context[$0.lowerBound...])
+                }
                 ?? (context[...], "")
             return "\(m): error: unknown \(noun) '\(key)'\(scope)" + Self.didYouMean(suggestion)
         case .duplicateKey(let m, let key, let context):

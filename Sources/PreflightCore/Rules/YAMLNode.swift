@@ -43,7 +43,9 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// True for a plain `null`, `~` or empty scalar.
     public var isNull: Bool {
-        if case .scalar(let s, let plain) = kind { return plain && (s.isEmpty || s == "~" || s == "null") }
+        if case .scalar(let s, let plain) = kind {
+            return plain && (s.isEmpty || s == "~" || s == "null")
+        }
         return false
     }
 
@@ -136,7 +138,8 @@ private struct TreeBuilder {
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> YAMLNode {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw YAMLSyntaxError(mark: YAMLMark(file: file, line: 1, column: 1), problem: "out of memory")
+            throw YAMLSyntaxError(
+                mark: YAMLMark(file: file, line: 1, column: 1), problem: "out of memory")
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
@@ -146,8 +149,10 @@ private struct TreeBuilder {
         while true {
             var event = yaml_event_t()
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                let problem = TreeBuilder.string(UnsafeMutableRawPointer(mutating: parser.problem)?
-                    .assumingMemoryBound(to: yaml_char_t.self)) ?? "invalid YAML"
+                let problem =
+                    TreeBuilder.string(
+                        UnsafeMutableRawPointer(mutating: parser.problem)?
+                            .assumingMemoryBound(to: yaml_char_t.self)) ?? "invalid YAML"
                 throw YAMLSyntaxError(mark: mark(parser.problem_mark), problem: problem)
             }
             defer { yaml_event_delete(&event) }
@@ -175,9 +180,15 @@ private struct TreeBuilder {
                 completed = target.node
                 size = target.size
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence(start, anchor: TreeBuilder.string(event.data.sequence_start.anchor), [], size: 1))
+                stack.append(
+                    .sequence(
+                        start, anchor: TreeBuilder.string(event.data.sequence_start.anchor), [],
+                        size: 1))
             case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping(start, anchor: TreeBuilder.string(event.data.mapping_start.anchor), [], pendingKey: nil, size: 1))
+                stack.append(
+                    .mapping(
+                        start, anchor: TreeBuilder.string(event.data.mapping_start.anchor), [],
+                        pendingKey: nil, size: 1))
             case YAML_SEQUENCE_END_EVENT:
                 if case .sequence(let m, let anchor, let items, let total) = stack.removeLast() {
                     completed = YAMLNode(.sequence(items), mark: m)
@@ -197,7 +208,8 @@ private struct TreeBuilder {
             if size > YAMLNode.maxNodes {
                 throw YAMLSyntaxError(
                     mark: start,
-                    problem: "document expands to more than \(YAMLNode.maxNodes) nodes (alias bomb?)")
+                    problem:
+                        "document expands to more than \(YAMLNode.maxNodes) nodes (alias bomb?)")
             }
             switch stack.popLast() {
             case nil:
@@ -208,12 +220,13 @@ private struct TreeBuilder {
             case .mapping(let m, let anchor, var pairs, let pendingKey, let total):
                 if let key = pendingKey {
                     pairs.append(YAMLPair(key: key, value: node))
-                    stack.append(.mapping(m, anchor: anchor, pairs, pendingKey: nil, size: total + size))
+                    stack.append(
+                        .mapping(m, anchor: anchor, pairs, pendingKey: nil, size: total + size))
                 } else {
-                    stack.append(.mapping(m, anchor: anchor, pairs, pendingKey: node, size: total + size))
+                    stack.append(
+                        .mapping(m, anchor: anchor, pairs, pendingKey: node, size: total + size))
                 }
             }
         }
     }
 }
-
