@@ -95,9 +95,12 @@ def main():
             return ('id', loc['split'], str(loc['id']))
         return ('line', os.path.realpath(loc['path']), loc.get('line'))
     needed = {('id', t['split_a'], t['a']) for t in truth} | {('id', t['split_b'], t['b']) for t in truth}
-    for f in nd + nl:
+    for f in nd:
         needed.add(key(f['location']))
-        needed.update(key(loc) for loc in f['related'][:1 if f in nl else None])
+        needed.update(key(loc) for loc in f['related'])
+    for f in nl:
+        needed.add(key(f['location']))
+        needed.add(key(f['related'][0]))
 
     # One pass over the data: word counts (auto rule), exact-group representatives per split,
     # normalized texts of the needed records.
