@@ -52,7 +52,9 @@ struct LSHTests {
         #expect(found.cappedBuckets == 1)
         #expect(found.largestBucket == 10)
         var expected: [UInt64] = []
-        for a in 0..<n { for b in (a + 1)..<min(n, a + 4) { expected.append(UInt64(a) << 32 | UInt64(b)) } }
+        for a in 0..<n {
+            for b in (a + 1)..<min(n, a + 4) { expected.append(UInt64(a) << 32 | UInt64(b)) }
+        }
         #expect(found.pairs == expected)
     }
 

@@ -15,8 +15,9 @@ struct MinHashTests {
 
     /// Mean signed and absolute error of the estimate over random pairs of sets whose sizes
     /// are drawn from `sizes`.
-    static func errors(sizes: ClosedRange<Int>, pairs: Int, seed: UInt64) -> (bias: Double, mae: Double)
-    {
+    static func errors(sizes: ClosedRange<Int>, pairs: Int, seed: UInt64) -> (
+        bias: Double, mae: Double
+    ) {
         var rng = SplitMix(seed: seed)
         let minHash = MinHash()
         var bias = 0.0
@@ -60,7 +61,9 @@ struct MinHashTests {
     func estimatorIsUnbiasedAndAccurate(sizes: ClosedRange<Int>) {
         let (bias, mae) = Self.errors(sizes: sizes, pairs: 3000, seed: 11)
         let classic = Self.classicErrors(sizes: sizes, pairs: 3000, seed: 11)
-        print("MinHash estimator, set sizes \(sizes): bias \(bias), MAE \(mae) (K independent hashes: MAE \(classic))")
+        print(
+            "MinHash estimator, set sizes \(sizes): bias \(bias), MAE \(mae) (K independent hashes: MAE \(classic))"
+        )
         #expect(abs(bias) < 0.005)
         // The standard error of K = 128 independent samples is ≤ 0.044 (MAE ≤ 0.035). For
         // sets smaller than K, OPH loses the larger of two elements that share a bin, which

@@ -119,7 +119,9 @@ enum LSH {
                                     var fresh = true
                                     if size > 16 {
                                         var fp = UInt64(size)
-                                        for t in i..<j { fp = MinHash.mix(fp ^ (packed[t] & 0xFFFF_FFFF)) }
+                                        for t in i..<j {
+                                            fp = MinHash.mix(fp ^ (packed[t] & 0xFFFF_FFFF))
+                                        }
                                         fresh = seenBuckets.insert(fp).inserted
                                     }
                                     if fresh {

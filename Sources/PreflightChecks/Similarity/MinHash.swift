@@ -95,7 +95,8 @@ struct MinHash: Sendable {
     /// - Returns: false when there are no shingles (no signature; the record matches nothing).
     /// - Complexity: O(|shingles| + K·min(m, K/m)) for m non-empty bins.
     func signature(
-        of shingles: UnsafeBufferPointer<UInt64>, into signature: UnsafeMutableBufferPointer<UInt64>,
+        of shingles: UnsafeBufferPointer<UInt64>,
+        into signature: UnsafeMutableBufferPointer<UInt64>,
         scratch: inout MinHashScratch
     ) -> Bool {
         let k = Self.k

@@ -30,6 +30,8 @@ struct NearDuplicateSearch {
     let index: DatasetIndex
     /// The MinHash seed (fixed: same input, same result).
     var seed: UInt64 = MinHash.defaultSeed
+    /// Records sampled to guess the `auto` scheme before the exact median is known.
+    var medianSample = 1001
 
     /// Records per parallel work item.
     private static let chunk = 4096
@@ -43,22 +45,23 @@ struct NearDuplicateSearch {
         let (bands, rows) = LSH.choose(threshold: spec.threshold)
         let texts = KeyTexts(dataset: dataset, layout: layout, key: spec.key)
 
-        // Words (all records) and band hashes (participating records): one pass when the
-        // scheme is explicit, two when `auto` needs the median first.
+        // Words (all records) and band hashes (participating records) in one pass. `auto`
+        // depends on the median word count, known only after the pass: the pass uses the
+        // scheme a deterministic sample of records points to, and is repeated (signatures
+        // only) in the rare case the exact median resolves differently.
         var words = [Int32](repeating: 0, count: n)
         var bandHashes = [UInt32](repeating: 0, count: bands * n)
         var signed = [Bool](repeating: false, count: n)
-        let scheme: ShingleScheme
-        if case .scheme(let explicit) = spec.shingle {
-            scheme = explicit
-            scan(texts, n: n, words: &words, scheme: scheme, participates: participates,
-                bands: bands, rows: rows, bandHashes: &bandHashes, signed: &signed)
-        } else {
-            scan(texts, n: n, words: &words, scheme: nil, participates: participates,
-                bands: bands, rows: rows, bandHashes: &bandHashes, signed: &signed)
-            scheme = spec.shingle.resolved(medianWords: Self.median(words))
+        let guess = spec.shingle.resolved(medianWords: sampleMedian(texts, n: n))
+        scan(
+            texts, n: n, words: &words, scheme: guess, participates: participates,
+            bands: bands, rows: rows, bandHashes: &bandHashes, signed: &signed)
+        let scheme = spec.shingle.resolved(medianWords: Self.median(words))
+        if scheme != guess {
+            signed = [Bool](repeating: false, count: n)
             var none: [Int32] = []
-            scan(texts, n: n, words: &none, scheme: scheme, participates: participates,
+            scan(
+                texts, n: n, words: &none, scheme: scheme, participates: participates,
                 bands: bands, rows: rows, bandHashes: &bandHashes, signed: &signed)
         }
         let median = Self.median(words)
@@ -96,6 +99,21 @@ struct NearDuplicateSearch {
             }
         }
         return participates
+    }
+
+    /// The median word count of up to `medianSample` evenly spaced records: a guess.
+    private func sampleMedian(_ texts: KeyTexts, n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        let samples = max(1, min(n, medianSample))
+        var bytes: [UInt8] = []
+        var scratch = ShingleScratch()
+        var counts: [Int32] = []
+        for i in 0..<samples {
+            spec.key.normalizer.normalize(texts.text(i * n / samples), into: &bytes)
+            counts.append(
+                Int32(bytes.withUnsafeBufferPointer { Shingler.countWords($0, scratch: &scratch) }))
+        }
+        return Self.median(counts)
     }
 
     private static func median(_ words: [Int32]) -> Int {
@@ -145,7 +163,8 @@ struct NearDuplicateSearch {
                                     return
                                 }
                                 hashes.removeAll(keepingCapacity: true)
-                                shingler.appendHashes(of: b, into: &hashes, scratch: &shingleScratch)
+                                shingler.appendHashes(
+                                    of: b, into: &hashes, scratch: &shingleScratch)
                                 if let wordsOut {
                                     if case .words = shingler.scheme {
                                         wordsOut.base[p] = Int32(shingleScratch.tokenEnds.count)
@@ -156,7 +175,8 @@ struct NearDuplicateSearch {
                                 }
                                 signature.withUnsafeMutableBufferPointer { sig in
                                     let ok = hashes.withUnsafeBufferPointer {
-                                        minHash.signature(of: $0, into: sig, scratch: &minHashScratch)
+                                        minHash.signature(
+                                            of: $0, into: sig, scratch: &minHashScratch)
                                     }
                                     guard ok else { return }
                                     for band in 0..<bands {
@@ -279,9 +299,11 @@ struct NearDuplicateSearch {
                         setB.flat.withUnsafeBufferPointer { fb in
                             Shingler.jaccard(
                                 UnsafeBufferPointer(
-                                    rebasing: fa[setA.starts[sa % chunk]..<setA.starts[sa % chunk + 1]]),
+                                    rebasing: fa[
+                                        setA.starts[sa % chunk]..<setA.starts[sa % chunk + 1]]),
                                 UnsafeBufferPointer(
-                                    rebasing: fb[setB.starts[sb % chunk]..<setB.starts[sb % chunk + 1]]))
+                                    rebasing: fb[
+                                        setB.starts[sb % chunk]..<setB.starts[sb % chunk + 1]]))
                         }
                     }
                     guard j > 0 else { continue }
@@ -291,10 +313,14 @@ struct NearDuplicateSearch {
                     if j >= threshold {
                         local.pairs.append(pair)
                         local.above.append(pair)
-                        if local.above.count > 64 { Self.keepFirst(&local.above, 10, by: Self.aboveOrder) }
+                        if local.above.count > 64 {
+                            Self.keepFirst(&local.above, 10, by: Self.aboveOrder)
+                        }
                     } else {
                         local.below.append(pair)
-                        if local.below.count > 64 { Self.keepFirst(&local.below, 10, by: Self.belowOrder) }
+                        if local.below.count > 64 {
+                            Self.keepFirst(&local.below, 10, by: Self.belowOrder)
+                        }
                     }
                 }
                 Self.keepFirst(&local.above, 10, by: Self.aboveOrder)
@@ -322,12 +348,6 @@ private struct KeyTexts: Sendable {
     let dataset: Dataset
     let layout: DatasetLayout
     let key: KeySpec
-
-    init(dataset: Dataset, layout: DatasetLayout, key: KeySpec) {
-        self.dataset = dataset
-        self.layout = layout
-        self.key = key
-    }
 
     /// The keyed text at a position.
     func text(_ p: Int) -> String {

@@ -81,8 +81,10 @@ struct Shingler: Sendable {
                 scratch.tokenStarts.withUnsafeBufferPointer { starts in
                     scratch.tokenEnds.withUnsafeBufferPointer { ends in
                         if tokens < n {
-                            out.append(XXH64.hash(UnsafeRawBufferPointer(
-                                rebasing: compact[0..<Int(ends[tokens - 1])])))
+                            out.append(
+                                XXH64.hash(
+                                    UnsafeRawBufferPointer(
+                                        rebasing: compact[0..<Int(ends[tokens - 1])])))
                             return
                         }
                         for i in 0...(tokens - n) {
