@@ -1,0 +1,187 @@
+/// Cuts normalized text into shingle hashes (XXH64, seed 0, of each shingle's UTF-8 bytes).
+///
+/// The semantics are those of `ShingleScheme`: word n-grams are the whitespace tokens (split
+/// on U+0020 as a `Character`, empty tokens dropped) joined by one space; a text with fewer
+/// tokens than `n` has one shingle of all its tokens; `chars(n)` takes n-grams of Unicode
+/// scalars; an empty text has no shingles.
+///
+/// The hot path never builds a `String` per shingle: tokens are located in the normalized
+/// UTF-8 bytes, copied once into a compact buffer where consecutive tokens are separated by
+/// exactly one space, so every word n-gram is one contiguous byte range hashed in place.
+struct Shingler: Sendable {
+    let scheme: ShingleScheme
+    init(_ scheme: ShingleScheme) { self.scheme = scheme }
+
+    /// The sorted, distinct shingle hashes of an already normalized text.
+    /// - Complexity: O(n log n) in the length of the text.
+    func shingles(of normalized: String) -> [UInt64] {
+        var scratch = ShingleScratch()
+        var out: [UInt64] = []
+        let bytes = Array(normalized.utf8)
+        bytes.withUnsafeBufferPointer { appendHashes(of: $0, into: &out, scratch: &scratch) }
+        Self.sortUnique(&out)
+        return out
+    }
+
+    /// Exact Jaccard similarity of two sorted, distinct hash sets.
+    static func jaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { jaccard(pa, $0) } }
+    }
+
+    /// Exact Jaccard similarity of two sorted, distinct hash sets (merge intersection).
+    /// - Complexity: O(|a| + |b|).
+    static func jaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>)
+        -> Double
+    {
+        if a.isEmpty || b.isEmpty { return 0 }
+        var i = 0
+        var j = 0
+        var common = 0
+        while i < a.count && j < b.count {
+            let x = a[i]
+            let y = b[j]
+            if x == y {
+                common += 1
+                i += 1
+                j += 1
+            } else if x < y {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return Double(common) / Double(a.count + b.count - common)
+    }
+
+    // MARK: - Fast internals
+
+    /// The number of whitespace tokens of normalized UTF-8 bytes (what the median word count
+    /// is taken over); fills `scratch` with the tokens.
+    /// - Complexity: O(n) in the number of bytes.
+    static func countWords(
+        _ bytes: UnsafeBufferPointer<UInt8>, scratch: inout ShingleScratch
+    ) -> Int {
+        scratch.tokenize(bytes)
+        return scratch.tokenEnds.count
+    }
+
+    /// Appends the (unsorted, possibly repeated) shingle hashes of normalized UTF-8 bytes to
+    /// `out`. Sort and unique them for a set; MinHash does not need to.
+    /// - Complexity: O(n) in the number of bytes (O(n·w) hashing for words of width w).
+    func appendHashes(
+        of bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt64],
+        scratch: inout ShingleScratch
+    ) {
+        switch scheme {
+        case .words(let n):
+            scratch.tokenize(bytes)
+            let tokens = scratch.tokenEnds.count
+            if tokens == 0 { return }
+            scratch.compact.withUnsafeBytes { compact in
+                scratch.tokenStarts.withUnsafeBufferPointer { starts in
+                    scratch.tokenEnds.withUnsafeBufferPointer { ends in
+                        if tokens < n {
+                            out.append(
+                                XXH64.hash(
+                                    UnsafeRawBufferPointer(
+                                        rebasing: compact[0..<Int(ends[tokens - 1])])))
+                            return
+                        }
+                        for i in 0...(tokens - n) {
+                            let range = Int(starts[i])..<Int(ends[i + n - 1])
+                            out.append(XXH64.hash(UnsafeRawBufferPointer(rebasing: compact[range])))
+                        }
+                    }
+                }
+            }
+        case .chars(let n):
+            if bytes.isEmpty { return }
+            let raw = UnsafeRawBufferPointer(bytes)
+            scratch.tokenStarts.removeAll(keepingCapacity: true)
+            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                scratch.tokenStarts.append(Int32(i))
+            }
+            let scalars = scratch.tokenStarts.count
+            if scalars < n {
+                out.append(XXH64.hash(raw))
+                return
+            }
+            scratch.tokenStarts.append(Int32(bytes.count))
+            scratch.tokenStarts.withUnsafeBufferPointer { starts in
+                for i in 0...(scalars - n) {
+                    let range = Int(starts[i])..<Int(starts[i + n])
+                    out.append(XXH64.hash(UnsafeRawBufferPointer(rebasing: raw[range])))
+                }
+            }
+        }
+    }
+
+    /// Sorts `hashes` and removes repeats in place.
+    static func sortUnique(_ hashes: inout [UInt64]) {
+        guard hashes.count > 1 else { return }
+        hashes.sort()
+        var w = 1
+        for r in 1..<hashes.count where hashes[r] != hashes[w - 1] {
+            hashes[w] = hashes[r]
+            w += 1
+        }
+        hashes.removeLast(hashes.count - w)
+    }
+}
+
+/// Reusable buffers for `Shingler`, one per worker, so shingling many texts allocates once.
+struct ShingleScratch {
+    /// The tokens of the last text, joined by exactly one space.
+    var compact: [UInt8] = []
+    /// Byte offsets in `compact` where each token starts (for `chars`: scalar starts in the
+    /// normalized bytes).
+    var tokenStarts: [Int32] = []
+    /// Byte offsets in `compact` where each token ends.
+    var tokenEnds: [Int32] = []
+
+    /// Splits normalized bytes into tokens exactly as `String.split(separator: " ")` does.
+    ///
+    /// A U+0020 byte whose neighbours are ASCII is a grapheme of its own, so byte splitting
+    /// is exact; next to non-ASCII bytes a space may belong to a larger grapheme (a space
+    /// followed by a combining mark is one `Character`), so such texts are split as a
+    /// `String` by `Character`, the reference semantics.
+    mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) {
+        compact.removeAll(keepingCapacity: true)
+        tokenStarts.removeAll(keepingCapacity: true)
+        tokenEnds.removeAll(keepingCapacity: true)
+        var byteSplitIsExact = true
+        for i in 0..<bytes.count where bytes[i] == 0x20 {
+            if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) {
+                byteSplitIsExact = false
+                break
+            }
+        }
+        if byteSplitIsExact {
+            var inToken = false
+            for b in bytes {
+                if b == 0x20 {
+                    if inToken {
+                        tokenEnds.append(Int32(compact.count))
+                        inToken = false
+                    }
+                } else {
+                    if !inToken {
+                        if !compact.isEmpty { compact.append(0x20) }
+                        tokenStarts.append(Int32(compact.count))
+                        inToken = true
+                    }
+                    compact.append(b)
+                }
+            }
+            if inToken { tokenEnds.append(Int32(compact.count)) }
+        } else {
+            let text = String(decoding: bytes, as: UTF8.self)
+            for token in text.split(separator: " ", omittingEmptySubsequences: true) {
+                if !compact.isEmpty { compact.append(0x20) }
+                tokenStarts.append(Int32(compact.count))
+                compact.append(contentsOf: token.utf8)
+                tokenEnds.append(Int32(compact.count))
+            }
+        }
+    }
+}

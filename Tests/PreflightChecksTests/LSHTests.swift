@@ -1,0 +1,68 @@
+import Testing
+
+@testable import PreflightChecks
+
+struct LSHTests {
+    @Test(arguments: [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
+    func bandsDetectPairsAtTheThreshold(threshold: Double) {
+        let (bands, rows) = LSH.choose(threshold: threshold)
+        #expect(bands * rows <= MinHash.k)
+        #expect(bands == MinHash.k / rows)
+        #expect(LSH.detection(similarity: threshold, bands: bands, rows: rows) >= 0.99)
+        // One more row per band would miss the target: rows is maximal.
+        let more = rows + 1
+        #expect(LSH.detection(similarity: threshold, bands: MinHash.k / more, rows: more) < 0.99)
+        print("threshold \(threshold): \(bands) bands × \(rows) rows")
+    }
+
+    @Test func defaultThresholdBanding() {
+        #expect(LSH.choose(threshold: 0.8) == (21, 6))
+        #expect(LSH.choose(threshold: 0.5) == (42, 3))
+        #expect(LSH.choose(threshold: 0.95) == (8, 16))
+        #expect(LSH.choose(threshold: 1.0) == (1, 128))
+    }
+
+    @Test(arguments: [0, 1, 100, 2047, 2048, 5000, 70_000])
+    func radixSortSorts(count: Int) {
+        var rng = SplitMix(seed: UInt64(count))
+        let values = (0..<count).map { _ in rng.next() >> UInt64(rng.int(0..<40)) }
+        var sorted = values
+        var temp: [UInt64] = []
+        RadixSort.sort(&sorted, temp: &temp, lowBit: 0)
+        #expect(sorted == values.sorted())
+    }
+
+    @Test func radixSortOnHighBitsIsStable() {
+        var rng = SplitMix(seed: 5)
+        for count in [100, 10_000] {
+            let values = (0..<count).map { UInt64(rng.int(0..<50)) << 32 | UInt64($0) }
+            var sorted = values
+            var temp: [UInt64] = []
+            RadixSort.sort(&sorted, temp: &temp, lowBit: 32)
+            #expect(sorted == values.sorted())
+        }
+    }
+
+    @Test func cappedBucketPairsEachMemberWithItsNextMembers() {
+        // One band, 10 records in one bucket, cap 3.
+        let n = 10
+        let found = LSH.candidates(
+            bandHashes: [UInt32](repeating: 7, count: n), bands: 1, count: n,
+            active: (0..<Int32(n)).map { $0 }, keys: (0..<UInt64(n)).map { $0 }, maxBucket: 3)
+        #expect(found.cappedBuckets == 1)
+        #expect(found.largestBucket == 10)
+        var expected: [UInt64] = []
+        for a in 0..<n {
+            for b in (a + 1)..<min(n, a + 4) { expected.append(UInt64(a) << 32 | UInt64(b)) }
+        }
+        #expect(found.pairs == expected)
+    }
+
+    @Test func identicalKeysAreNotCandidates() {
+        let found = LSH.candidates(
+            bandHashes: [1, 1, 1], bands: 1, count: 3, active: [0, 1, 2], keys: [5, 5, 6],
+            maxBucket: 10)
+        #expect(found.pairs == [0 << 32 | 2, 1 << 32 | 2])
+        #expect(found.cappedBuckets == 0)
+    }
+}

@@ -1,0 +1,112 @@
+import PreflightCore
+import Testing
+
+@testable import PreflightChecks
+
+/// The original `String`-based shingler: the semantics the byte-level one must reproduce.
+enum ReferenceShingler {
+    static func shingles(_ scheme: ShingleScheme, of normalized: String) -> [UInt64] {
+        var out: [UInt64] = []
+        switch scheme {
+        case .words(let n):
+            let tokens = normalized.split(separator: " ", omittingEmptySubsequences: true)
+            if tokens.isEmpty { return [] }
+            if tokens.count < n {
+                out.append(XXH64.hash(Array(tokens.joined(separator: " ").utf8)))
+            } else {
+                for i in 0...(tokens.count - n) {
+                    out.append(XXH64.hash(Array(tokens[i..<(i + n)].joined(separator: " ").utf8)))
+                }
+            }
+        case .chars(let n):
+            let scalars = Array(normalized.unicodeScalars)
+            if scalars.isEmpty { return [] }
+            if scalars.count < n {
+                out.append(XXH64.hash(Array(normalized.utf8)))
+            } else {
+                for i in 0...(scalars.count - n) {
+                    var s = String.UnicodeScalarView()
+                    s.append(contentsOf: scalars[i..<(i + n)])
+                    out.append(XXH64.hash(Array(String(s).utf8)))
+                }
+            }
+        }
+        return Array(Set(out)).sorted()
+    }
+}
+
+struct ShinglerTests {
+    static let texts = [
+        "", " ", "a", "hello", "hello world", "the quick brown fox jumps over the lazy dog",
+        "a  b   c", " leading and trailing ", "tab\tis not a separator", "x y x y x y",
+        "café au lait", "naïve   façade", "日本語 の テキスト", "emoji 👍🏽 here 👨‍👩‍👧",
+        // A space followed by a combining mark is one Character: String.split keeps it.
+        "a \u{301}b c", "e \u{301} f", "\u{301} start", "end \u{301}",
+        "ünïcödé words and ascii words", "one", "two words", "three words here",
+    ]
+
+    @Test(arguments: [
+        ShingleScheme.words(1), .words(2), .words(3), .words(5), .chars(2), .chars(3), .chars(5),
+    ])
+    func matchesTheStringReference(scheme: ShingleScheme) {
+        for text in Self.texts {
+            #expect(
+                Shingler(scheme).shingles(of: text) == ReferenceShingler.shingles(scheme, of: text),
+                "\(scheme) '\(text)'")
+        }
+    }
+
+    @Test func matchesTheReferenceOnRandomNormalizedTexts() {
+        var rng = SplitMix(seed: 7)
+        let pieces = ["a", "bb", "ccc", "dé", "ß", " ", "  ", "\u{301}", "x", "yy", "Ω", "👍"]
+        for _ in 0..<500 {
+            var text = ""
+            for _ in 0..<rng.int(0..<20) { text += pieces[rng.int(0..<pieces.count)] }
+            for scheme in [ShingleScheme.words(1), .words(3), .chars(4)] {
+                #expect(
+                    Shingler(scheme).shingles(of: text)
+                        == ReferenceShingler.shingles(scheme, of: text), "\(scheme) '\(text)'")
+            }
+        }
+    }
+
+    @Test func shortTextsHaveOneShingleOfAllTokens() {
+        let one = Shingler(.words(3)).shingles(of: "two words")
+        #expect(one == [XXH64.hash("two words")])
+        #expect(Shingler(.chars(5)).shingles(of: "abc") == [XXH64.hash("abc")])
+        #expect(Shingler(.words(1)).shingles(of: "").isEmpty)
+        #expect(Shingler(.chars(3)).shingles(of: "").isEmpty)
+    }
+
+    @Test func wordCountsMatchStringSplit() {
+        var scratch = ShingleScratch()
+        for text in Self.texts {
+            let bytes = Array(text.utf8)
+            let count = bytes.withUnsafeBufferPointer {
+                Shingler.countWords($0, scratch: &scratch)
+            }
+            #expect(count == text.split(separator: " ").count, "'\(text)'")
+        }
+    }
+
+    @Test func jaccardOfSortedSets() {
+        #expect(Shingler.jaccard([1, 2, 3], [2, 3, 4]) == 0.5)
+        #expect(Shingler.jaccard([], [1]) == 0)
+        #expect(Shingler.jaccard([5], [5]) == 1)
+    }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &self) }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
