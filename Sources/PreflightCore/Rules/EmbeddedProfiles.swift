@@ -178,6 +178,6 @@ enum EmbeddedProfiles {
                 severity: error
 
             """##
-        )
+        ),
     ]
 }
