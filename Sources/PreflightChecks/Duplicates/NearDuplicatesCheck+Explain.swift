@@ -101,7 +101,9 @@ extension NearDuplicatesCheck {
             return spec.key.fields[Int(ref.file)] == .input ? record.input : record.example
         }
         let above = near.samplesAbove.prefix(Self.samplesShown).flatMap(sample)
-        let below = near.samplesBelow.prefix(Self.samplesShown).flatMap(sample)
+        // Pairs under 0.5 (the histogram's floor) are not "just below" any useful threshold.
+        let below = near.samplesBelow.filter { $0.similarity >= 0.5 }.prefix(Self.samplesShown)
+            .flatMap(sample)
 
         return CheckExplanation(
             title: "near_duplicates: how 'threshold' \(threshold) falls on this data",
@@ -119,7 +121,8 @@ extension NearDuplicatesCheck {
                     lines: above.isEmpty ? ["no pair at or above the threshold"] : above),
                 .init(
                     title: "Just below the threshold (highest similarity first)",
-                    lines: below.isEmpty ? ["no verified pair below the threshold"] : below),
+                    lines: below.isEmpty
+                        ? ["no verified pair between 0.5 and the threshold"] : below),
                 .init(
                     title: "Choosing the threshold",
                     lines: [
