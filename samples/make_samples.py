@@ -247,9 +247,81 @@ def compressed():
     write_jsonl(os.path.join(folder, "test.jsonl"), rows[:3] + generate(["billing", "shipping"], 5, 8, 1, "h")[0])
 
 
+NEAR_BASE = [
+    ("account", "I forgot the password for my account and the reset email never comes"),
+    ("billing", "why was I charged a late fee when the payment left my bank on time"),
+    ("shipping", "the parcel was marked as delivered yesterday but my mailbox is still empty"),
+    ("technical", "after the update the thermostat shows the wrong temperature in every room"),
+    ("account", "please close my profile and remove the saved cards from your records"),
+    ("billing", "the discount code from your newsletter was not applied to my basket"),
+    ("shipping", "can the courier leave the box with my neighbour at number twelve"),
+    ("technical", "the headset microphone crackles whenever I join a video call on my laptop"),
+    ("account", "someone changed the phone number on my login without asking me"),
+    ("billing", "I need a VAT receipt for the standing desk my company paid for"),
+    ("shipping", "your tracking page has said out for delivery since Monday morning"),
+    ("technical", "the e-reader freezes on the cover page of every book I download"),
+    ("billing", "my refund for the returned speaker shows as pending after three weeks"),
+    ("technical", "the drone loses its GPS signal a minute after take-off near the river"),
+    ("shipping", "the printer arrived with a cracked paper tray and a torn manual"),
+    ("account", "how can my partner get access to our shared family plan"),
+    ("technical", "the smart plug schedule turns the kettle on an hour too early"),
+    ("billing", "your app lists two identical subscriptions and bills me for both"),
+    ("shipping", "is weekend delivery possible for a fridge to a fourth floor flat"),
+    ("account", "the verification text arrives in Spanish although my language is English"),
+]
+
+NEAR_VALIDATION = [
+    ("account", "I would like to download a copy of all the data you hold about me"),
+    ("billing", "the invoice lists the old company name from before our merger"),
+    ("shipping", "could you hold the parcel at the depot until I return from holiday"),
+    ("technical", "the webcam image turns green after the laptop wakes from sleep"),
+]
+
+
+def near_duplicates():
+    """Near-copies (not exact) within and across splits, for near_duplicates and friends."""
+    folder = os.path.join(ROOT, "near-duplicates")
+    os.makedirs(folder, exist_ok=True)
+    rows = [{"id": f"n-{i + 1}", "text": text, "label": label}
+            for i, (label, text) in enumerate(NEAR_BASE)]
+
+    def copy(tag, base, text, label=None):
+        rows.append({"id": tag, "text": text, "label": label or rows[base]["label"]})
+
+    b = [r["text"] for r in rows]
+    # One word substituted (password -> passcode).
+    copy("sub", 0, b[0].replace("password", "passcode"))
+    # One word inserted.
+    copy("ins", 1, b[1].replace("late fee", "late payment fee"))
+    # One word deleted.
+    copy("del", 2, b[2].replace(" still", ""))
+    # Two words swapped: the same word set, similarity 1 under word shingles.
+    copy("swap", 3, b[3].replace("wrong temperature", "temperature wrong"))
+    # Case and whitespace variants on top of a substituted word.
+    copy("case", 7, "  " + b[7].upper().replace("LAPTOP", "TABLET").replace(" ", "  ") + " ")
+    # A cluster of three: two edits of one record.
+    copy("c-1", 10, b[10].replace("Monday", "Tuesday"))
+    copy("c-2", 10, b[10].replace("since Monday morning", "since early Monday morning"))
+    # A near-copy with another label: a likely labelling error.
+    copy("label", 13, b[13].replace("loses its GPS", "quickly loses its GPS"), label="shipping")
+    # An exact copy after normalization (case, spaces): exact_duplicates, not near_duplicates.
+    copy("exact", 5, b[5].upper().replace(" ", "  "))
+    # Two words substituted in a short text: just below the 0.8 threshold, not a near-copy.
+    copy("below", 15, b[15].replace("partner", "sister").replace("shared", "joint"))
+    write_jsonl(os.path.join(folder, "train.jsonl"), rows)
+
+    val = [{"id": f"v-{i + 1}", "text": text, "label": label}
+           for i, (label, text) in enumerate(NEAR_VALIDATION)]
+    # A near-copy of a training record (a word substituted) and an exact copy of another.
+    val.append({"id": "v-near", "text": b[14].replace("cracked", "broken"), "label": "shipping"})
+    val.append({"id": "v-exact", "text": b[16], "label": "technical"})
+    write_jsonl(os.path.join(folder, "validation.jsonl"), val)
+
+
 if __name__ == "__main__":
     clean_intents()
     support_tickets()
     malformed()
     chat_sft()
     compressed()
+    near_duplicates()

@@ -14,6 +14,10 @@ public enum BuiltInChecks {
         LabelHygieneCheck.self,  // after class_balance: reads its label ids from the index
         // Computes the normalized-input hashes and per-split hash groups.
         ExactDuplicatesCheck.self,
+        // After exact_duplicates: near pairs skip records that are exact copies of an earlier
+        // one, so the two checks never report the same record. Runs the near search with the
+        // default threshold that conflicting_labels and split_leakage then read from the index.
+        NearDuplicatesCheck.self,
         // After exact_duplicates: reads the same input hashes and groups from the index.
         ConflictingLabelsCheck.self,
         SplitLeakageCheck.self,  // last: reads the same hashes and groups for cross-split lookups

@@ -13,7 +13,9 @@ struct PreflightCommand: ParsableCommand {
             rule-file error, 3 an input could not be read at all.
             """,
         version: PreflightVersion.current,
-        subcommands: [AuditCommand.self, ChecksCommand.self, RulesCommand.self],
+        subcommands: [
+            AuditCommand.self, ExplainCommand.self, ChecksCommand.self, RulesCommand.self,
+        ],
         defaultSubcommand: nil)
 }
 

@@ -4,20 +4,23 @@ import Testing
 
 /// Exit codes and diagnostics of the command line.
 @Suite struct ExitCodeTests {
-    @Test func readySampleExitsZero() {
-        let result = runCLI(["audit", "samples/clean-intents"])
-        #expect(result.code == 0)
-        #expect(result.stdout.contains("READY"))
+    @Test func readyDatasetExitsZero() throws {
+        let folder = try makeReadyDataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = runCLI(["audit", folder.path])
+        #expect(result.code == 0, "\(result.stdout)")
+        #expect(result.stdout.hasPrefix("READY"))
     }
 
-    @Test func failOnWarningTurnsWarningsIntoExitOne() {
+    @Test func failOnWarningTurnsWarningsIntoExitOne() throws {
         // Training data alone: the missing held-out split is a warning by default.
-        let warningsOnly = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl"])
+        let folder = try makeReadyDataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = folder.appendingPathComponent("train.jsonl").path
+        let warningsOnly = runCLI(["audit", "--train", train])
         #expect(warningsOnly.code == 0, "\(warningsOnly.stdout)")
         #expect(warningsOnly.stdout.contains("READY WITH WARNINGS"))
-        let strict = runCLI([
-            "audit", "--train", "samples/clean-intents/train.jsonl", "--fail-on", "warning",
-        ])
+        let strict = runCLI(["audit", "--train", train, "--fail-on", "warning"])
         #expect(strict.code == 1)
     }
 
@@ -69,12 +72,13 @@ import Testing
         #expect(result.stderr.contains("refusing to write a report over the input"))
     }
 
-    @Test func strictProfileMakesAMissingHeldOutSplitAnError() {
-        let lenient = runCLI(["audit", "--train", "samples/clean-intents/train.jsonl"])
+    @Test func strictProfileMakesAMissingHeldOutSplitAnError() throws {
+        let folder = try makeReadyDataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = folder.appendingPathComponent("train.jsonl").path
+        let lenient = runCLI(["audit", "--train", train])
         #expect(lenient.code == 0)
-        let strict = runCLI([
-            "audit", "--train", "samples/clean-intents/train.jsonl", "--profile", "strict",
-        ])
+        let strict = runCLI(["audit", "--train", train, "--profile", "strict"])
         #expect(strict.code == 1)
     }
 

@@ -52,15 +52,32 @@ struct RealDataTests {
             splits: ["train": (5000, 96, 92, 0, 0), "test": (5000, 199, 191, 0, 123)]),
     ]
 
+    /// The near-duplicate tiers off: these counts are exact ones, and the near search's
+    /// reference body is quadratic (minutes per dataset in a debug build). Drop this once the
+    /// MinHash/LSH search lands and near counts are pinned here too.
+    static let exactOnlyRules = """
+        version: 1
+        checks:
+          near_duplicates: false
+          split_leakage: { near: false }
+          conflicting_labels: { near: false }
+
+        """
+
     @Test(arguments: cases)
     func countsMatchTheIndependentComputation(_ expected: Expected) throws {
         guard let folder = RepositoryPaths.sharedData(expected.dataset) else { return }
         let report = FileManager.default.temporaryDirectory
             .appendingPathComponent("preflight-real-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
+        // Exact counts only; see `exactOnlyRules`.
+        let rules = FileManager.default.temporaryDirectory
+            .appendingPathComponent("preflight-real-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: rules) }
+        try Self.exactOnlyRules.write(to: rules, atomically: true, encoding: .utf8)
         var arguments = [
             "audit", "--quiet", "--report", "json=\(report.path)", "--label-field",
-            expected.labelField,
+            expected.labelField, "--rules", rules.path,
         ]
         for (flag, file) in expected.files {
             arguments += [flag, folder.appendingPathComponent(file).path]

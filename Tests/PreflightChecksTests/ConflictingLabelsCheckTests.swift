@@ -45,3 +45,36 @@ import Testing
     let text = #"{"messages": [{"role": "user", "content": "hi"}]}"#
     #expect(try outcome(ConflictingLabelsCheck.self, text).skippedReason != nil)
 }
+
+@Test func nearCopiesWithDifferentLabelsConflict() throws {
+    let base = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
+    let text = """
+        --- train.jsonl
+        {"text": "\(base)", "label": "a"}
+        {"text": "\(base) w10", "label": "b"}
+        {"text": "\(base) w11", "label": "a"}
+        {"text": "w0 w1 w2 w3 w4 w5 w6 w7 w8 zz", "label": "c"}
+        --- test.jsonl
+        {"text": "\(base) w12", "label": "c"}
+        """
+    let result = try outcome(ConflictingLabelsCheck.self, text)
+    let near = result.findings.filter { $0.code == "near_conflicting_label" }
+    // 2 vs 1 (10/11) and 3 vs 2 (10/12, below 0.9); 4 vs 1 is 9/11, below 0.9; test is
+    // another split.
+    #expect(places(near) == ["train.jsonl:2"])
+    #expect(near[0].related.map(\.line) == [1])
+    #expect(near[0].severity == .warning)
+    #expect(
+        near[0].message
+            == "input is a near-copy (Jaccard 0.91, at or above 'near_threshold' 0.9) of an earlier "
+            + "'train' record labelled 'a'; this record says 'b'")
+    #expect(result.metrics["near_conflicts.train"] == 1)
+    #expect(result.metrics["near_conflicts"] == 1)
+    let loose = try outcome(
+        ConflictingLabelsCheck.self, text, options: "near_threshold: 0.8\nnear_severity: error")
+    let looser = loose.findings.filter { $0.code == "near_conflicting_label" }
+    #expect(places(looser) == ["train.jsonl:2", "train.jsonl:3", "train.jsonl:4"])
+    #expect(looser.allSatisfy { $0.severity == .error })
+    let off = try outcome(ConflictingLabelsCheck.self, text, options: "near: false")
+    #expect(off.findings.isEmpty && off.metrics["near_conflicts"] == nil)
+}

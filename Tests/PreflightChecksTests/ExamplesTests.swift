@@ -36,6 +36,6 @@ func documentedExample(_ c: ExampleCase) throws {
     #expect(
         ids == [
             "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
-            "conflicting_labels", "split_leakage",
+            "near_duplicates", "conflicting_labels", "split_leakage",
         ])
 }

@@ -34,6 +34,15 @@ struct RealDataTests {
         return (FixtureDataset.make(inputs), texts)
     }
 
+    /// Exact leakage only: these tests pin exact counts, and the near tier would run the
+    /// near-duplicate search, whose reference body is quadratic (minutes on these sizes in a
+    /// debug build). Re-enable it here once the MinHash/LSH search lands.
+    static var exactLeakage: SplitLeakageCheck.Options {
+        var options = SplitLeakageCheck.Options()
+        options.near = false
+        return options
+    }
+
     @Test func clinc150LeakageAndDuplicatesMatchReference() throws {
         let (dataset, texts) = try Self.load(
             "clinc150", [("train.jsonl", .train), ("test.jsonl", .test)])
@@ -53,7 +62,7 @@ struct RealDataTests {
         let dup = ExactDuplicatesCheck(options: .init()).run(input)
         #expect(dup.metrics["duplicate_records.train"] == Double(duplicates(texts[.train]!)))
         #expect(dup.metrics["duplicate_records.test"] == Double(duplicates(texts[.test]!)))
-        let leak = SplitLeakageCheck(options: .init()).run(input)
+        let leak = SplitLeakageCheck(options: Self.exactLeakage).run(input)
         #expect(leak.metrics["leaked.test.train"] == Double(leaked))
         #expect(leak.findings.filter { $0.code == "leaked_from_train" }.count == leaked)
 
@@ -74,7 +83,7 @@ struct RealDataTests {
         let leaked = texts[.test]!.filter { trainKeys.contains(Self.reference($0)) }.count
         #expect(leaked > 0)  // SOURCE.md: the subset keeps every test review also in train
         let input = CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset))
-        let leak = SplitLeakageCheck(options: .init()).run(input)
+        let leak = SplitLeakageCheck(options: Self.exactLeakage).run(input)
         #expect(leak.metrics["leaked.test.train"] == Double(leaked))
     }
 }

@@ -48,3 +48,52 @@ import Testing
     #expect(result.findings.map(\.severity) == [.warning])
     #expect(result.findings[0].location?.line == 201)
 }
+
+@Test func nearCopiesOfTrainingRecordsLeak() throws {
+    let text = """
+        --- train.jsonl
+        {"text": "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", "label": "x"}
+        {"text": "v0 v1 v2 v3 v4 v5 v6 v7 v8 v9", "label": "x"}
+        {"text": "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10", "label": "x"}
+        --- validation.jsonl
+        {"text": "W0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11", "label": "x"}
+        {"text": "v0 v1 v2 v3 v4 v5 v6 v7 v8 v9", "label": "x"}
+        {"text": "unrelated text here", "label": "x"}
+        {"text": "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11", "label": "x"}
+        """
+    let result = try outcome(SplitLeakageCheck.self, text)
+    let near = result.findings.filter { $0.code == "near_leak_from_train" }
+    // Line 2 is an exact leak; line 4 repeats line 1 exactly and shares its near leak.
+    #expect(places(near) == ["validation.jsonl:1", "validation.jsonl:4"])
+    #expect(near.allSatisfy { $0.related.map(\.line) == [3] })  // 11/12 beats 10/12
+    #expect(near.first?.metrics["similarity"] == 11.0 / 12.0)
+    #expect(result.metrics["near_leaked.validation.train"] == 2)
+    #expect(result.metrics["near_leaked_share.validation"] == 0.5)
+    #expect(result.metrics["leaked.validation.train"] == 1)
+    #expect(near.allSatisfy { $0.severity == .error })
+    #expect(
+        near.first?.message
+            == "near-copy of a training record: Jaccard 0.92 at or above 'near_threshold' 0.8 "
+            + "(words:1 shingles); 'validation' has 3 records leaked from training (1 exact, 2 near; "
+            + "75.0%), at or above 'error_share' 1.0%")
+    #expect(result.summary.hasSuffix("; 2 near-copies of training records (validation 2)"))
+    let off = try outcome(SplitLeakageCheck.self, text, options: "near: false")
+    #expect(off.findings.allSatisfy { $0.code == "leaked_from_train" })
+    #expect(off.metrics["near_leaked.validation.train"] == nil)
+    let strict = try outcome(SplitLeakageCheck.self, text, options: "near_threshold: 0.95")
+    #expect(strict.findings.filter { $0.code == "near_leak_from_train" }.isEmpty)
+}
+
+@Test func nearLeakSeverityCountsExactAndNearLeaks() throws {
+    let train = jsonl((0..<10).map { ("t\($0)a t\($0)b t\($0)c t\($0)d t\($0)e", "x") })
+    // One exact leak (1/152: a warning, as before) and one near leak: together 2/152 ≈ 1.3%,
+    // at or above the 1% error share, so the near leak is an error.
+    let test = jsonl(
+        (0..<150).map { ("u\($0)", "x") } + [
+            ("t1a t1b t1c t1d t1e", "x"), ("t2a t2b t2c t2d t2e t2f", "x"),
+        ])
+    let result = try outcome(
+        SplitLeakageCheck.self, "--- train.jsonl\n\(train)\n--- test.jsonl\n\(test)")
+    #expect(result.findings.map(\.code) == ["leaked_from_train", "near_leak_from_train"])
+    #expect(result.findings.map(\.severity) == [.warning, .error])
+}

@@ -7,14 +7,26 @@ import PreflightCore
 /// achievable accuracy and teaches noise; across splits, it scores the model against a
 /// label training contradicts.
 ///
+/// With `near: true` (the default), a second tier flags near-copies within a split (Jaccard
+/// similarity of the shingle sets at or above `near_threshold`, as `near_duplicates` measures
+/// it, but not exact copies) that carry different labels, at `near_severity`: a word changed
+/// between two records rarely changes the intent, so these are the likeliest label errors.
+///
 /// False positives: inputs that are genuinely ambiguous without context (short replies,
-/// 'ok', 'yes') or multi-label tasks flattened into one label per row.
-/// - Complexity: O(n log n) in the number of records, hashing shared with exact_duplicates.
+/// 'ok', 'yes') or multi-label tasks flattened into one label per row; for the near tier,
+/// short inputs where the changed word is the label ('cancel my card' / 'block my card'),
+/// which is why `near_threshold` (0.9) is stricter than near_duplicates' 0.8.
+/// - Complexity: O(n log n) in the number of records, hashing shared with exact_duplicates;
+///   the near tier reads the near search at near_duplicates' default threshold, so on default
+///   rules the search runs once for both checks.
 public struct ConflictingLabelsCheck: Check {
     /// Normalization and scope.
     public struct Options: CheckOptions {
         public var normalize = Normalization.standard
         public var crossSplit = true
+        public var near = true
+        public var nearThreshold = 0.9
+        public var nearSeverity = Severity.warning
 
         public init() {}
 
@@ -29,12 +41,26 @@ public struct ConflictingLabelsCheck: Check {
                 doc:
                     "also compare each held-out record's label with training records of the same input"
             ),
+            OptionField(
+                "near", \.near,
+                doc:
+                    "also flag near-copies (not exact copies) within a split that carry different labels"
+            ),
+            OptionField(
+                "near_threshold", \.nearThreshold,
+                doc:
+                    "Jaccard similarity at or above which two inputs count as near-copies here (stricter than near_duplicates: similar inputs may legitimately differ in label)",
+                check: OptionRules.similarity),
+            OptionField(
+                "near_severity", \.nearSeverity,
+                doc: "severity of near-copy label conflicts (info, warning, error)"),
         ]
     }
 
     public static let descriptor = CheckDescriptor(
         id: "conflicting_labels", title: "Conflicting labels",
-        summary: "Flags identical inputs (after normalization) that carry different labels.",
+        summary:
+            "Flags identical inputs (after normalization), and near-copies within a split, that carry different labels.",
         category: .labels, defaultSeverity: .error,
         examples: [
             .passes(
@@ -53,11 +79,60 @@ public struct ConflictingLabelsCheck: Check {
                     ↓{"text": "lost card", "label": "stolen"}
                     {"text": "block my card", "label": "block"}
                     """),
+            .fails(
+                jsonl: """
+                    {"text": "my card was charged twice for the same order last week", "label": "billing"}
+                    {"text": "my parcel has not arrived yet", "label": "delivery"}
+                    ↓{"text": "my card was charged twice for the same order last week again", "label": "fraud"}
+                    {"text": "My card was charged twice for the same order last week too", "label": "billing"}
+                    """),
         ])
 
     let options: Options
     /// A check with the given options.
     public init(options: Options) { self.options = options }
+
+    /// The near-copy tier: within each split, every near pair at or above `near_threshold`
+    /// whose two records carry different labels, one finding at the later record.
+    ///
+    /// Reads the search at near_duplicates' default threshold (0.8) and keeps the pairs at or
+    /// above `near_threshold`: the same pairs a search at that threshold verifies, without a
+    /// second search on default rules.
+    func nearConflicts(_ input: CheckInput, column: LabelColumn, layout: DatasetLayout)
+        -> [Finding]
+    {
+        let dataset = input.dataset
+        let spec = NearSpec(
+            .input, options.normalize, shingle: .auto,
+            threshold: min(options.nearThreshold, NearDefaults.threshold),
+            maxBucket: NearDefaults.maxBucket, dataset: dataset)
+        let near = ChecksIndex.nearPairs(spec, in: input.index)
+        let splits = SplitColumn(dataset, layout)
+        let ids = column.ids
+        var findings: [Finding] = []
+        for pair in near.pairs where pair.similarity >= options.nearThreshold {
+            let (a, b) = (Int(pair.a), Int(pair.b))
+            guard ids[a] >= 0, ids[b] >= 0, ids[a] != ids[b],
+                splits.split(of: pair.a) == splits.split(of: pair.b)
+            else { continue }
+            let split = splits.splits[splits.split(of: pair.a)]
+            findings.append(
+                Finding(
+                    checkID: Self.descriptor.id, code: "near_conflicting_label",
+                    severity: options.nearSeverity,
+                    message:
+                        "input is a near-copy (Jaccard \(Format.similarity(pair.similarity)), at or above "
+                        + "'near_threshold' \(Format.similarity(options.nearThreshold))) of an earlier "
+                        + "'\(split)' record labelled \(Format.label(column.labels[Int(ids[a])])); this "
+                        + "record says \(Format.label(column.labels[Int(ids[b])]))",
+                    hint:
+                        "check both labels: if the inputs mean the same, make the labels agree",
+                    location: dataset.location(at: pair.b, layout),
+                    related: [dataset.location(at: pair.a, layout)],
+                    metrics: ["similarity": pair.similarity]))
+        }
+        return findings
+    }
 
     /// Groups records by normalized input hash and compares labels within each group.
     /// - Complexity: O(n log n) in the number of records.
@@ -160,9 +235,21 @@ public struct ConflictingLabelsCheck: Check {
         metrics["conflict_groups"] = Double(totalGroups)
         metrics["conflicting_records"] = Double(totalRecords)
         metrics["cross_split_conflicts"] = Double(crossConflicts)
-        let summary =
+        var summary =
             "\(Format.count(totalGroups, "conflicting group")), \(Format.count(totalRecords, "conflicting record")), "
             + "\(crossConflicts) cross-split"
+        if options.near {
+            let nearFindings = nearConflicts(input, column: column, layout: layout)
+            var total = 0
+            for split in dataset.splits {
+                let count = nearFindings.filter { $0.location?.split == split.rawValue }.count
+                metrics["near_conflicts.\(split)"] = Double(count)
+                total += count
+            }
+            metrics["near_conflicts"] = Double(total)
+            findings += nearFindings
+            summary += ", \(total) between near-copies"
+        }
         return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
     }
 }

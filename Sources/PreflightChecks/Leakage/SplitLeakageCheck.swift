@@ -7,9 +7,16 @@ import PreflightCore
 /// generalization, so validation and regression scores come out optimistic and regressions
 /// hide; two held-out sets sharing records are not independent evidence.
 ///
+/// With `near: true` (the default), a held-out record that is not an exact copy but a
+/// near-copy of a training record (Jaccard similarity of the shingle sets at or above
+/// `near_threshold`, as `near_duplicates` measures it) is flagged too, related to its most
+/// similar training record; exact and near leaks together set the severity.
+///
 /// False positives: very short, formulaic inputs ('hi', 'thanks') that recur naturally in any
-/// sample of real traffic; near copies are not exact matches and are left to `near_duplicates`.
-/// - Complexity: O(n log n) in the number of records, hashing shared with exact_duplicates.
+/// sample of real traffic; for near leaks, templated texts that differ only in the slot that
+/// carries the answer.
+/// - Complexity: O(n log n) in the number of records, hashing shared with exact_duplicates;
+///   the near search is shared with near_duplicates when the options coincide.
 public struct SplitLeakageCheck: CrossFileCheck {
     /// Key, normalization and share thresholds.
     public struct Options: CheckOptions {
@@ -17,6 +24,10 @@ public struct SplitLeakageCheck: CrossFileCheck {
         public var normalize = Normalization.standard
         public var warningShare = 0.0
         public var errorShare = 0.01
+        public var near = true
+        public var nearThreshold = NearDefaults.threshold
+        public var shingle = ShingleOption.auto
+        public var maxBucket = NearDefaults.maxBucket
 
         public init() {}
 
@@ -39,6 +50,21 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 "error_share", \.errorShare,
                 doc: "leaks are errors when a held-out split's leaked share is at or above this",
                 check: OptionRules.share),
+            OptionField(
+                "near", \.near,
+                doc: "also flag held-out records that are near-copies of training records"),
+            OptionField(
+                "near_threshold", \.nearThreshold,
+                doc:
+                    "Jaccard similarity at or above which a held-out record is a near-copy (0 to 1)",
+                check: OptionRules.similarity),
+            OptionField(
+                "shingle", \.shingle,
+                doc: "near-copy shingles: auto (as near_duplicates), words:N or chars:N"),
+            OptionField(
+                "max_bucket", \.maxBucket,
+                doc: "LSH buckets with more records are only partly compared",
+                check: OptionRules.bucket),
         ]
 
         public func validate() throws(OptionsError) {
@@ -50,7 +76,8 @@ public struct SplitLeakageCheck: CrossFileCheck {
 
     public static let descriptor = CheckDescriptor(
         id: "split_leakage", title: "Split leakage",
-        summary: "Flags held-out records that also occur in training or in another held-out split.",
+        summary:
+            "Flags held-out records that also occur in training or in another held-out split, or are near-copies of training records.",
         category: .leakage, defaultSeverity: .error,
         examples: [
             .passes(
@@ -59,6 +86,15 @@ public struct SplitLeakageCheck: CrossFileCheck {
                     {"text": "reset my password", "label": "account"}
                     --- test.jsonl
                     {"text": "reset my pin", "label": "account"}
+                    """),
+            .fails(
+                jsonl: """
+                    --- train.jsonl
+                    {"text": "my parcel from the shop in lisbon never arrived", "label": "delivery"}
+                    {"text": "reset my password", "label": "account"}
+                    --- validation.jsonl
+                    ↓{"text": "My parcel from the shop in Porto never arrived", "label": "delivery"}
+                    {"text": "how do I change my email address", "label": "account"}
                     """),
             .fails(
                 jsonl: """
@@ -78,6 +114,44 @@ public struct SplitLeakageCheck: CrossFileCheck {
     /// A check with the given options.
     public init(options: Options) { self.options = options }
 
+    /// The near search of this check and, for every held-out record with a near-copy in
+    /// training, its most similar training record (ties: the earliest).
+    struct NearLeaks {
+        var scheme: ShingleScheme
+        var best: [Int32: (Int32, Double)]
+    }
+
+    /// Reads the near search (shared with near_duplicates when key, normalization, shingle,
+    /// threshold and bucket cap coincide) and keeps the pairs between training and held-out.
+    func nearLeaks(_ input: CheckInput) -> NearLeaks {
+        let spec = NearSpec(
+            options.key, options.normalize, shingle: options.shingle,
+            threshold: options.nearThreshold, maxBucket: options.maxBucket, dataset: input.dataset)
+        let near = ChecksIndex.nearPairs(spec, in: input.index)
+        let layout = input.index.value(ChecksIndex.layout)
+        let column = SplitColumn(input.dataset, layout)
+        var best: [Int32: (Int32, Double)] = [:]
+        for pair in near.pairs {
+            let sa = column.splits[column.split(of: pair.a)]
+            let sb = column.splits[column.split(of: pair.b)]
+            let (heldOut, train): (Int32, Int32)
+            if sa == .train && sb.isHeldOut {
+                (heldOut, train) = (pair.b, pair.a)
+            } else if sb == .train && sa.isHeldOut {
+                (heldOut, train) = (pair.a, pair.b)
+            } else {
+                continue
+            }
+            if let current = best[heldOut],
+                current.1 > pair.similarity || (current.1 == pair.similarity && current.0 < train)
+            {
+                continue
+            }
+            best[heldOut] = (train, pair.similarity)
+        }
+        return NearLeaks(scheme: near.scheme, best: best)
+    }
+
     /// Looks every held-out key up in training and in the earlier held-out splits.
     /// - Complexity: O(n log n) in the number of records.
     public func run(_ input: CheckInput) -> CheckOutcome {
@@ -95,6 +169,9 @@ public struct SplitLeakageCheck: CrossFileCheck {
         var sharedTotal = 0
         var heldOutTotal = 0
         var parts: [String] = []
+        let near = options.near ? nearLeaks(input) : nil
+        var nearTotal = 0
+        var nearParts: [String] = []
 
         for (h, split) in heldOut.enumerated() {
             let ranges = layout.ranges(of: split, in: dataset)
@@ -147,15 +224,70 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 }
             }
             metrics["leaked_share.\(split)"] = n == 0 ? 0 : Double(hits[0].count) / Double(n)
+
+            // Near leaks: held-out records with no exact copy in training but a near-copy
+            // there. An exact repeat within the split takes its first occurrence's match.
+            guard let near else { continue }
+            let exact = Set(hits[0].map(\.0))
+            var nearHits: [(Int32, Int32, Double)] = []
+            for range in ranges {
+                for p in range where !exact.contains(Int32(p)) {
+                    let match =
+                        near.best[Int32(p)]
+                        ?? groups.first(of: groups.hashes[p], in: split).flatMap { near.best[$0] }
+                    if let (train, similarity) = match {
+                        nearHits.append((Int32(p), train, similarity))
+                    }
+                }
+            }
+            metrics["near_leaked.\(split).train"] = Double(nearHits.count)
+            metrics["near_leaked_share.\(split)"] = n == 0 ? 0 : Double(nearHits.count) / Double(n)
+            guard !nearHits.isEmpty else { continue }
+            nearTotal += nearHits.count
+            nearParts.append("\(split) \(nearHits.count)")
+            let combined = hits[0].count + nearHits.count
+            let share = n == 0 ? 0 : Double(combined) / Double(n)
+            let severity: Severity =
+                share >= options.errorShare
+                ? .error : share > options.warningShare ? .warning : .info
+            let (key, threshold) =
+                severity == .error
+                ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
+            let comparison =
+                severity == .info ? "not above" : severity == .error ? "at or above" : "above"
+            for (p, train, similarity) in nearHits {
+                findings.append(
+                    Finding(
+                        checkID: id, code: "near_leak_from_train", severity: severity,
+                        message:
+                            "near-copy of a training record: Jaccard \(Format.similarity(similarity)) at or "
+                            + "above 'near_threshold' \(Format.similarity(options.nearThreshold)) "
+                            + "(\(near.scheme) shingles); '\(split)' has \(Format.count(combined, "record")) "
+                            + "leaked from training (\(hits[0].count) exact, \(nearHits.count) near; "
+                            + "\(Format.percent(share))), \(comparison) '\(key)' \(Format.percent(threshold))",
+                        hint:
+                            "remove this record from '\(split)' or its near-copy from training",
+                        location: dataset.location(at: p, layout),
+                        related: [dataset.location(at: train, layout)],
+                        metrics: ["similarity": similarity]))
+            }
         }
         metrics["leaked_records"] = Double(leakedTotal)
         metrics["shared_records"] = Double(sharedTotal)
         metrics["leaked_share"] = heldOutTotal == 0 ? 0 : Double(leakedTotal) / Double(heldOutTotal)
-        let summary =
+        var summary =
             parts.isEmpty
             ? "no held-out record occurs in training or another held-out split"
             : "\(Format.count(leakedTotal, "held-out record")) leaked from training, \(sharedTotal) shared "
                 + "between held-out splits (\(parts.joined(separator: ", ")))"
+        if near != nil {
+            metrics["near_leaked_records"] = Double(nearTotal)
+            summary +=
+                nearTotal == 0
+                ? "; no near-copies of training records"
+                : "; \(NearDuplicatesCheck.copies(nearTotal, "near-copy")) of training records "
+                    + "(\(nearParts.joined(separator: ", ")))"
+        }
         return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
     }
 }

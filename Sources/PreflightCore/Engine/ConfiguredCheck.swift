@@ -9,9 +9,19 @@ public struct ConfiguredCheck: Sendable {
     /// Set when the rules named the check by a former id.
     public let aliasUsed: String?
     private let body: @Sendable (CheckInput) throws -> CheckOutcome
+    private let explainBody: (@Sendable (CheckInput) throws -> CheckExplanation)?
 
     /// Runs the check.
     public func run(_ input: CheckInput) throws -> CheckOutcome { try body(input) }
+
+    /// Whether the check conforms to `ExplainableCheck`.
+    public var isExplainable: Bool { explainBody != nil }
+
+    /// The check's explanation with its configured options, or nil when it has none.
+    /// - Throws: `CheckError` when the check cannot run at all.
+    public func explain(_ input: CheckInput) throws -> CheckExplanation? {
+        try explainBody?(input)
+    }
 
     /// Applies the configured severity to a finding the check emitted.
     ///
@@ -53,6 +63,11 @@ public struct ConfiguredCheck: Sendable {
         self.aliasUsed = aliasUsed
         let check = C(options: options)
         body = { input in try check.run(input) }
+        if let explainable = check as? any ExplainableCheck {
+            explainBody = { input in try explainable.explain(input) }
+        } else {
+            explainBody = nil
+        }
     }
 }
 

@@ -132,7 +132,26 @@ enum EmbeddedProfiles {
                 # duplicates are errors when a split's duplicate share is at or above this
                 error_share: 0.05
 
-              # Flags identical inputs (after normalization) that carry different labels.
+              # Flags records that are near-copies (Jaccard similarity at or above a threshold) of other records of the same split.
+              near_duplicates:
+                enabled: true
+                severity: error
+                # what is compared: auto (input for classification/text, example for generative shapes), input, example
+                key: auto
+                # normalization before comparing (nfkc, case, whitespace, punctuation)
+                normalize: [nfkc, case, whitespace]
+                # Jaccard similarity of the shingle sets at or above which two records are near-copies (0 to 1)
+                threshold: 0.8
+                # auto (word sets under 40 words median, else word 3-grams), words:N or chars:N
+                shingle: auto
+                # LSH buckets with more records are only partly compared (templated data stays near-linear)
+                max_bucket: 200
+                # near-copies are warnings when a split's removable share exceeds this (0: any near-copy)
+                warning_share: 0
+                # near-copies are errors when a split's removable share (records in clusters minus one per cluster) is at or above this
+                error_share: 0.1
+
+              # Flags identical inputs (after normalization), and near-copies within a split, that carry different labels.
               conflicting_labels:
                 enabled: true
                 severity: error
@@ -140,8 +159,14 @@ enum EmbeddedProfiles {
                 normalize: [nfkc, case, whitespace]
                 # also compare each held-out record's label with training records of the same input
                 cross_split: true
+                # also flag near-copies (not exact copies) within a split that carry different labels
+                near: true
+                # Jaccard similarity at or above which two inputs count as near-copies here (stricter than near_duplicates: similar inputs may legitimately differ in label)
+                near_threshold: 0.9
+                # severity of near-copy label conflicts (info, warning, error)
+                near_severity: warning
 
-              # Flags held-out records that also occur in training or in another held-out split.
+              # Flags held-out records that also occur in training or in another held-out split, or are near-copies of training records.
               split_leakage:
                 enabled: true
                 severity: error
@@ -153,6 +178,14 @@ enum EmbeddedProfiles {
                 warning_share: 0
                 # leaks are errors when a held-out split's leaked share is at or above this
                 error_share: 0.01
+                # also flag held-out records that are near-copies of training records
+                near: true
+                # Jaccard similarity at or above which a held-out record is a near-copy (0 to 1)
+                near_threshold: 0.8
+                # near-copy shingles: auto (as near_duplicates), words:N or chars:N
+                shingle: auto
+                # LSH buckets with more records are only partly compared
+                max_bucket: 200
 
             """##
         ),
@@ -178,6 +211,6 @@ enum EmbeddedProfiles {
                 severity: error
 
             """##
-        )
+        ),
     ]
 }
