@@ -76,6 +76,87 @@ def generate(labels, per_label, seed, start_id, prefix):
     return [{"id": r["id"], "text": r["text"], "label": r["label"]} for r in rows], seen
 
 
+# Clause lists for varied texts: issue + object + context, so that two texts rarely share
+# more than one clause. `generate_diverse` keeps only texts whose word sets overlap every
+# earlier text by less than 0.5 (Jaccard), so "clean" data has no near-copies at 0.8.
+CLAUSES = {
+    "billing": (
+        ["I was charged twice", "my invoice shows the wrong amount", "there is an unknown fee on my statement",
+         "the discount code was not applied", "my subscription price went up without notice",
+         "the tax on my receipt looks wrong", "a payment I cancelled still went through",
+         "I need a copy of my invoice", "my card was billed in the wrong currency", "the promised credit never appeared"],
+        ["for the {p}", "on my {p} order", "when I bought a {p}", "for the {p} subscription",
+         "after ordering the {p}", "regarding my {p} purchase", "on the {p} bundle", "with the {p} plan"],
+        ["last {d}", "and my bank says it is final", "while I was living in {c}", "this is the {o} time it happens",
+         "and I want it corrected", "according to the email I got", "can someone explain this", "please check it today",
+         "even though I paid upfront", "since the {d} statement"],
+    ),
+    "shipping": (
+        ["my parcel has not arrived", "the tracking page has no updates", "the courier left the box outside",
+         "the package came badly damaged", "I received someone else's order", "delivery keeps getting postponed",
+         "I want to change the delivery address", "only half of my items were delivered",
+         "the driver never rang the bell", "customs is holding my shipment"],
+        ["with the {p}", "containing my {p}", "for the {p} I ordered", "that should hold a {p}",
+         "with the {p} and its charger", "for my {p} gift", "with a replacement {p}", "holding the {p} accessories"],
+        ["since {d}", "at my flat in {c}", "although it says delivered", "and the sender does not answer",
+         "for the {o} week in a row", "which I need before {d}", "with express shipping paid", "in the rain",
+         "to my office near {c}", "and I am travelling soon"],
+    ),
+    "account": (
+        ["I cannot log in", "my password reset link expired", "my account was locked",
+         "the verification code never arrives", "I want to delete my profile", "someone changed my email address",
+         "I need to merge two accounts", "the app signs me out constantly", "I lost access to my old phone number",
+         "my username shows as taken"],
+        ["on the {p} app", "linked to my {p}", "that I use for the {p}", "tied to the {p} warranty",
+         "for the {p} companion service", "registered with my {p}", "on the website and the {p}", "from my {p} profile"],
+        ["since I moved to {c}", "after the {d} update", "and support keeps closing my ticket", "for the {o} time",
+         "which worries me a lot", "even in a private browser", "right after I changed phones", "on every device I own",
+         "before my trip to {c}", "although my details are correct"],
+    ),
+    "technical": (
+        ["the device will not power on", "wifi keeps disconnecting", "the firmware update fails halfway",
+         "the screen flickers at low brightness", "bluetooth pairing stopped working", "it overheats after a few minutes",
+         "the battery drains overnight", "the settings menu crashes", "the sound crackles at high volume",
+         "the buttons stopped responding"],
+        ["on my {p}", "with the new {p}", "for the {p} I set up", "after plugging in the {p}",
+         "on the refurbished {p}", "with my second {p}", "in the {p} app", "when the {p} is charging"],
+        ["since the {d} patch", "even after a factory reset", "in my apartment in {c}", "for the {o} time this month",
+         "only when it is cold", "and restarting does not help", "at around {n} percent", "whenever I travel",
+         "after {n} minutes of use", "on both cables I tried"],
+    ),
+}
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "weekend", "month"]
+ORDINALS = ["second", "third", "fourth", "fifth"]
+
+
+def word_set(text):
+    return set(" ".join(text.casefold().split()).split(" "))
+
+
+def generate_diverse(labels, per_label, seed, prefix, accepted, start_id=1, max_overlap=0.5):
+    """Rows of varied texts; `accepted` holds the word sets of every text written so far."""
+    rng = random.Random(seed)
+    rows = []
+    for label in labels:
+        issues, objects, contexts = CLAUSES[label]
+        count = attempts = 0
+        while count < per_label:
+            attempts += 1
+            if attempts > 200000:
+                raise SystemExit(f"cannot find {per_label} varied '{label}' texts")
+            text = " ".join([rng.choice(issues), rng.choice(objects), rng.choice(contexts)]).format(
+                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(2, 95),
+                d=rng.choice(DAYS), o=rng.choice(ORDINALS))
+            words = word_set(text)
+            if any(len(words & other) / len(words | other) >= max_overlap for other in accepted):
+                continue
+            accepted.append(words)
+            rows.append({"text": text[0].upper() + text[1:], "label": label})
+            count += 1
+    rng.shuffle(rows)
+    return [{"id": f"{prefix}-{start_id + i}", "text": r["text"], "label": r["label"]} for i, r in enumerate(rows)]
+
+
 def write_jsonl(path, rows, raw_lines=None):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for row in rows:
@@ -105,22 +186,14 @@ def write_yaml(path, rows, header):
 
 
 def clean_intents():
-    """A classification set that is ready: balanced, no duplicates, no leakage."""
+    """A classification set that is ready: balanced, varied, no duplicates, no leakage."""
     folder = os.path.join(ROOT, "clean-intents")
     os.makedirs(folder, exist_ok=True)
     labels = ["account", "billing", "shipping", "technical"]
-    rows, seen = generate(labels, 60, 1, 1, "tr")
+    accepted = []
+    rows = generate_diverse(labels, 60, 1, "tr", accepted)
     write_jsonl(os.path.join(folder, "train.jsonl"), rows)
-    rng = random.Random(2)
-    val = []
-    for label in labels:
-        while sum(1 for r in val if r["label"] == label) < 8:
-            text = rng.choice(TEMPLATES[label]).format(
-                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(41, 90))
-            if text in seen:
-                continue
-            seen.add(text)
-            val.append({"id": f"va-{len(val) + 1}", "text": text, "label": label})
+    val = generate_diverse(labels, 8, 2, "va", accepted)
     write_jsonl(os.path.join(folder, "validation.jsonl"), val)
 
 
@@ -128,7 +201,9 @@ def support_tickets():
     """The quick-start sample: a realistic set with the problems that make training fail."""
     folder = os.path.join(ROOT, "support-tickets")
     os.makedirs(folder, exist_ok=True)
-    rows, seen = generate(["account", "billing", "shipping", "technical"], 30, 3, 1, "t")
+    labels = ["account", "billing", "shipping", "technical"]
+    accepted = []
+    rows = generate_diverse(labels, 30, 3, "t", accepted)
     # A rare class: 4 examples of 'refund' (below the 10-example minimum).
     refunds = ["I want my money back for the broken headset",
                "please refund the webcam I returned last week",
@@ -143,37 +218,24 @@ def support_tickets():
     rows.append({"id": "c-1", "text": rows[7]["text"], "label": "technical" if rows[7]["label"] != "technical" else "account"})
     # A label variant that differs only by case and a trailing space.
     rows.append({"id": "v-1", "text": "the invoice total is wrong for my order of the monitor", "label": "Billing "})
+    # A near-copy: one word of an earlier ticket inserted.
+    words = rows[2]["text"].split(" ")
+    rows.append({"id": "n-1", "text": " ".join(words[:3] + ["really"] + words[3:]), "label": rows[2]["label"]})
     raw = [
         '{"id": "m-1", "text": "my router will not connect", "label": "technical"',  # unterminated object
         '{"id": "m-2", "text": "", "label": "shipping"}',                             # empty text
     ]
     write_jsonl(os.path.join(folder, "train.jsonl"), rows, raw)
 
-    rng = random.Random(4)
-    val = []
-    labels = ["account", "billing", "shipping", "technical"]
-    for label in labels:
-        while sum(1 for r in val if r["label"] == label) < 6:
-            text = rng.choice(TEMPLATES[label]).format(
-                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(41, 90))
-            if text in seen:
-                continue
-            seen.add(text)
-            val.append({"id": f"v{len(val) + 1}", "text": text, "label": label})
-    # Leakage: two validation records copied from training.
+    val = generate_diverse(labels, 6, 4, "v", accepted)
+    # Leakage: two validation records copied from training, one near-copy (a word changed).
     val.append({"id": "v-leak-1", "text": rows[12]["text"], "label": rows[12]["label"]})
     val.append({"id": "v-leak-2", "text": rows[40]["text"].capitalize(), "label": rows[40]["label"]})
+    words = rows[50]["text"].split(" ")
+    val.append({"id": "v-near", "text": " ".join(words[:-1] + ["again"]), "label": rows[50]["label"]})
     write_csv(os.path.join(folder, "val.csv"), val, ["id", "text", "label"])
 
-    test = []
-    for label in labels:
-        while sum(1 for r in test if r["label"] == label) < 4:
-            text = rng.choice(TEMPLATES[label]).format(
-                p=rng.choice(PRODUCTS), c=rng.choice(PLACES), n=rng.randint(91, 200))
-            if text in seen:
-                continue
-            seen.add(text)
-            test.append({"id": f"s{len(test) + 1}", "text": text, "label": label})
+    test = generate_diverse(labels, 4, 5, "s", accepted)
     # A test label never seen in training, and a record shared with validation.
     test.append({"id": "s-new", "text": "do you sell gift cards for the speaker", "label": "sales"})
     test.append({"id": "s-shared", "text": val[3]["text"], "label": val[3]["label"]})
@@ -238,13 +300,15 @@ def compressed():
     """A gzip-compressed training file next to a plain test file."""
     folder = os.path.join(ROOT, "compressed")
     os.makedirs(folder, exist_ok=True)
-    rows, seen = generate(["account", "billing", "shipping", "technical"], 30, 7, 1, "g")
+    accepted = []
+    rows = generate_diverse(["account", "billing", "shipping", "technical"], 30, 7, "g", accepted)
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
         gz.write("".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"))
     with open(os.path.join(folder, "train.jsonl.gz"), "wb") as f:
         f.write(buf.getvalue())
-    write_jsonl(os.path.join(folder, "test.jsonl"), rows[:3] + generate(["billing", "shipping"], 5, 8, 1, "h")[0])
+    write_jsonl(os.path.join(folder, "test.jsonl"),
+                rows[:3] + generate_diverse(["billing", "shipping"], 5, 8, "h", accepted))
 
 
 NEAR_BASE = [

@@ -262,6 +262,23 @@ def truth(recs, t):
         elif a.split == 'train' or b.split == 'train':
             tr, ho = (a, b) if a.split == 'train' else (b, a)
             leak[ho.split][(tr.idx, ho.idx)] = sim
+    # A held-out record with an exact copy in training is an exact leak (reported as such),
+    # not a near one. A held-out record that repeats an earlier record of its split leaks
+    # exactly as that first copy does: it gets the same training partners.
+    train_norms = {r.norm for r in recs if r.split == 'train'}
+    by_rep = collections.defaultdict(list)
+    for split, pairs in leak.items():
+        for (tr, ho), sim in pairs.items():
+            by_rep[ho].append((tr, sim))
+    for r in recs:
+        if r.split == 'train':
+            continue
+        if r.norm in train_norms:
+            for key in [k for k in leak.get(r.split, {}) if k[1] == r.idx]:
+                del leak[r.split][key]
+        elif r.rep != r.idx:
+            for tr, sim in by_rep.get(r.rep, []):
+                leak[r.split][(tr, r.idx)] = sim
     return within, leak
 
 

@@ -39,27 +39,3 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:]) -> CLIRe
     }
     return CLIResult(code: code, stdout: out.value, stderr: err.value)
 }
-
-/// A dataset with nothing above info under the default rules, written to a new temporary
-/// folder: `train.jsonl` (4 classes × 60 records) and `validation.jsonl` (4 × 8). Every text
-/// has its own words, so no two records are exact or near copies. (`samples/clean-intents`
-/// is generated from templates: its one-slot variants are near-copies, so it is not ready.)
-/// The caller removes the folder.
-func makeReadyDataset() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("preflight-ready-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let labels = ["account", "billing", "shipping", "technical"]
-    func rows(_ split: String, _ perLabel: Int) -> String {
-        labels.flatMap { label in
-            (0..<perLabel).map { i in
-                #"{"text": "\#(split)\#(label)\#(i)a \#(split)\#(label)\#(i)b \#(split)\#(label)\#(i)c", "label": "\#(label)"}"#
-            }
-        }.joined(separator: "\n") + "\n"
-    }
-    try rows("t", 60).write(
-        to: folder.appendingPathComponent("train.jsonl"), atomically: true, encoding: .utf8)
-    try rows("v", 8).write(
-        to: folder.appendingPathComponent("validation.jsonl"), atomically: true, encoding: .utf8)
-    return folder
-}

@@ -4,19 +4,15 @@ import Testing
 
 /// Exit codes and diagnostics of the command line.
 @Suite struct ExitCodeTests {
-    @Test func readyDatasetExitsZero() throws {
-        let folder = try makeReadyDataset()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let result = runCLI(["audit", folder.path])
+    @Test func readySampleExitsZero() throws {
+        let result = runCLI(["audit", "samples/clean-intents"])
         #expect(result.code == 0, "\(result.stdout)")
         #expect(result.stdout.hasPrefix("READY"))
     }
 
     @Test func failOnWarningTurnsWarningsIntoExitOne() throws {
         // Training data alone: the missing held-out split is a warning by default.
-        let folder = try makeReadyDataset()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let train = folder.appendingPathComponent("train.jsonl").path
+        let train = "samples/clean-intents/train.jsonl"
         let warningsOnly = runCLI(["audit", "--train", train])
         #expect(warningsOnly.code == 0, "\(warningsOnly.stdout)")
         #expect(warningsOnly.stdout.contains("READY WITH WARNINGS"))
@@ -73,9 +69,7 @@ import Testing
     }
 
     @Test func strictProfileMakesAMissingHeldOutSplitAnError() throws {
-        let folder = try makeReadyDataset()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let train = folder.appendingPathComponent("train.jsonl").path
+        let train = "samples/clean-intents/train.jsonl"
         let lenient = runCLI(["audit", "--train", train])
         #expect(lenient.code == 0)
         let strict = runCLI(["audit", "--train", train, "--profile", "strict"])

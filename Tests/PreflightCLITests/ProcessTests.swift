@@ -52,9 +52,8 @@ import Testing
     }
 
     @Test func readsStandardInput() throws {
-        let ready = try makeReadyDataset()
-        defer { try? FileManager.default.removeItem(at: ready) }
-        let data = try Data(contentsOf: ready.appendingPathComponent("train.jsonl"))
+        let data = try Data(
+            contentsOf: RepositoryPaths.samples.appendingPathComponent("clean-intents/train.jsonl"))
         let result = try run(["audit", "--train", "-"], stdin: data)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("READY WITH WARNINGS"))
@@ -63,9 +62,7 @@ import Testing
 
     @Test func exitStatusesReachTheShell() throws {
         #expect(try run(["audit", "samples/support-tickets"]).status == 1)
-        let ready = try makeReadyDataset()
-        defer { try? FileManager.default.removeItem(at: ready) }
-        #expect(try run(["audit", ready.path]).status == 0)
+        #expect(try run(["audit", "samples/clean-intents"]).status == 0)
         #expect(try run(["audit", "samples/nothing-here"]).status == 3)
         #expect(try run(["audit"]).status == 2)
         #expect(try run(["--version"]).status == 0)

@@ -15,6 +15,12 @@ struct RealDataTests {
         /// split: (records, duplicate records, duplicate groups, conflict groups, leaked from train)
         var splits:
             [String: (records: Int, duplicates: Int, groups: Int, conflicts: Int, leaked: Int)]
+        /// Near-duplicates at the default threshold (0.8, auto shingles), where the
+        /// independent exact all-pairs join of `scripts/crosscheck-near-duplicates.py` and
+        /// Preflight agree exactly: split: (clusters, records in clusters, held-out records
+        /// near-leaking from train). Absent where LSH misses a pair at exactly 0.8 (clinc150:
+        /// recall 0.999), which the script measures instead.
+        var near: [String: (clusters: Int, records: Int, nearLeaked: Int)] = [:]
         var description: String { dataset + (labelField == "label" ? "" : " (\(labelField))") }
     }
 
@@ -31,38 +37,31 @@ struct RealDataTests {
             ]),
         Expected(
             dataset: "banking77", files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
-            splits: ["train": (10003, 4, 4, 0, 0), "test": (3080, 1, 1, 0, 7)]),
+            splits: ["train": (10003, 4, 4, 0, 0), "test": (3080, 1, 1, 0, 7)],
+            near: ["train": (305, 675, 0), "test": (48, 104, 259)]),
         Expected(
             dataset: "trec", files: [("--train", "train.csv"), ("--test", "test.yaml")],
-            splits: ["train": (5452, 72, 64, 0, 0), "test": (500, 0, 0, 0, 11)]),
+            splits: ["train": (5452, 72, 64, 0, 0), "test": (500, 0, 0, 0, 11)],
+            near: ["train": (62, 139, 0), "test": (1, 2, 9)]),
         Expected(
             dataset: "trec", files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
             labelField: "label_fine",
             splits: ["train": (5452, 72, 64, 1, 0), "test": (500, 0, 0, 0, 11)]),
         Expected(
             dataset: "sms_spam", files: [("--train", "data.csv")],
-            splits: ["train": (5574, 415, 290, 0, 0)]),
+            splits: ["train": (5574, 415, 290, 0, 0)],
+            near: ["train": (87, 198, 0)]),
         Expected(
             dataset: "snips2017",
             files: [("--train", "train.jsonl"), ("--validation", "validation.jsonl")],
-            splits: ["train": (13784, 207, 143, 0, 0), "validation": (700, 5, 5, 0, 11)]),
+            splits: ["train": (13784, 207, 143, 0, 0), "validation": (700, 5, 5, 0, 11)],
+            near: ["train": (183, 487, 0), "validation": (0, 0, 36)]),
         Expected(
             dataset: "imdb_cleanlab",
             files: [("--train", "train.jsonl"), ("--test", "test.jsonl")],
-            splits: ["train": (5000, 96, 92, 0, 0), "test": (5000, 199, 191, 0, 123)]),
+            splits: ["train": (5000, 96, 92, 0, 0), "test": (5000, 199, 191, 0, 123)],
+            near: ["train": (0, 0, 0), "test": (2, 4, 0)]),
     ]
-
-    /// The near-duplicate tiers off: these counts are exact ones, and the near search's
-    /// reference body is quadratic (minutes per dataset in a debug build). Drop this once the
-    /// MinHash/LSH search lands and near counts are pinned here too.
-    static let exactOnlyRules = """
-        version: 1
-        checks:
-          near_duplicates: false
-          split_leakage: { near: false }
-          conflicting_labels: { near: false }
-
-        """
 
     @Test(arguments: cases)
     func countsMatchTheIndependentComputation(_ expected: Expected) throws {
@@ -70,14 +69,9 @@ struct RealDataTests {
         let report = FileManager.default.temporaryDirectory
             .appendingPathComponent("preflight-real-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
-        // Exact counts only; see `exactOnlyRules`.
-        let rules = FileManager.default.temporaryDirectory
-            .appendingPathComponent("preflight-real-\(UUID().uuidString).yaml")
-        defer { try? FileManager.default.removeItem(at: rules) }
-        try Self.exactOnlyRules.write(to: rules, atomically: true, encoding: .utf8)
         var arguments = [
             "audit", "--quiet", "--report", "json=\(report.path)", "--label-field",
-            expected.labelField, "--rules", rules.path,
+            expected.labelField,
         ]
         for (flag, file) in expected.files {
             arguments += [flag, folder.appendingPathComponent(file).path]
@@ -113,6 +107,19 @@ struct RealDataTests {
                 #expect(
                     metric("split_leakage", "leaked.\(split).train") == want.leaked,
                     "\(split) leaked")
+            }
+        }
+        for (split, want) in expected.near {
+            #expect(
+                metric("near_duplicates", "near_clusters.\(split)") == want.clusters,
+                "\(split) near clusters")
+            #expect(
+                metric("near_duplicates", "near_records.\(split)") == want.records,
+                "\(split) near records")
+            if split != "train" {
+                #expect(
+                    metric("split_leakage", "near_leaked.\(split).train") == want.nearLeaked,
+                    "\(split) near leaked")
             }
         }
     }

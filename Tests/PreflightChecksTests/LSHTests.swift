@@ -44,7 +44,8 @@ struct LSHTests {
     }
 
     @Test func cappedBucketPairsEachMemberWithItsNextMembers() {
-        // One band, 10 records in one bucket, cap 3.
+        // One band, 10 records in one bucket, cap 3: each member is paired with its next
+        // `cappedNeighbors` members only.
         let n = 10
         let found = LSH.candidates(
             bandHashes: [UInt32](repeating: 7, count: n), bands: 1, count: n,
@@ -53,7 +54,9 @@ struct LSHTests {
         #expect(found.largestBucket == 10)
         var expected: [UInt64] = []
         for a in 0..<n {
-            for b in (a + 1)..<min(n, a + 4) { expected.append(UInt64(a) << 32 | UInt64(b)) }
+            for b in (a + 1)..<min(n, a + 1 + LSH.cappedNeighbors) {
+                expected.append(UInt64(a) << 32 | UInt64(b))
+            }
         }
         #expect(found.pairs == expected)
     }
