@@ -59,7 +59,7 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: utf8)
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: Self.keySeparator)
+        appendKeySeparator()
     }
 
     /// Writes a key that comes from the data, escaped.
@@ -69,7 +69,7 @@ struct JSONWriter {
             beforeKey(utf8)
             appendQuoted(utf8)
         }
-        bytes.append(contentsOf: Self.keySeparator)
+        appendKeySeparator()
     }
 
     // MARK: Values
@@ -127,16 +127,26 @@ struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
-    /// The finished document followed by a newline.
-    consuming func finish() -> Data {
+    /// The finished document followed by a newline; the writer is left empty.
+    ///
+    /// `mutating` rather than `consuming`: appending to a consumed copy made the optimizer
+    /// copy the whole buffer first, since the caller's variable still shared it.
+    mutating func finish() -> Data {
         precondition(open.isEmpty, "\(open.count) JSON containers left open")
         bytes.append(UInt8(ascii: "\n"))
-        return Data(bytes)
+        let data = Data(bytes)
+        bytes = []
+        return data
     }
 
     // MARK: Layout
 
-    private static let keySeparator: [UInt8] = Array(" : ".utf8)
+    /// Separates a key from its value: `" : "`.
+    private mutating func appendKeySeparator() {
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: " "))
+    }
 
     /// Starts the next element of an open array on its own line; inside an object the key
     /// did that already.
@@ -178,8 +188,16 @@ struct JSONWriter {
         bytes.append(bracket)
     }
 
+    private static let spaces: StaticString = "                                "
+
     private mutating func indent(_ level: Int) {
-        for _ in 0..<(2 * level) { bytes.append(UInt8(ascii: " ")) }
+        var remaining = 2 * level
+        while remaining > 0 {
+            let count = min(remaining, Self.spaces.utf8CodeUnitCount)
+            bytes.append(
+                contentsOf: UnsafeBufferPointer(start: Self.spaces.utf8Start, count: count))
+            remaining -= count
+        }
     }
 
     // MARK: Strings
