@@ -52,7 +52,8 @@ struct JSONWriter {
         close(UInt8(ascii: "]"))
     }
 
-    /// Writes the key of the next member of the open object.
+    /// Writes the key of the next member of the open object. The key is written as is: the
+    /// contract's own keys are plain ASCII that needs no escaping.
     mutating func key(_ key: StaticString) {
         let utf8 = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
         beforeKey(utf8)
