@@ -17,27 +17,7 @@ struct AuditCommand: ParsableCommand {
             gzip-compressed (.gz); '-' reads standard input.
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "Files or folders to audit; splits inferred from file names.", valueName: "path"))
-    var paths: [String] = []
-
-    @Option(
-        name: .customLong("train"),
-        help: ArgumentHelp("A training file (repeatable).", valueName: "FILE"))
-    var train: [String] = []
-    @Option(
-        name: .customLong("validation"),
-        help: ArgumentHelp("A validation file (repeatable).", valueName: "FILE"))
-    var validation: [String] = []
-    @Option(
-        name: .customLong("test"),
-        help: ArgumentHelp("A test file (repeatable).", valueName: "FILE"))
-    var test: [String] = []
-    @Option(
-        name: .customLong("regression"),
-        help: ArgumentHelp("A regression file (repeatable).", valueName: "FILE"))
-    var regression: [String] = []
+    @OptionGroup var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
 
@@ -76,19 +56,7 @@ struct AuditCommand: ParsableCommand {
     var timestamp = false
 
     func validate() throws {
-        if paths.isEmpty && train.isEmpty && validation.isEmpty && test.isEmpty
-            && regression.isEmpty
-        {
-            throw ValidationError(
-                "give at least one file or folder to audit, e.g. 'preflight audit data/' or '--train data/train.jsonl'"
-            )
-        }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
-        if paths.filter({ $0 == "-" }).count
-            + [train, validation, test, regression].joined().filter({ $0 == "-" }).count > 1
-        {
-            throw ValidationError("standard input ('-') can be read only once")
-        }
     }
 
     func run() throws {
@@ -108,17 +76,8 @@ struct AuditCommand: ParsableCommand {
         clock.lap("rules")
 
         let progress = ProgressLine(console: console)
-        let dataset: Dataset
-        do {
-            dataset = try DatasetLoader.load(
-                inputSpecs(),
-                options: LoadOptions(dataset: ruleSet.dataset, progress: progress.update))
-        } catch {
-            progress.finish()
-            console.err("error: \(error)")
-            // A mapped field missing from the data is a rules or flags mistake: exit 2.
-            throw error.isUsageError ? CommandExit.usage : CommandExit.input
-        }
+        defer { progress.finish() }  // also on a read error; finishing twice is harmless
+        let dataset = try inputs.load(ruleSet.dataset, console: console, progress: progress.update)
         progress.finish()
         clock.lap("read")
 
@@ -157,22 +116,10 @@ struct AuditCommand: ParsableCommand {
         throw report.fails ? CommandExit.notReady : CommandExit.ready
     }
 
-    /// Positional paths (roles from names) and role flags, in the order given.
-    func inputSpecs() -> [InputSpec] {
-        var specs = paths.map { InputSpec(path: $0) }
-        for (files, role, flag) in [
-            (train, SplitRole.train, "--train"), (validation, .validation, "--validation"),
-            (test, .test, "--test"), (regression, .regression, "--regression"),
-        ] {
-            specs += files.map { InputSpec(path: $0, split: role, splitSource: "\(flag) flag") }
-        }
-        return specs
-    }
-
     /// Preflight never writes over its own inputs.
     private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
-        let inputs = Set((paths + train + validation + test + regression).map(ReportFile.canonical))
-        for path in reportPaths where inputs.contains(ReportFile.canonical(path)) {
+        let inputPaths = Set(inputs.allPaths.map(ReportFile.canonical))
+        for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")
             throw CommandExit.usage
         }
@@ -216,6 +163,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if shown { console.writeErr("\r\u{1B}[2K") }
+        shown = false
     }
 }
 

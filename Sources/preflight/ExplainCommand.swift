@@ -21,43 +21,9 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The check to explain, e.g. near_duplicates.", valueName: "check"))
     var check: String
 
-    @Argument(
-        help: ArgumentHelp(
-            "Files or folders to read; splits inferred from file names.", valueName: "path"))
-    var paths: [String] = []
-
-    @Option(
-        name: .customLong("train"),
-        help: ArgumentHelp("A training file (repeatable).", valueName: "FILE"))
-    var train: [String] = []
-    @Option(
-        name: .customLong("validation"),
-        help: ArgumentHelp("A validation file (repeatable).", valueName: "FILE"))
-    var validation: [String] = []
-    @Option(
-        name: .customLong("test"),
-        help: ArgumentHelp("A test file (repeatable).", valueName: "FILE"))
-    var test: [String] = []
-    @Option(
-        name: .customLong("regression"),
-        help: ArgumentHelp("A regression file (repeatable).", valueName: "FILE"))
-    var regression: [String] = []
+    @OptionGroup var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
-
-    func validate() throws {
-        if paths.isEmpty && train.isEmpty && validation.isEmpty && test.isEmpty
-            && regression.isEmpty
-        {
-            throw ValidationError(
-                "give at least one file or folder, e.g. 'preflight explain \(check) data/'")
-        }
-        if paths.filter({ $0 == "-" }).count
-            + [train, validation, test, regression].joined().filter({ $0 == "-" }).count > 1
-        {
-            throw ValidationError("standard input ('-') can be read only once")
-        }
-    }
 
     func run() throws {
         let console = Console.current
@@ -85,14 +51,7 @@ struct ExplainCommand: ParsableCommand {
             throw CommandExit.usage
         }
 
-        let dataset: Dataset
-        do {
-            dataset = try DatasetLoader.load(
-                inputSpecs(), options: LoadOptions(dataset: ruleSet.dataset, progress: nil))
-        } catch {
-            console.err("error: \(error)")
-            throw error.isUsageError ? CommandExit.usage : CommandExit.input
-        }
+        let dataset = try inputs.load(ruleSet.dataset, console: console)
         let explanation: CheckExplanation?
         do {
             explanation = try configured.explain(
@@ -102,17 +61,5 @@ struct ExplainCommand: ParsableCommand {
             throw CommandExit.usage
         }
         if let explanation { console.out(ExplanationRenderer().renderText(explanation)) }
-    }
-
-    /// Positional paths (roles from names) and role flags, in the order given.
-    func inputSpecs() -> [InputSpec] {
-        var specs = paths.map { InputSpec(path: $0) }
-        for (files, role, flag) in [
-            (train, SplitRole.train, "--train"), (validation, .validation, "--validation"),
-            (test, .test, "--test"), (regression, .regression, "--regression"),
-        ] {
-            specs += files.map { InputSpec(path: $0, split: role, splitSource: "\(flag) flag") }
-        }
-        return specs
     }
 }

@@ -34,15 +34,8 @@ public struct NearDuplicatesCheck: ExplainableCheck {
         public init() {}
 
         public static let fields: [OptionField<Options>] = [
-            OptionField(
-                "key", \.key,
-                doc:
-                    "what is compared: auto (input for classification/text, example for generative shapes), input, example"
-            ),
-            OptionField(
-                "normalize", \.normalize,
-                doc: "normalization before comparing (nfkc, case, whitespace, punctuation)",
-                check: OptionRules.steps),
+            .key(\.key),
+            .normalize(\.normalize),
             OptionField(
                 "threshold", \.threshold,
                 doc:

@@ -37,10 +37,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 doc:
                     "what is compared: input (default), example, or auto (input for classification/text, example for generative shapes)"
             ),
-            OptionField(
-                "normalize", \.normalize,
-                doc: "normalization before comparing (nfkc, case, whitespace, punctuation)",
-                check: OptionRules.steps),
+            .normalize(\.normalize),
             OptionField(
                 "warning_share", \.warningShare,
                 doc:

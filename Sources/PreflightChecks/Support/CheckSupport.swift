@@ -72,6 +72,29 @@ enum OptionRules {
     }
 }
 
+// MARK: - Shared option keys
+
+extension OptionField {
+    /// The `normalize` option of checks that compare texts: written once so every check
+    /// documents and validates it the same way.
+    static func normalize(_ path: WritableKeyPath<Root, [Normalization]> & Sendable) -> OptionField
+    {
+        OptionField(
+            "normalize", path,
+            doc: "normalization before comparing (nfkc, case, whitespace, punctuation)",
+            check: OptionRules.steps)
+    }
+
+    /// The `key` option of checks that compare records: which text of a record is compared.
+    static func key(_ path: WritableKeyPath<Root, KeyField> & Sendable) -> OptionField {
+        OptionField(
+            "key", path,
+            doc:
+                "what is compared: auto (input for classification/text, example for generative shapes), input, example"
+        )
+    }
+}
+
 /// A severity that can also be switched off, for optional findings.
 public enum FindingLevel: String, OptionEnum {
     case off, info, warning, error
