@@ -115,7 +115,10 @@ private func unrelated(_ n: Int, label: String = "x") -> [(String, String)] {
 @Test func schemeAndThresholdAreInTheSummary() throws {
     let rows = [(words(), "x"), (words() + " more", "x")]
     let result = try outcome(NearDuplicatesCheck.self, jsonl(rows))
-    #expect(result.summary == "1 near-copy in 1 cluster (train 1); words:1 shingles, threshold 0.8")
+    #expect(
+        result.summary
+            == "1 near-copy in 1 cluster, the largest of 2 records (train 1); "
+            + "words:1 shingles, threshold 0.8")
     #expect(result.metrics["median_words"] == 11)
     let chars = try outcome(
         NearDuplicatesCheck.self, jsonl(rows), options: "shingle: chars:5\nthreshold: 0.85")

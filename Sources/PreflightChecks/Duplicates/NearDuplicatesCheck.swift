@@ -294,7 +294,8 @@ public struct NearDuplicatesCheck: ExplainableCheck {
             totals.removable == 0
             ? "no near-copies"
             : "\(Self.copies(totals.removable, "near-copy")) in "
-                + "\(Format.count(totals.clusters, "cluster")) (\(parts.joined(separator: ", ")))"
+                + "\(Format.count(totals.clusters, "cluster")), the largest of "
+                + "\(Format.count(totals.largest, "record")) (\(parts.joined(separator: ", ")))"
         return CheckOutcome(
             findings: findings, metrics: metrics, summary: "\(found); \(near.schemeText)")
     }
