@@ -20,6 +20,12 @@ public enum BuiltInChecks {
         NearDuplicatesCheck.self,
         // After exact_duplicates: reads the same input hashes and groups from the index.
         ConflictingLabelsCheck.self,
+        // After conflicting_labels: exact conflicts are reported there first, and the label
+        // noise checks reuse the label column and the near search already in the index. The
+        // cross-validated scoring runs once for both (same folds and seed by default).
+        LabelIssuesCheck.self,
+        // After label_issues: reads the same confident-learning estimate from the index.
+        ClassConfusionCheck.self,
         SplitLeakageCheck.self,  // last: reads the same hashes and groups for cross-split lookups
     ]
 }

@@ -36,6 +36,7 @@ func documentedExample(_ c: ExampleCase) throws {
     #expect(
         ids == [
             "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
-            "near_duplicates", "conflicting_labels", "split_leakage",
+            "near_duplicates", "conflicting_labels", "label_issues", "class_confusion",
+            "split_leakage",
         ])
 }

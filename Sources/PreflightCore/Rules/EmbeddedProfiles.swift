@@ -166,6 +166,44 @@ enum EmbeddedProfiles {
                 # severity of near-copy label conflicts (info, warning, error)
                 near_severity: warning
 
+              # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
+              label_issues:
+                enabled: true
+                severity: warning
+                # cross-validation folds of the built-in classifier: each record is scored by a model trained on the others
+                folds: 5
+                # seed of the fold assignment: same seed, same data, same flags
+                seed: 42
+                # skip the estimate when the out-of-sample accuracy is below this: the model's disagreements would be noise
+                min_accuracy: 0.5
+                # skip the estimate with fewer labelled training records than this
+                min_records: 100
+                # order of flagged records: self_confidence (lowest probability of the given label first) or normalized_margin (given label's probability minus the best other class's)
+                rank_by: self_confidence
+                # report at most this many flagged records, the top-ranked (metrics count all)
+                max_findings: 1000
+                # flags are warnings when the estimated share of wrong labels is at or above this, info below
+                warning_rate: 0.05
+                # flags are errors when the estimated share of wrong labels is at or above this (with severity: error)
+                error_rate: 0.15
+
+              # Flags class pairs with high estimated mutual label noise or many near-copies across them: an unclear boundary.
+              class_confusion:
+                enabled: true
+                severity: warning
+                # cross-validation folds of the built-in classifier: each record is scored by a model trained on the others
+                folds: 5
+                # seed of the fold assignment: same seed, same data, same flags
+                seed: 42
+                # skip the estimate when the out-of-sample accuracy is below this: the model's disagreements would be noise
+                min_accuracy: 0.5
+                # skip the estimate with fewer labelled training records than this
+                min_records: 100
+                # report a pair when the records estimated to cross between its classes are at least this share of the smaller class
+                min_confusion: 0.1
+                # report a pair with at least this many near-copy training pairs across its two labels (0: off)
+                min_near_pairs: 3
+
               # Flags held-out records that also occur in training or in another held-out split, or are near-copies of training records.
               split_leakage:
                 enabled: true
