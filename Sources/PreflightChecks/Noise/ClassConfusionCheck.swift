@@ -219,7 +219,8 @@ public struct ClassConfusionCheck: Check {
                     + "\(Format.percent(confusion)) of the smaller class, \(comparison) "
                     + "'min_confusion' \(Format.percent(options.minConfusion))")
         }
-        if options.minNearPairs > 0 {
+        // The near part is only worth a clause when it found something or is the only evidence.
+        if options.minNearPairs > 0 && (e.nearPairs > 0 || e.confusion == nil) {
             let comparison = e.nearPairs >= options.minNearPairs ? "at or above" : "below"
             reasons.append(
                 "\(Format.count(e.nearPairs, "near-copy pair")) of training records carry one "

@@ -10,6 +10,16 @@ import PreflightCore
 /// disagrees with most. The estimated overall noise rate sets the severity: findings are
 /// info below `warning_rate`, warnings from it, errors at or above `error_rate`.
 ///
+/// Each finding (`likely_mislabeled`) carries `given_probability`, `suggested_probability`,
+/// `margin` (their difference, the pruning margin) and `rank` (1 = most likely wrong). Check
+/// metrics: `estimated_noise_rate` (1 − trace of the calibrated joint: the estimated share of
+/// scored records whose label is wrong), `noise_rate.<label>` (per class of the noise matrix:
+/// the estimated share of records truly of that class that carry another label), `flagged`
+/// (all flags, also beyond `max_findings`), `oos_accuracy` and `records_scored`.
+///
+/// `error_rate` raises flags to errors only where the configured severity allows errors: the
+/// engine caps a finding at the check's severity, which defaults to warning here.
+///
 /// Why it matters: a model fine-tuned on wrong labels learns the mistakes; a few percent of
 /// label noise costs accuracy out of proportion, most on the classes it concentrates in.
 ///
