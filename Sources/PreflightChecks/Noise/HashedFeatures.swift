@@ -1,0 +1,221 @@
+import Dispatch
+import Foundation
+
+/// Which features `HashedFeatures` extracts from a normalized text, and into how many buckets.
+struct FeatureConfig: Sendable, Hashable {
+    /// log2 of the number of hash buckets (feature ids are `0..<(1 << bucketBits)`).
+    var bucketBits: Int = 18
+    /// Adds word bigrams to the word unigrams.
+    var wordBigrams: Bool = true
+    /// Character n-gram lengths (Unicode scalars, over the text padded with one space at each
+    /// end), or nil for none.
+    var charGrams: ClosedRange<Int>? = 3...5
+
+    /// The number of hash buckets.
+    var buckets: Int { 1 << bucketBits }
+
+    /// A short description for reports, e.g. `words 1–2 + chars 3–5, 2^18 buckets`.
+    var summary: String {
+        var parts = [wordBigrams ? "word 1–2-grams" : "word unigrams"]
+        if let chars = charGrams {
+            parts.append("char \(chars.lowerBound)–\(chars.upperBound)-grams")
+        }
+        return parts.joined(separator: " + ") + ", 2^\(bucketBits) signed hash buckets"
+    }
+}
+
+/// Hashed, sublinear-TF, L2-normalized sparse feature rows in compressed sparse row layout.
+///
+/// Row `r` has the entries `offsets[r]..<offsets[r + 1]` of `ids` (bucket numbers) and
+/// `values`. A feature (a word, a word bigram, a character n-gram) is hashed to 64 bits; the
+/// low bits pick its bucket and the top bit its sign, so colliding features cancel in
+/// expectation instead of adding up (signed feature hashing). A feature seen `tf` times in a
+/// text has the value `±(1 + ln tf)`, and every non-empty row has unit Euclidean norm.
+struct HashedFeatures: Sendable {
+    /// The configuration the rows were extracted with.
+    let config: FeatureConfig
+    /// Row starts in `ids` and `values`; `rows + 1` entries.
+    var offsets: [Int]
+    /// Bucket number of each entry.
+    var ids: [UInt32]
+    /// Signed, normalized value of each entry.
+    var values: [Float]
+
+    /// The number of rows.
+    var rows: Int { offsets.count - 1 }
+    /// The number of stored entries.
+    var nonZeros: Int { ids.count }
+
+    /// Extracts the features of `count` texts in parallel (chunks of rows over all cores);
+    /// the result does not depend on the number of cores.
+    /// - Parameter text: the raw text of row `i` (normalized here with `normalizer`).
+    /// - Complexity: O(total text length × n-gram lengths).
+    static func extract(
+        count: Int, config: FeatureConfig, normalizer: TextNormalizer = .standard,
+        text: @Sendable (Int) -> String
+    ) -> HashedFeatures {
+        let chunk = 4_096
+        let chunks = (count + chunk - 1) / chunk
+        var parts = [Part?](repeating: nil, count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let target = SendableBuffer(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var extractor = FeatureExtractor(config: config, normalizer: normalizer)
+                var part = Part()
+                let start = c * chunk
+                let end = min(count, start + chunk)
+                part.lengths.reserveCapacity(end - start)
+                for i in start..<end {
+                    let before = part.ids.count
+                    extractor.append(text(i), ids: &part.ids, values: &part.values)
+                    part.lengths.append(Int32(part.ids.count - before))
+                }
+                target.base[c] = part
+            }
+        }
+        let total = parts.reduce(0) { $0 + ($1?.ids.count ?? 0) }
+        var offsets = [Int]()
+        offsets.reserveCapacity(count + 1)
+        offsets.append(0)
+        var ids = [UInt32]()
+        ids.reserveCapacity(total)
+        var values = [Float]()
+        values.reserveCapacity(total)
+        for c in 0..<chunks {
+            guard let part = parts[c] else { continue }
+            parts[c] = nil
+            for length in part.lengths { offsets.append(offsets[offsets.count - 1] + Int(length)) }
+            ids.append(contentsOf: part.ids)
+            values.append(contentsOf: part.values)
+        }
+        return HashedFeatures(config: config, offsets: offsets, ids: ids, values: values)
+    }
+
+    /// The features of one chunk of rows.
+    private struct Part {
+        var lengths: [Int32] = []
+        var ids: [UInt32] = []
+        var values: [Float] = []
+    }
+}
+
+/// Turns one text at a time into hashed feature entries, reusing its buffers.
+struct FeatureExtractor {
+    let config: FeatureConfig
+    let normalizer: TextNormalizer
+    private var normalized: [UInt8] = []
+    private var scratch = ShingleScratch()
+    private var padded: [UInt8] = []
+    private var scalarStarts: [Int32] = []
+    private var hashes: [UInt64] = []
+    private var tokenHashes: [UInt64] = []
+
+    init(config: FeatureConfig, normalizer: TextNormalizer = .standard) {
+        self.config = config
+        self.normalizer = normalizer
+    }
+
+    /// Seeds that keep the feature families apart.
+    private static let wordSeed: UInt64 = 0x5EED_0000_0000_0001
+    private static let bigramSalt: UInt64 = 0xB16B_00B5_0000_0002
+    private static let charSeed: UInt64 = 0xC4A2_0000_0000_0003
+
+    /// Appends the sorted-by-hash, deduplicated, normalized entries of `text`.
+    mutating func append(_ text: String, ids: inout [UInt32], values: inout [Float]) {
+        normalizer.normalize(text, into: &normalized)
+        hashes.removeAll(keepingCapacity: true)
+        tokenHashes.removeAll(keepingCapacity: true)
+        normalized.withUnsafeBufferPointer { scratch.tokenize($0) }
+        let tokens = scratch.tokenEnds.count
+        scratch.compact.withUnsafeBytes { compact in
+            for t in 0..<tokens {
+                let range = Int(scratch.tokenStarts[t])..<Int(scratch.tokenEnds[t])
+                tokenHashes.append(
+                    XXH64.hash(
+                        UnsafeRawBufferPointer(rebasing: compact[range]), seed: Self.wordSeed))
+            }
+        }
+        hashes.append(contentsOf: tokenHashes)
+        if config.wordBigrams && tokens > 1 {
+            for t in 1..<tokens {
+                hashes.append(
+                    Self.mix(
+                        tokenHashes[t - 1] &* 0x9E37_79B9_7F4A_7C15 ^ Self.rotl(tokenHashes[t], 29)
+                            ^ Self.bigramSalt))
+            }
+        }
+        if let chars = config.charGrams, tokens > 0 { appendCharGrams(chars) }
+        emit(ids: &ids, values: &values)
+    }
+
+    /// Character n-grams of the tokens joined by one space, with one space at each end.
+    private mutating func appendCharGrams(_ lengths: ClosedRange<Int>) {
+        padded.removeAll(keepingCapacity: true)
+        padded.append(0x20)
+        padded.append(contentsOf: scratch.compact)
+        padded.append(0x20)
+        scalarStarts.removeAll(keepingCapacity: true)
+        for i in padded.indices where padded[i] & 0xC0 != 0x80 { scalarStarts.append(Int32(i)) }
+        let scalars = scalarStarts.count
+        scalarStarts.append(Int32(padded.count))
+        let lo = lengths.lowerBound
+        let hi = lengths.upperBound
+        guard scalars >= lo else { return }
+        padded.withUnsafeBufferPointer { bytes in
+            scalarStarts.withUnsafeBufferPointer { starts in
+                for i in 0...(scalars - lo) {
+                    // FNV-1a over the bytes, emitted (finalized) at each wanted scalar length.
+                    var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ Self.charSeed
+                    var b = Int(starts[i])
+                    let longest = min(hi, scalars - i)
+                    for n in 1...longest {
+                        let end = Int(starts[i + n])
+                        while b < end {
+                            h = (h ^ UInt64(bytes[b])) &* 0x0000_0100_0000_01B3
+                            b += 1
+                        }
+                        if n >= lo { hashes.append(Self.mix(h ^ UInt64(n))) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sorts the feature hashes, counts repeats and appends `±(1 + ln tf)`, L2-normalized.
+    private mutating func emit(ids: inout [UInt32], values: inout [Float]) {
+        guard !hashes.isEmpty else { return }
+        hashes.sort()
+        let mask = UInt64(config.buckets - 1)
+        let start = values.count
+        var norm: Float = 0
+        var i = 0
+        while i < hashes.count {
+            let h = hashes[i]
+            var j = i + 1
+            while j < hashes.count && hashes[j] == h { j += 1 }
+            let tf = j - i
+            let magnitude: Float = tf == 1 ? 1 : 1 + Float(log(Double(tf)))
+            ids.append(UInt32(truncatingIfNeeded: h & mask))
+            values.append(h >> 63 == 0 ? magnitude : -magnitude)
+            norm += magnitude * magnitude
+            i = j
+        }
+        let scale = 1 / norm.squareRoot()
+        for k in start..<values.count { values[k] *= scale }
+    }
+
+    @inline(__always)
+    private static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+
+    /// The 64-bit finalizer of MurmurHash3: every input bit affects every output bit.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+}
