@@ -111,12 +111,12 @@ struct LabelIssuesCheckTests {
         #expect(info.findings.map(\.severity) == [.info])
         #expect(info.findings[0].message.contains("below 'warning_rate' 10.0%"))
         let error = try outcome(
-            LabelIssuesCheck.self, text,
-            options: "min_records: 10\nerror_rate: 0.08\nseverity: error")
-        #expect(error.findings.map(\.severity) == [.error])
-        // Under the default severity (warning), the engine caps errors at warning.
-        let capped = try outcome(
             LabelIssuesCheck.self, text, options: "min_records: 10\nerror_rate: 0.08")
+        #expect(error.findings.map(\.severity) == [.error])
+        // `severity: warning` in the rules caps errors at warning.
+        let capped = try outcome(
+            LabelIssuesCheck.self, text,
+            options: "min_records: 10\nerror_rate: 0.08\nseverity: warning")
         #expect(capped.findings.map(\.severity) == [.warning])
     }
 

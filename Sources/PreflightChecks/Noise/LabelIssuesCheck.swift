@@ -17,8 +17,8 @@ import PreflightCore
 /// the estimated share of records truly of that class that carry another label), `flagged`
 /// (all flags, also beyond `max_findings`), `oos_accuracy` and `records_scored`.
 ///
-/// `error_rate` raises flags to errors only where the configured severity allows errors: the
-/// engine caps a finding at the check's severity, which defaults to warning here.
+/// The estimated noise rate sets the severity of every flag: info below `warning_rate`,
+/// warning, error at or above `error_rate`. `severity: warning` in the rules caps them.
 ///
 /// Why it matters: a model fine-tuned on wrong labels learns the mistakes; a few percent of
 /// label noise costs accuracy out of proportion, most on the classes it concentrates in.
@@ -66,7 +66,7 @@ public struct LabelIssuesCheck: Check {
             OptionField(
                 "error_rate", \.errorRate,
                 doc:
-                    "flags are errors when the estimated share of wrong labels is at or above this (with severity: error)",
+                    "flags are errors when the estimated share of wrong labels is at or above this",
                 check: OptionRules.share),
         ]
 
@@ -86,7 +86,7 @@ public struct LabelIssuesCheck: Check {
         id: "label_issues", title: "Label issues",
         summary:
             "Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.",
-        category: .labels, defaultSeverity: .warning,
+        category: .labels, defaultSeverity: .error,
         examples: [
             .passes(
                 jsonl: """

@@ -169,7 +169,7 @@ enum EmbeddedProfiles {
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
                 enabled: true
-                severity: warning
+                severity: error
                 # cross-validation folds of the built-in classifier: each record is scored by a model trained on the others
                 folds: 5
                 # seed of the fold assignment: same seed, same data, same flags
@@ -184,7 +184,7 @@ enum EmbeddedProfiles {
                 max_findings: 1000
                 # flags are warnings when the estimated share of wrong labels is at or above this, info below
                 warning_rate: 0.05
-                # flags are errors when the estimated share of wrong labels is at or above this (with severity: error)
+                # flags are errors when the estimated share of wrong labels is at or above this
                 error_rate: 0.15
 
               # Flags class pairs with high estimated mutual label noise or many near-copies across them: an unclear boundary.
