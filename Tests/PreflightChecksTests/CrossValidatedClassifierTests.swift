@@ -105,7 +105,7 @@ func crossValidate(
 
 @Suite struct CrossValidatedClassifierTests {
     @Test func sameInputAndSeedGiveIdenticalProbabilities() {
-        let sample = NoisyTextGenerator(classes: 5).make(2_000)
+        let sample = NoisyTextGenerator(classes: 5).make(300)
         let a = crossValidate(sample.texts, sample.labels, classes: 5)
         let b = crossValidate(sample.texts, sample.labels, classes: 5)
         #expect(a.probabilities == b.probabilities)
@@ -117,10 +117,10 @@ func crossValidate(
     }
 
     @Test func rowsAreDistributions() {
-        let sample = NoisyTextGenerator(classes: 7).make(1_500)
+        let sample = NoisyTextGenerator(classes: 7).make(400)
         let result = crossValidate(sample.texts, sample.labels, classes: 7)
-        #expect(result.probabilities.count == 1_500 * 7)
-        for i in 0..<1_500 {
+        #expect(result.probabilities.count == 400 * 7)
+        for i in 0..<400 {
             let row = result.probabilities[(i * 7)..<(i * 7 + 7)]
             #expect(row.allSatisfy { $0 >= 0 && $0 <= 1 && $0.isFinite })
             #expect(abs(row.reduce(0, +) - 1) < 1e-4)
@@ -191,8 +191,9 @@ func crossValidate(
     /// 3% flipped labels on generated data: flipped records get a low out-of-sample
     /// probability for their given label.
     @Test func flippedLabelsGetLowProbability() {
-        let generator = NoisyTextGenerator()
-        let sample = generator.make(8_000)
+        // Small in debug builds (training there is ~50× slower), larger in release.
+        let generator = NoisyTextGenerator(classes: _isDebugAssertConfiguration() ? 5 : 20)
+        let sample = generator.make(_isDebugAssertConfiguration() ? 1_000 : 20_000)
         let result = crossValidate(sample.texts, sample.labels, classes: generator.classes)
         let k = generator.classes
         let scores = (0..<sample.labels.count).map {
@@ -208,7 +209,7 @@ func crossValidate(
         }
         let truthAccuracy = Double(agreeWithTruth) / Double(sample.labels.count)
         print(
-            "generated 8k × 20 classes, 3% flipped: accuracy \(result.accuracy), "
+            "generated \(sample.labels.count) × \(k) classes, 3% flipped: accuracy \(result.accuracy), "
                 + "vs true labels \(truthAccuracy), AUC(1 − p(given)) \(auc), \(result.source)")
         #expect(result.accuracy > 0.9)
         #expect(auc >= 0.97)
@@ -236,5 +237,111 @@ func crossValidate(
         #expect(oos.probabilities.count == 80)
         #expect(oos.accuracy == 1)
         #expect(oos.source.contains("5-fold"))
+    }
+}
+
+/// Resident and peak resident memory of this process in bytes (Linux `/proc/self/status`).
+func memoryStatus() -> (rss: Int, peak: Int) {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+        return (0, 0)
+    }
+    func field(_ name: String) -> Int {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else {
+            return 0
+        }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+    }
+    return (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Resets the peak resident size to the current one (Linux ≥ 4.0).
+func resetPeakMemory() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// Time and memory of features + 5-fold training + scoring on 100k and 1M generated records of
+/// 40 words in 20 classes. Run with
+/// `PREFLIGHT_PERF=1 swift test -c release --filter CrossValidatedClassifierPerformance`.
+@Test(
+    .tags(.performance), .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["PREFLIGHT_PERF"] == "1"),
+    arguments: [100_000, 1_000_000])
+func crossValidatedClassifierPerformance(records: Int) {
+    let generator = NoisyTextGenerator()
+    let sample = generator.make(records)
+    var schedule: TrainingSchedule?
+    if let epochs = ProcessInfo.processInfo.environment["PREFLIGHT_EPOCHS"].flatMap(Int.init) {
+        schedule = TrainingSchedule.forRows(records * 4 / 5)
+        schedule?.epochs = epochs
+    }
+    let before = memoryStatus().rss
+    resetPeakMemory()
+    let clock = ContinuousClock()
+    let start = clock.now
+    var bytes = 0
+    for text in sample.texts { bytes += text.utf8.count }
+    let config = CrossValidatedClassifier.featureConfig(
+        count: records, bytes: bytes, classes: generator.classes)
+    let features = HashedFeatures.extract(count: records, config: config) { sample.texts[$0] }
+    let extracted = clock.now - start
+    let result = CrossValidatedClassifier.crossValidate(
+        features, labels: sample.labels, classes: generator.classes, spec: ClassifierSpec(),
+        schedule: schedule)
+    let total = clock.now - start
+    let peak = memoryStatus().peak
+    let k = generator.classes
+    let scores = (0..<records).map { 1 - result.probabilities[$0 * k + Int(sample.labels[$0])] }
+    let auc = rocAUC(scores, sample.flipped)
+    print(
+        "\(records) records: features \(extracted) (\(features.nonZeros) non-zeros, \(features.dimension) features), total \(total), "
+            + "peak RSS added \((peak - before) >> 20) MB; accuracy \(result.accuracy), "
+            + "AUC \(auc), epochs \(result.schedule.epochs); \(result.source)")
+    #expect(total < .seconds(records <= 100_000 ? 5 : 40))
+    #expect(auc >= 0.97)
+}
+
+/// Out-of-sample accuracy on real published datasets from `../shared/data`.
+/// Release builds only (or `PREFLIGHT_PERF=1`): a debug build trains ~50× slower.
+@Suite(
+    .enabled(if: RepositoryPaths.sharedData("banking77") != nil, "needs ../shared/data"),
+    .enabled(
+        if: !_isDebugAssertConfiguration()
+            || ProcessInfo.processInfo.environment["PREFLIGHT_PERF"] == "1",
+        "release build"))
+struct CrossValidatedClassifierRealDataTests {
+    static func load(_ name: String, _ file: String) throws -> (
+        texts: [String], labels: [Int32], classes: Int
+    ) {
+        let url = RepositoryPaths.sharedData(name)!.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var texts: [String] = []
+        var names: [String] = []
+        for line in text.split(separator: "\n") {
+            guard
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8))
+                    as? [String: Any],
+                let input = object["text"] as? String, let label = object["label"]
+            else { continue }
+            texts.append(input)
+            names.append("\(label)")
+        }
+        let classes = Array(Set(names)).sorted()
+        let ids = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
+        return (texts, names.map { ids[$0]! }, classes.count)
+    }
+
+    @Test(arguments: [("banking77", "train.jsonl", 0.85), ("sms_spam", "data.jsonl", 0.97)])
+    func outOfSampleAccuracy(name: String, file: String, expected: Double) throws {
+        guard RepositoryPaths.sharedData(name) != nil else { return }
+        let data = try Self.load(name, file)
+        let clock = ContinuousClock()
+        var result: CrossValidatedClassifier.Result?
+        let elapsed = clock.measure {
+            result = crossValidate(data.texts, data.labels, classes: data.classes)
+        }
+        print(
+            "\(name): \(data.texts.count) records, \(data.classes) classes, out-of-sample accuracy \(result!.accuracy) in \(elapsed)"
+        )
+        #expect(result!.accuracy >= expected)
     }
 }

@@ -56,12 +56,14 @@ struct CrossValidatedClassifier {
 
     /// The features for `count` texts of `bytes` total UTF-8 length and `classes` classes:
     /// character n-grams only within the byte budget; buckets so that one fold's weights
-    /// (`buckets × classes` floats) stay within 64 MiB, at least 2^16, at most 2^20.
+    /// (`buckets × ⌈classes / 8⌉ × 8` floats) stay within 128 MiB, at least 2^16, at most 2^20,
+    /// and no more than ~16 per record.
     static func featureConfig(count: Int, bytes: Int, classes: Int) -> FeatureConfig {
         var config = FeatureConfig()
         config.charGrams = bytes <= charGramByteBudget ? 3...5 : nil
+        let bytesPerFeature = (max(1, classes) + 7) / 8 * 32
         var bits = 16
-        while bits < 20 && (1 << (bits + 1)) * max(1, classes) * 4 <= 64 << 20
+        while bits < 20 && (1 << (bits + 1)) * bytesPerFeature <= 128 << 20
             && (1 << bits) < count * 16
         {
             bits += 1
@@ -83,9 +85,11 @@ struct CrossValidatedClassifier {
         return crossValidate(features, labels: labels, classes: classes, spec: spec)
     }
 
-    /// Cross-validated probabilities of the rows of `features`.
+    /// Cross-validated probabilities of the rows of `features`, trained with `chosen` or else
+    /// the schedule for the training-fold size.
     static func crossValidate(
-        _ features: HashedFeatures, labels: [Int32], classes: Int, spec: ClassifierSpec
+        _ features: HashedFeatures, labels: [Int32], classes: Int, spec: ClassifierSpec,
+        schedule chosen: TrainingSchedule? = nil
     ) -> Result {
         let n = features.rows
         let k = max(1, classes)
@@ -95,7 +99,7 @@ struct CrossValidatedClassifier {
         var grouped = [[Int32]](repeating: [], count: foldCount)
         for i in 0..<n { grouped[Int(folds[i])].append(Int32(i)) }
         let members = grouped
-        let schedule = TrainingSchedule.forRows(n - n / foldCount)
+        let schedule = chosen ?? TrainingSchedule.forRows(n - n / foldCount)
         var probabilities = [Float](repeating: 1 / Float(k), count: n * k)
         if k > 1 && n > 0 {
             probabilities.withUnsafeMutableBufferPointer { buffer in
@@ -105,7 +109,7 @@ struct CrossValidatedClassifier {
                     training.reserveCapacity(n - members[f].count)
                     for g in 0..<foldCount where g != f { training.append(contentsOf: members[g]) }
                     training.sort()
-                    var model = SoftmaxRegression(classes: k, buckets: features.config.buckets)
+                    var model = SoftmaxRegression(classes: k, features: features.dimension)
                     model.train(
                         features, rows: training, labels: labels, schedule: schedule,
                         seed: spec.seed &+ UInt64(f) &* 0x9E37_79B9_7F4A_7C15)

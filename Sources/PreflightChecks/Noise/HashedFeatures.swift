@@ -34,9 +34,11 @@ struct FeatureConfig: Sendable, Hashable {
 struct HashedFeatures: Sendable {
     /// The configuration the rows were extracted with.
     let config: FeatureConfig
+    /// The number of distinct feature ids: every id is below it.
+    private(set) var dimension: Int
     /// Row starts in `ids` and `values`; `rows + 1` entries.
     var offsets: [Int]
-    /// Bucket number of each entry.
+    /// Feature id of each entry: its bucket, renumbered by `compact()`.
     var ids: [UInt32]
     /// Signed, normalized value of each entry.
     var values: [Float]
@@ -56,39 +58,75 @@ struct HashedFeatures: Sendable {
     ) -> HashedFeatures {
         let chunk = 4_096
         let chunks = (count + chunk - 1) / chunk
-        var parts = [Part?](repeating: nil, count: chunks)
-        parts.withUnsafeMutableBufferPointer { buffer in
-            let target = SendableBuffer(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var extractor = FeatureExtractor(config: config, normalizer: normalizer)
-                var part = Part()
-                let start = c * chunk
-                let end = min(count, start + chunk)
-                part.lengths.reserveCapacity(end - start)
-                for i in start..<end {
-                    let before = part.ids.count
-                    extractor.append(text(i), ids: &part.ids, values: &part.values)
-                    part.lengths.append(Int32(part.ids.count - before))
-                }
-                target.base[c] = part
-            }
-        }
-        let total = parts.reduce(0) { $0 + ($1?.ids.count ?? 0) }
+        // Waves of chunks in parallel, each appended to the result and released before the
+        // next, so the transient copy is one wave, not the whole matrix.
+        let wave = 32
         var offsets = [Int]()
         offsets.reserveCapacity(count + 1)
         offsets.append(0)
         var ids = [UInt32]()
-        ids.reserveCapacity(total)
         var values = [Float]()
-        values.reserveCapacity(total)
-        for c in 0..<chunks {
-            guard let part = parts[c] else { continue }
-            parts[c] = nil
-            for length in part.lengths { offsets.append(offsets[offsets.count - 1] + Int(length)) }
-            ids.append(contentsOf: part.ids)
-            values.append(contentsOf: part.values)
+        for first in stride(from: 0, to: chunks, by: wave) {
+            let last = min(chunks, first + wave)
+            var parts = [Part](repeating: Part(), count: last - first)
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let target = SendableBuffer(base: buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: last - first) { w in
+                    var extractor = FeatureExtractor(config: config, normalizer: normalizer)
+                    var part = Part()
+                    let start = (first + w) * chunk
+                    let end = min(count, start + chunk)
+                    part.lengths.reserveCapacity(end - start)
+                    for i in start..<end {
+                        let before = part.ids.count
+                        extractor.append(text(i), ids: &part.ids, values: &part.values)
+                        part.lengths.append(Int32(part.ids.count - before))
+                    }
+                    target.base[w] = part
+                }
+            }
+            if first == 0 {
+                // Reserve for all rows at the first wave's density (+5%); rarely exceeded.
+                let done = parts.reduce(0) { $0 + $1.ids.count }
+                let rows = min(count, last * chunk)
+                let estimate = Int(Double(done) / Double(max(1, rows)) * Double(count) * 1.05)
+                ids.reserveCapacity(estimate)
+                values.reserveCapacity(estimate)
+            }
+            for w in parts.indices {
+                for length in parts[w].lengths {
+                    offsets.append(offsets[offsets.count - 1] + Int(length))
+                }
+                ids.append(contentsOf: parts[w].ids)
+                values.append(contentsOf: parts[w].values)
+                parts[w] = Part()
+            }
         }
-        return HashedFeatures(config: config, offsets: offsets, ids: ids, values: values)
+        var features = HashedFeatures(
+            config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
+        features.compact()
+        return features
+    }
+
+    /// Renumbers the buckets that occur, most frequent first (ties by bucket), so `ids` are
+    /// dense in `0..<dimension`: models need weights only for buckets that occur, and the
+    /// weights of frequent features share cache lines and pages. A relabelling only: it does
+    /// not change what any model can learn.
+    /// - Complexity: O(non-zeros + buckets log buckets).
+    mutating func compact() {
+        var counts = [UInt32](repeating: 0, count: dimension)
+        for id in ids { counts[Int(id)] &+= 1 }
+        var used: [UInt32] = []
+        for b in 0..<dimension where counts[b] > 0 { used.append(UInt32(b)) }
+        used.sort {
+            counts[Int($0)] != counts[Int($1)] ? counts[Int($0)] > counts[Int($1)] : $0 < $1
+        }
+        var remap = [UInt32](repeating: 0, count: dimension)
+        for (new, old) in used.enumerated() { remap[Int(old)] = UInt32(new) }
+        ids.withUnsafeMutableBufferPointer { ids in
+            for e in ids.indices { ids[e] = remap[Int(ids[e])] }
+        }
+        dimension = used.count
     }
 
     /// The features of one chunk of rows.

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Training settings of `SoftmaxRegression`.
 struct TrainingSchedule: Sendable, Hashable {
     /// Passes over the training rows.
@@ -16,7 +20,7 @@ struct TrainingSchedule: Sendable, Hashable {
     /// data (SGD needs a roughly constant number of steps, not of epochs).
     static func forRows(_ rows: Int) -> TrainingSchedule {
         var schedule = TrainingSchedule()
-        let steps = 1_200_000.0
+        let steps = 400_000.0
         schedule.epochs = min(12, max(2, Int((steps / Double(max(1, rows))).rounded(.up))))
         return schedule
     }
@@ -28,52 +32,64 @@ struct TrainingSchedule: Sendable, Hashable {
 /// cross-entropy with L2 regularization: per record, `g = p − onehot(y)`,
 /// `W_j ← W_j − η x_j g` for the record's non-zero features `j`, `b ← b − η g`, and the
 /// weight decay `W ← (1 − ηλ) W` is applied lazily by keeping `W = scale · V` (Bottou's trick),
-/// so a step costs O(non-zeros × classes), not O(buckets × classes). Deterministic: the
+/// so a step costs O(non-zeros × classes), not O(features × classes). Deterministic: the
 /// visiting order comes from a seeded generator.
-struct SoftmaxRegression: Sendable {
+///
+/// The weights of one feature are `blocks` SIMD vectors of 8 classes (classes padded to a
+/// multiple of 8, padding lanes kept at zero), so the inner loops are vector operations.
+struct SoftmaxRegression {
     /// The number of classes.
     let classes: Int
-    /// The number of feature buckets.
-    let buckets: Int
-    /// `V`, row-major `buckets × classes`: the weights of bucket `j` are contiguous.
-    private(set) var weights: [Float]
-    /// The class biases.
-    private(set) var bias: [Float]
+    /// The number of features (ids `0..<features`).
+    let features: Int
+    /// SIMD vectors per feature: `⌈classes / 8⌉`.
+    let blocks: Int
+    /// `V`, row-major `features × blocks` vectors (owned: the model is not shared).
+    private let weights: ZeroedBuffer<SIMD8<Float>>
+    /// The class biases, padded like a weight row.
+    private(set) var bias: [SIMD8<Float>]
     /// `W = scale · V`.
     private(set) var scale: Float = 1
 
     /// A zero model (uniform probabilities).
-    init(classes: Int, buckets: Int) {
+    init(classes: Int, features: Int) {
         self.classes = classes
-        self.buckets = buckets
-        weights = [Float](repeating: 0, count: buckets * classes)
-        bias = [Float](repeating: 0, count: classes)
+        self.features = features
+        blocks = (classes + 7) / 8
+        weights = ZeroedBuffer(count: features * blocks)
+        bias = [SIMD8<Float>](repeating: .zero, count: blocks)
     }
 
-    /// Trains on `rows` of `features` with labels `labels[row]`.
+    /// Trains on `rows` of `data` with labels `labels[row]`.
     /// - Complexity: O(epochs × Σ row non-zeros × classes).
     mutating func train(
-        _ features: HashedFeatures, rows: [Int32], labels: [Int32], schedule: TrainingSchedule,
+        _ data: HashedFeatures, rows: [Int32], labels: [Int32], schedule: TrainingSchedule,
         seed: UInt64
     ) {
         guard !rows.isEmpty, classes > 1 else { return }
+        precondition(data.dimension <= features, "feature ids beyond the model")
         let k = classes
+        let m = blocks
         var order = rows
         var random = SplitMix64(seed: seed)
         let n = Float(rows.count)
         var step: Float = 0
         var scale = self.scale
-        var z = [Float](repeating: 0, count: k)
+        var z = [SIMD8<Float>](repeating: .zero, count: m)
         let eta0 = schedule.learningRate
         let l2 = schedule.l2
         let skip = schedule.skipBelow
-        features.offsets.withUnsafeBufferPointer { offsets in
-            features.ids.withUnsafeBufferPointer { ids in
-                features.values.withUnsafeBufferPointer { values in
+        let w = UnsafeMutableBufferPointer(start: weights.pointer, count: weights.count)
+        var b = bias
+        data.offsets.withUnsafeBufferPointer { offsets in
+            data.ids.withUnsafeBufferPointer { ids in
+                data.values.withUnsafeBufferPointer { values in
                     labels.withUnsafeBufferPointer { labels in
-                        weights.withUnsafeMutableBufferPointer { w in
-                            bias.withUnsafeMutableBufferPointer { b in
+                        do {
+                            b.withUnsafeMutableBufferPointer { b in
                                 z.withUnsafeMutableBufferPointer { z in
+                                    let wp = w.baseAddress!
+                                    let zp = z.baseAddress!
                                     for _ in 0..<schedule.epochs {
                                         random.shuffle(&order)
                                         for r in order {
@@ -81,22 +97,19 @@ struct SoftmaxRegression: Sendable {
                                             let lo = offsets[row]
                                             let hi = offsets[row + 1]
                                             Self.logits(
-                                                w.baseAddress!, b.baseAddress!, scale,
-                                                ids.baseAddress!, values.baseAddress!, lo, hi, k,
-                                                z.baseAddress!)
-                                            Self.softmax(z.baseAddress!, k)
-                                            z[Int(labels[row])] -= 1
+                                                wp, b.baseAddress!, scale, ids.baseAddress!,
+                                                values.baseAddress!, lo, hi, m, zp)
+                                            let largest = Self.gradient(
+                                                zp, k, m, label: Int(labels[row]))
                                             let eta = eta0 / (1 + step / n)
                                             step += 1
-                                            var largest: Float = 0
-                                            for c in 0..<k { largest = max(largest, abs(z[c])) }
                                             if largest >= skip {
-                                                for c in 0..<k { b[c] -= eta * z[c] }
+                                                for s in 0..<m { b[s] -= eta * zp[s] }
                                                 let a = eta / scale
                                                 for e in lo..<hi {
                                                     let v = values[e] * a
-                                                    let wj = w.baseAddress! + Int(ids[e]) * k
-                                                    for c in 0..<k { wj[c] -= v * z[c] }
+                                                    let wj = wp + Int(ids[e]) * m
+                                                    for s in 0..<m { wj[s] -= v * zp[s] }
                                                 }
                                             }
                                             scale *= 1 - eta * l2
@@ -113,41 +126,65 @@ struct SoftmaxRegression: Sendable {
                 }
             }
         }
+        bias = b
         self.scale = scale
     }
 
     /// Writes the class probabilities of `row` to `out[0..<classes]`.
-    func predict(_ features: HashedFeatures, row: Int, into out: UnsafeMutablePointer<Float>) {
-        let lo = features.offsets[row]
-        let hi = features.offsets[row + 1]
-        weights.withUnsafeBufferPointer { w in
+    func predict(_ data: HashedFeatures, row: Int, into out: UnsafeMutablePointer<Float>) {
+        let lo = data.offsets[row]
+        let hi = data.offsets[row + 1]
+        var z = [SIMD8<Float>](repeating: .zero, count: blocks)
+        do {
+            let w = UnsafeBufferPointer(start: weights.pointer, count: weights.count)
             bias.withUnsafeBufferPointer { b in
-                features.ids.withUnsafeBufferPointer { ids in
-                    features.values.withUnsafeBufferPointer { values in
-                        Self.logits(
-                            w.baseAddress!, b.baseAddress!, scale, ids.baseAddress!,
-                            values.baseAddress!, lo, hi, classes, out)
+                data.ids.withUnsafeBufferPointer { ids in
+                    data.values.withUnsafeBufferPointer { values in
+                        z.withUnsafeMutableBufferPointer { z in
+                            Self.logits(
+                                w.baseAddress!, b.baseAddress!, scale, ids.baseAddress!,
+                                values.baseAddress!, lo, hi, blocks, z.baseAddress!)
+                            z.baseAddress!.withMemoryRebound(to: Float.self, capacity: blocks * 8) {
+                                Self.softmax($0, classes)
+                                out.update(from: $0, count: classes)
+                            }
+                        }
                     }
                 }
             }
         }
-        Self.softmax(out, classes)
     }
 
-    /// `z = b + scale · Σ_e values[e] · V[ids[e]]`.
+    /// `z = b + scale · Σ_e values[e] · V[ids[e]]`, `m` vectors.
     @inline(__always)
     private static func logits(
-        _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ scale: Float,
+        _ w: UnsafePointer<SIMD8<Float>>, _ b: UnsafePointer<SIMD8<Float>>, _ scale: Float,
         _ ids: UnsafePointer<UInt32>, _ values: UnsafePointer<Float>, _ lo: Int, _ hi: Int,
-        _ k: Int, _ z: UnsafeMutablePointer<Float>
+        _ m: Int, _ z: UnsafeMutablePointer<SIMD8<Float>>
     ) {
-        for c in 0..<k { z[c] = 0 }
+        for s in 0..<m { z[s] = .zero }
         for e in lo..<hi {
             let v = values[e]
-            let wj = w + Int(ids[e]) * k
-            for c in 0..<k { z[c] += v * wj[c] }
+            let wj = w + Int(ids[e]) * m
+            for s in 0..<m { z[s] += v * wj[s] }
         }
-        for c in 0..<k { z[c] = b[c] + scale * z[c] }
+        for s in 0..<m { z[s] = b[s] + scale * z[s] }
+    }
+
+    /// Turns logits `z` into the cross-entropy gradient `p − onehot(label)` in place (padding
+    /// lanes zero) and returns its largest absolute component.
+    @inline(__always)
+    private static func gradient(
+        _ z: UnsafeMutablePointer<SIMD8<Float>>, _ k: Int, _ m: Int, label: Int
+    ) -> Float {
+        z.withMemoryRebound(to: Float.self, capacity: m * 8) { p in
+            softmax(p, k)
+            for c in k..<(m * 8) { p[c] = 0 }
+            p[label] -= 1
+            var largest: Float = 0
+            for c in 0..<k { largest = max(largest, abs(p[c])) }
+            return largest
+        }
     }
 
     /// Replaces `z[0..<k]` by its softmax (max-shifted, so it never overflows).
@@ -195,4 +232,37 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
             array.swapAt(i, below(i + 1))
         }
     }
+}
+
+/// Zero-filled memory for `count` values from an anonymous mapping, 2 MiB-aligned and advised
+/// for transparent huge pages on Linux: a model's weights are read at random, and with 4 KiB
+/// pages nearly every rare feature would also miss the TLB. The mapping arrives zeroed, so
+/// there is no initialisation pass.
+final class ZeroedBuffer<T>: @unchecked Sendable {
+    /// The first value.
+    let pointer: UnsafeMutablePointer<T>
+    /// The number of values.
+    let count: Int
+    private let mapping: UnsafeMutableRawPointer
+    private let length: Int
+
+    init(count: Int) {
+        let huge = 2 << 20
+        self.count = count
+        length = max(1, count * MemoryLayout<T>.stride) + huge
+        guard
+            let base = mmap(
+                nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        else { fatalError("cannot map \(length) bytes for model weights") }
+        mapping = base
+        let aligned = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let start = UnsafeMutableRawPointer(bitPattern: aligned)!
+        #if os(Linux)
+            _ = madvise(start, length - huge, MADV_HUGEPAGE)
+        #endif
+        pointer = start.bindMemory(to: T.self, capacity: count)
+    }
+
+    deinit { munmap(mapping, length) }
 }

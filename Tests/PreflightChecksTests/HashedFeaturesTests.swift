@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import PreflightChecks
+
+@Suite struct HashedFeaturesTests {
+    @Test func rowsAreUnitLengthAndIdsDense() {
+        let texts = ["Hello World", "hello  world hello", "a", "", "Ünïcödé text ok"]
+        let features = HashedFeatures.extract(count: texts.count, config: FeatureConfig()) {
+            texts[$0]
+        }
+        #expect(features.rows == texts.count)
+        for r in 0..<features.rows {
+            let row = features.values[features.offsets[r]..<features.offsets[r + 1]]
+            let norm = row.reduce(0) { $0 + $1 * $1 }
+            #expect(row.isEmpty ? r == 3 : abs(norm - 1) < 1e-5)
+        }
+        #expect(features.ids.allSatisfy { Int($0) < features.dimension })
+        // Normalization: the first two texts share their unigram, bigram and char features.
+        #expect(
+            Set(features.ids[features.offsets[0]..<features.offsets[1]])
+                .isSubset(of: Set(features.ids[features.offsets[1]..<features.offsets[2]])))
+    }
+
+    @Test func repeatedWordsGetSublinearWeight() {
+        var config = FeatureConfig()
+        config.charGrams = nil
+        config.wordBigrams = false
+        let features = HashedFeatures.extract(count: 1, config: config) { _ in "spam spam spam ham"
+        }
+        let values = features.values.map(abs).sorted()
+        #expect(values.count == 2)
+        // (1 + ln 3) : 1 before normalization.
+        #expect(abs(values[1] / values[0] - (1 + Float(log(3.0)))) < 1e-5)
+    }
+
+    @Test func parallelExtractionMatchesOneExtractor() {
+        let texts = (0..<9_000).map { "record \($0 % 97) of \($0 % 13) words \($0)" }
+        var config = FeatureConfig()
+        config.charGrams = 3...3
+        let features = HashedFeatures.extract(count: texts.count, config: config) { texts[$0] }
+        var extractor = FeatureExtractor(config: config)
+        var ids: [UInt32] = []
+        var values: [Float] = []
+        var offsets = [0]
+        for text in texts {
+            extractor.append(text, ids: &ids, values: &values)
+            offsets.append(ids.count)
+        }
+        #expect(features.offsets == offsets)
+        #expect(features.values == values)
+        // Same entries up to the frequency renumbering: the counts of each id agree.
+        var remapped = HashedFeatures(
+            config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
+        remapped.compact()
+        #expect(remapped.ids == features.ids)
+    }
+}
