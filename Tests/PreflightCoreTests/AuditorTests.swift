@@ -208,8 +208,11 @@ struct AuditorTests {
         let report = try audit("version: 1\nchecks:\n  scripted: { skip: no labels in the data }\n")
         #expect(report.checks.map(\.status) == [.pass, .skipped, .skipped])
         #expect(report.checks[1].summary == "no labels in the data")
-        #expect(report.checks[2].summary == "disabled by the rules")
+        #expect(report.checks[2].summary == "opt-in: enable it with 'opt_in: true' in the rules")
         #expect(report.checks.map(\.id) == ["all_kinds", "scripted", "opt_in"])
+        let disabled = try audit("version: 1\nchecks:\n  scripted: false\n")
+        #expect(disabled.checks[1].status == .skipped)
+        #expect(disabled.checks[1].summary == "disabled by the rules")
     }
 
     @Test func countsAndMetricsArePerCheck() throws {

@@ -24,7 +24,9 @@ import PreflightCore
 /// across labels by construction).
 /// - Complexity: the classifier and near search shared through the index, then O(K² + p)
 ///   for K classes and p near pairs.
-public struct ClassConfusionCheck: Check {
+// Opt-in like label_issues, whose cross-validated model it shares: enable it with
+// `class_confusion: true` or `--profile classification` / `strict`.
+public struct ClassConfusionCheck: OptInCheck {
     /// Classifier, preconditions and the two triggers.
     public struct Options: CheckOptions {
         public var folds = 5

@@ -125,9 +125,8 @@ struct CrossValidatedClassifier {
             for c in 1..<k where probabilities[i * k + c] > probabilities[i * k + best] { best = c }
             if best == Int(labels[i]) { correct += 1 }
         }
-        let source =
-            "built-in classifier (softmax regression on \(features.config.summary)), "
-            + "\(foldCount)-fold stratified cross-validation"
+        // Short, for check summaries; `features.config.summary` details the features.
+        let source = "built-in classifier, \(foldCount)-fold cross-validated"
         return Result(
             probabilities: probabilities, accuracy: n == 0 ? 0 : Double(correct) / Double(n),
             folds: folds, foldCount: foldCount, features: features.config, schedule: schedule,

@@ -17,6 +17,9 @@ import PreflightCore
 /// the estimated share of records truly of that class that carry another label), `flagged`
 /// (all flags, also beyond `max_findings`), `oos_accuracy` and `records_scored`.
 ///
+/// Opt-in (it trains a model, which costs more than every other check together): enable it
+/// with `label_issues: true` in a rule file, or `--profile classification` / `strict`.
+///
 /// The estimated noise rate sets the severity of every flag: info below `warning_rate`,
 /// warning, error at or above `error_rate`. `severity: warning` in the rules caps them.
 ///
@@ -32,7 +35,7 @@ import PreflightCore
 /// design (see `class_confusion`); the ranking puts the clearest cases first.
 /// - Complexity: the cross-validated classifier (shared with class_confusion through the
 ///   index), then O(n·K + K² + n log n) for n scored records of K classes.
-public struct LabelIssuesCheck: Check {
+public struct LabelIssuesCheck: OptInCheck {
     /// Classifier, preconditions, ranking and severity thresholds.
     public struct Options: CheckOptions {
         public var folds = 5
@@ -96,12 +99,20 @@ public struct LabelIssuesCheck: Check {
                     {"text": "the invoice shows a wrong charge", "label": "billing"}
                     {"text": "i want a refund for this payment", "label": "billing"}
                     {"text": "why was my card charged for the invoice", "label": "billing"}
+                    {"text": "the payment on my invoice failed twice", "label": "billing"}
+                    {"text": "my card statement shows an extra charge", "label": "billing"}
+                    {"text": "can i pay the invoice with another card", "label": "billing"}
+                    {"text": "the refund for my payment never reached my card", "label": "billing"}
                     {"text": "where is my parcel, the courier never came", "label": "delivery"}
                     {"text": "the package tracking says shipped but no parcel", "label": "delivery"}
                     {"text": "courier left my package at the wrong door", "label": "delivery"}
                     {"text": "my parcel is late, tracking has not moved", "label": "delivery"}
                     {"text": "when will the courier deliver my package", "label": "delivery"}
                     {"text": "the shipping tracking for my parcel is stuck", "label": "delivery"}
+                    {"text": "the courier lost my package in transit", "label": "delivery"}
+                    {"text": "my parcel tracking shows delivered but no package", "label": "delivery"}
+                    {"text": "can the courier leave the parcel with a neighbour", "label": "delivery"}
+                    {"text": "the package shipping date keeps moving", "label": "delivery"}
                     """,
                 options: "min_records: 10"),
             .fails(
@@ -112,12 +123,20 @@ public struct LabelIssuesCheck: Check {
                     {"text": "the invoice shows a wrong charge", "label": "billing"}
                     {"text": "i want a refund for this payment", "label": "billing"}
                     {"text": "why was my card charged for the invoice", "label": "billing"}
+                    {"text": "the payment on my invoice failed twice", "label": "billing"}
+                    {"text": "my card statement shows an extra charge", "label": "billing"}
+                    {"text": "can i pay the invoice with another card", "label": "billing"}
+                    {"text": "the refund for my payment never reached my card", "label": "billing"}
                     {"text": "where is my parcel, the courier never came", "label": "delivery"}
                     {"text": "the package tracking says shipped but no parcel", "label": "delivery"}
                     ↓{"text": "refund my card payment for the invoice", "label": "delivery"}
                     {"text": "my parcel is late, tracking has not moved", "label": "delivery"}
                     {"text": "when will the courier deliver my package", "label": "delivery"}
                     {"text": "the shipping tracking for my parcel is stuck", "label": "delivery"}
+                    {"text": "the courier lost my package in transit", "label": "delivery"}
+                    {"text": "my parcel tracking shows delivered but no package", "label": "delivery"}
+                    {"text": "can the courier leave the parcel with a neighbour", "label": "delivery"}
+                    {"text": "the package shipping date keeps moving", "label": "delivery"}
                     """,
                 options: "min_records: 10"),
         ])

@@ -85,8 +85,11 @@ public enum Auditor {
                 summaries.append(
                     CheckSummary(
                         id: d.id, title: d.title, category: d.category, status: .skipped,
-                        severity: check.severity, summary: "disabled by the rules", metrics: [:],
-                        counts: [:]))
+                        severity: check.severity,
+                        summary: check.isOptIn
+                            ? "opt-in: enable it with '\(d.id): true' in the rules"
+                            : "disabled by the rules",
+                        metrics: [:], counts: [:]))
                 continue
             }
             let outcome = try check.run(input)

@@ -2,6 +2,8 @@
 public struct ConfiguredCheck: Sendable {
     public let descriptor: CheckDescriptor
     public let enabled: Bool
+    /// True for an `OptInCheck`: off unless the rules enable it.
+    public let isOptIn: Bool
     /// The configured severity (the descriptor's default unless the rules set one).
     public let severity: Severity
     /// The decoded options, re-encoded, for `rules --effective`.
@@ -57,7 +59,8 @@ public struct ConfiguredCheck: Sendable {
                 path: "checks.\(id).\(error.key)", message: error.message)
         }
         descriptor = C.descriptor
-        enabled = rules?.enabled ?? !(C.self is any OptInCheck.Type)
+        isOptIn = C.self is any OptInCheck.Type
+        enabled = rules?.enabled ?? !isOptIn
         severity = rules?.severity ?? C.descriptor.defaultSeverity
         effectiveOptions = fields.map { ($0.key, $0.doc, $0.value(in: options)) }
         self.aliasUsed = aliasUsed

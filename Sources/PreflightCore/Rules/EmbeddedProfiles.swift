@@ -53,6 +53,13 @@ enum EmbeddedProfiles {
                 severity: error
               split_leakage:
                 key: input
+              label_issues:
+                # Train the built-in cross-validated classifier and flag likely label errors
+                # (confident learning); off in the default rules because it costs more than all
+                # other checks together.
+                enabled: true
+              class_confusion:
+                enabled: true
 
             """##
         ),
@@ -168,7 +175,7 @@ enum EmbeddedProfiles {
 
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
-                enabled: true
+                enabled: false
                 severity: error
                 # cross-validation folds of the built-in classifier: each record is scored by a model trained on the others
                 folds: 5
@@ -189,7 +196,7 @@ enum EmbeddedProfiles {
 
               # Flags class pairs with high estimated mutual label noise or many near-copies across them: an unclear boundary.
               class_confusion:
-                enabled: true
+                enabled: false
                 severity: warning
                 # cross-validation folds of the built-in classifier: each record is scored by a model trained on the others
                 folds: 5
@@ -247,6 +254,10 @@ enum EmbeddedProfiles {
                 error_share: 0.01
               label_hygiene:
                 severity: error
+              label_issues:
+                enabled: true
+              class_confusion:
+                enabled: true
 
             """##
         ),
