@@ -39,9 +39,7 @@ public struct ExactDuplicatesCheck: Check {
         ]
 
         public func validate() throws(OptionsError) {
-            try OptionRules.ordered(
-                warning: warningShare, error: errorShare, warningKey: "warning_share",
-                errorKey: "error_share")
+            try OptionRules.orderedShares(warning: warningShare, error: errorShare)
         }
     }
 

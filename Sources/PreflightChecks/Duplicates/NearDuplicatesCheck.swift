@@ -64,9 +64,7 @@ public struct NearDuplicatesCheck: ExplainableCheck {
         ]
 
         public func validate() throws(OptionsError) {
-            try OptionRules.ordered(
-                warning: warningShare, error: errorShare, warningKey: "warning_share",
-                errorKey: "error_share")
+            try OptionRules.orderedShares(warning: warningShare, error: errorShare)
         }
     }
 

@@ -65,9 +65,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
         ]
 
         public func validate() throws(OptionsError) {
-            try OptionRules.ordered(
-                warning: warningShare, error: errorShare, warningKey: "warning_share",
-                errorKey: "error_share")
+            try OptionRules.orderedShares(warning: warningShare, error: errorShare)
         }
     }
 

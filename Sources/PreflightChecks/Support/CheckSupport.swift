@@ -51,6 +51,13 @@ enum OptionRules {
         }
     }
 
+    /// `warning_share` must be below `error_share`: the pair shared by the duplicate and
+    /// leakage checks.
+    static func orderedShares(warning: Double, error: Double) throws(OptionsError) {
+        try ordered(
+            warning: warning, error: error, warningKey: "warning_share", errorKey: "error_share")
+    }
+
     /// A share between 0 and 1.
     static let share: @Sendable (Double) -> String? = { v in
         (0...1).contains(v) ? nil : "expected a share between 0 and 1, found \(v)"
