@@ -48,11 +48,35 @@ import Testing
             offsets.append(ids.count)
         }
         #expect(features.offsets == offsets)
-        #expect(features.values == values)
-        // Same entries up to the frequency renumbering: the counts of each id agree.
+        // Same entries up to the frequency renumbering and the IDF weighting that follows it.
+        // (Bools, not arrays, in the expectations: a failing array comparison makes the test
+        // library diff 100k-element arrays, which takes minutes.)
         var remapped = HashedFeatures(
             config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
         remapped.compact()
-        #expect(remapped.ids == features.ids)
+        remapped.weightByInverseDocumentFrequency()
+        let sameIDs = remapped.ids == features.ids
+        let sameValues = remapped.values == features.values
+        #expect(sameIDs)
+        #expect(sameValues)
+    }
+
+    /// TF-IDF: in a row, a word every row has weighs less than a word only few rows have.
+    @Test func commonFeaturesWeighLessThanRareOnes() {
+        let texts = (0..<100).map { "common rare\($0 % 10)" }
+        var config = FeatureConfig()
+        config.wordBigrams = false
+        config.charGrams = nil
+        let features = HashedFeatures.extract(count: texts.count, config: config) { texts[$0] }
+        // Ids are renumbered most frequent first: id 0 is "common", in all 100 rows.
+        let row = features.offsets[0]..<features.offsets[1]
+        #expect(row.count == 2)
+        let common = row.first { features.ids[$0] == 0 }.map { abs(features.values[$0]) }
+        let rare = row.first { features.ids[$0] != 0 }.map { abs(features.values[$0]) }
+        #expect(common != nil && rare != nil)
+        if let common, let rare {
+            #expect(common < rare / 2)
+            #expect(abs(common * common + rare * rare - 1) < 1e-5)
+        }
     }
 }

@@ -99,7 +99,12 @@ struct CrossValidatedClassifier {
         var grouped = [[Int32]](repeating: [], count: foldCount)
         for i in 0..<n { grouped[Int(folds[i])].append(Int32(i)) }
         let members = grouped
-        let schedule = chosen ?? TrainingSchedule.forRows(n - n / foldCount)
+        let schedule =
+            chosen
+            ?? TrainingSchedule.forRows(
+                n - n / foldCount,
+                nonZeros: Int(Double(features.nonZeros) * Double(foldCount - 1) / Double(foldCount))
+            )
         var probabilities = [Float](repeating: 1 / Float(k), count: n * k)
         if k > 1 && n > 0 {
             probabilities.withUnsafeMutableBufferPointer { buffer in

@@ -105,6 +105,7 @@ struct HashedFeatures: Sendable {
         var features = HashedFeatures(
             config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
         features.compact()
+        features.weightByInverseDocumentFrequency()
         return features
     }
 
@@ -127,6 +128,34 @@ struct HashedFeatures: Sendable {
             for e in ids.indices { ids[e] = remap[Int(ids[e])] }
         }
         dimension = used.count
+    }
+
+    /// Multiplies every entry by its feature's smoothed inverse document frequency,
+    /// `idf = ln((1 + n) / (1 + df)) + 1` for `n` rows of which `df` contain the feature, and
+    /// re-normalizes each row to unit length (TF-IDF). Features in nearly every text (function
+    /// words, common character n-grams) then weigh little, the rare, telling ones much.
+    /// Unsupervised and label-blind, so computing it over all rows leaks nothing about any
+    /// fold's labels.
+    /// - Complexity: O(non-zeros + dimension).
+    mutating func weightByInverseDocumentFrequency() {
+        var df = [UInt32](repeating: 0, count: dimension)
+        for id in ids { df[Int(id)] &+= 1 }
+        let n = Float(rows)
+        let idf = df.map { log((1 + n) / (1 + Float($0))) + 1 }
+        let ids = self.ids
+        let offsets = self.offsets
+        values.withUnsafeMutableBufferPointer { values in
+            for r in 0..<(offsets.count - 1) {
+                var norm: Float = 0
+                for e in offsets[r]..<offsets[r + 1] {
+                    values[e] *= idf[Int(ids[e])]
+                    norm += values[e] * values[e]
+                }
+                guard norm > 0 else { continue }
+                let scale = 1 / norm.squareRoot()
+                for e in offsets[r]..<offsets[r + 1] { values[e] *= scale }
+            }
+        }
     }
 
     /// The features of one chunk of rows.
