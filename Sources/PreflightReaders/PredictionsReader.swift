@@ -421,7 +421,9 @@ private struct JSONLPredictions {
 
         // The key and the classes, from the first row when there is no header.
         guard let firstRow = values.first else {
-            for issue in parsed.issues { problems.add(line: issue.line, issue.message) }
+            for issue in parsed.issues {
+                problems.add(line: issue.line, "\(issue.message): fix the line")
+            }
             try problems.throwIfAny()
             return try PredictionRows(classes: header?.classes ?? [], problems: problems)
                 .finish(path: path, keyKind: .id, classLine: header?.line ?? 1)

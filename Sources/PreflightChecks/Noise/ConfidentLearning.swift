@@ -272,7 +272,7 @@ extension ChecksIndex {
     /// dataset carries the user's predictions, the estimate uses them and `spec` is unused:
     /// no model is trained.
     /// - Throws: `PredictionsError` when the user's predictions do not fit the training data.
-    /// - Complexity: the classifier's (or O(n + r) to align predictions), then
+    /// - Complexity: the classifier's (or O(n·K + r) to align predictions), then
     ///   O(n·K + K² + n log n).
     static func noiseEstimate(_ spec: ClassifierSpec, in index: DatasetIndex)
         throws(PredictionsError) -> NoiseEstimate

@@ -23,7 +23,7 @@ public enum ExternalPredictions {
     /// - Throws: `PredictionsError.invalid` naming the first problems: classes that are not
     ///   the training labels, rows whose key matches no record or the same record as another
     ///   row, and records without a row.
-    /// - Complexity: O(n + r + K²) for n records, r rows and K classes.
+    /// - Complexity: O(n·K + r) for n labelled training records, r rows and K classes.
     public static func validate(_ predictions: Predictions, for dataset: Dataset)
         throws(PredictionsError)
     {
@@ -35,7 +35,7 @@ public enum ExternalPredictions {
     /// The probabilities of `predictions` as out-of-sample probabilities of the labelled
     /// training records.
     /// - Throws: `PredictionsError.invalid`, as `validate`.
-    /// - Complexity: O(n + r + K²).
+    /// - Complexity: O(n·K + r).
     static func align(
         _ predictions: Predictions, dataset: Dataset, layout: DatasetLayout,
         labels column: LabelColumn
@@ -429,7 +429,7 @@ extension ChecksIndex {
     /// records, computed once per audit; nil when the dataset has none.
     /// - Throws: `PredictionsError` when they do not fit the training data (the CLI checks
     ///   this before running checks, so only library callers see it here).
-    /// - Complexity: O(n + r + K²), once.
+    /// - Complexity: O(n·K + r), once.
     static func externalProbabilities(in index: DatasetIndex) throws(PredictionsError)
         -> OutOfSampleProbabilities?
     {

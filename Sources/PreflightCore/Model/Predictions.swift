@@ -62,6 +62,7 @@ public struct PredictionRow: Hashable, Sendable {
     /// The record's id or line.
     public var key: PredictionKey
 
+    /// Creates a row.
     public init(line: Int, file: String?, key: PredictionKey) {
         self.line = line
         self.file = file

@@ -56,6 +56,7 @@ public struct PredictionsProblem: Hashable, Sendable {
     /// What is wrong and what to do: lowercase, no final period, identifiers in `'…'`.
     public var message: String
 
+    /// Creates a problem at `line` (nil: the whole file).
     public init(line: Int?, _ message: String) {
         self.line = line
         self.message = message
@@ -68,13 +69,15 @@ public struct PredictionsProblems: Sendable {
     /// How many problems an error shows.
     public static let limit = 10
 
+    /// The predictions file as the user named it.
     public let path: String
+    /// The first `limit` problems, in the order found.
     public private(set) var shown: [PredictionsProblem] = []
+    /// How many problems were found.
     public private(set) var total = 0
 
+    /// An empty list for the file at `path`.
     public init(path: String) { self.path = path }
-
-    public var isEmpty: Bool { total == 0 }
 
     /// Records a problem at `line` (nil: the whole file).
     public mutating func add(line: Int?, _ message: String) {
