@@ -226,6 +226,7 @@ def support_tickets():
         '{"id": "m-2", "text": "", "label": "shipping"}',                             # empty text
     ]
     write_jsonl(os.path.join(folder, "train.jsonl"), rows, raw)
+    support_tickets_predictions(rows, rows[7]["label"])
 
     val = generate_diverse(labels, 6, 4, "v", accepted)
     # Leakage: two validation records copied from training, one near-copy (a word changed).
@@ -241,6 +242,38 @@ def support_tickets():
     test.append({"id": "s-shared", "text": val[3]["text"], "label": val[3]["label"]})
     write_yaml(os.path.join(folder, "test.yaml"), test,
                "# Held-out test set for the support-tickets sample (see samples/README.md).\n")
+
+
+# Records of support-tickets/train.jsonl whose predicted probabilities disagree with their
+# label, and the class the "model" prefers instead.
+PREDICTION_DISAGREEMENTS = {"t-14": "technical", "t-63": "billing", "t-101": "shipping"}
+
+
+def support_tickets_predictions(rows, conflict_label):
+    """Out-of-sample probabilities of a stand-in model for every labelled training record of
+    support-tickets, for `preflight audit --predictions` (samples/README.md says which
+    records disagree with their label)."""
+    folder = os.path.join(ROOT, "predictions")
+    os.makedirs(folder, exist_ok=True)
+    classes = ["account", "billing", "Billing ", "refund", "shipping", "technical"]
+    disagree = dict(PREDICTION_DISAGREEMENTS)
+    disagree["c-1"] = conflict_label  # the conflicting copy: the model sides with the original
+    disagree["v-1"] = "billing"       # the 'Billing ' variant: the model knows it as billing
+    rng = random.Random(11)
+    with open(os.path.join(folder, "support-tickets.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+        w.writerow(["id"] + classes)
+        for row in rows:
+            top, top_p = row["label"], rng.uniform(0.90, 0.94)
+            if row["id"] in disagree:
+                top, top_p = disagree[row["id"]], rng.uniform(0.95, 0.97)
+            others = [c for c in classes if c != top]
+            weights = [rng.random() for _ in others]
+            probs = {top: round(top_p, 4)}
+            for c, wgt in zip(others, weights):
+                probs[c] = round((1 - top_p) * wgt / sum(weights), 4)
+            probs[top] = round(1 - sum(p for c, p in probs.items() if c != top), 4)
+            w.writerow([row["id"]] + [probs[c] for c in classes])
 
 
 def malformed():

@@ -72,7 +72,9 @@ struct CSVReader {
                 invalidIndex += 1
             }
             guard let names = header else {
-                header = CSVReader.uniqueNames(fields.map { CSVReader.text(base, $0) })
+                let raw = fields.map { CSVReader.text(base, $0) }
+                out.header = (row.line, raw)
+                header = CSVReader.uniqueNames(raw)
                 if let openLine = row.unterminatedQuoteLine {
                     out.issues.append(
                         RecordIssue(

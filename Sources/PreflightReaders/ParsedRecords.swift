@@ -11,6 +11,8 @@ struct ParsedValue: Sendable {
 struct ParsedRecords: Sendable {
     var values: [ParsedValue] = []
     var issues: [RecordIssue] = []
+    /// CSV and TSV: the header row as written (before names are made unique) and its line.
+    var header: (line: Int, names: [String])?
 
     /// Appends another batch that follows this one in the file.
     mutating func append(_ other: ParsedRecords) {

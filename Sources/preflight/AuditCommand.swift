@@ -15,11 +15,32 @@ struct AuditCommand: ParsableCommand {
             train*, val*/dev*, test*, regression*/eval*. Flags set the split explicitly. \
             Formats: .jsonl/.ndjson, .csv/.tsv, .yaml/.yml, .json (an array), each optionally \
             gzip-compressed (.gz); '-' reads standard input.
+
+            --predictions FILE gives label_issues and class_confusion your own model's \
+            out-of-sample class probabilities for the labelled training records, so no \
+            built-in classifier is trained (enable the checks with --profile classification \
+            or 'label_issues: true' in a rule file). CSV/TSV: a header row with a key column, \
+            'id' (the record's id) or 'line' (the 1-based line where the record starts in its \
+            training file), an optional 'file' column (the training file as given or its base \
+            name; required with 'line' keys when several training files have labels), and one \
+            column per class, named exactly as the label is written in the data, holding the \
+            probability. JSONL: one object per line, {"id": "t-1", "probs": {"billing": 0.9, \
+            "shipping": 0.1}}, or "probs" arrays in the order of a first line \
+            {"classes": ["billing", "shipping"]}. Optionally .gz. Every labelled training \
+            record needs one row; each row's probabilities must sum to 1 (within 0.01). A file \
+            that does not fit the data is an error (exit 2) before any check runs.
             """)
 
     @OptionGroup var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
+
+    @Option(
+        name: .customLong("predictions"),
+        help: ArgumentHelp(
+            "Your model's out-of-sample class probabilities for the labelled training records (.csv, .tsv, .jsonl, .ndjson, optionally .gz), used by label_issues and class_confusion instead of the built-in classifier; the format is described above.",
+            valueName: "FILE"))
+    var predictionsPath: String?
 
     @Option(
         name: .customLong("report"),
@@ -73,12 +94,24 @@ struct AuditCommand: ParsableCommand {
             throw CommandExit.usage
         }
         try refuseReportsOverInputs(outputs.map(\.path), console: console)
+        // The predictions file alone can be wrong before any data is read: fail fast.
+        let predictions = try readPredictions(checks: checks, console: console)
         clock.lap("rules")
 
         let progress = ProgressLine(console: console)
         defer { progress.finish() }  // also on a read error; finishing twice is harmless
-        let dataset = try inputs.load(ruleSet.dataset, console: console, progress: progress.update)
+        var dataset = try inputs.load(ruleSet.dataset, console: console, progress: progress.update)
         progress.finish()
+        if let predictions {
+            // Tie rows to records now, so a mismatch is a usage error before any check runs.
+            do {
+                try ExternalPredictions.validate(predictions, for: dataset)
+            } catch {
+                console.err(error.description)
+                throw CommandExit.usage
+            }
+            dataset.predictions = predictions
+        }
         clock.lap("read")
 
         let metadata = ReportMetadata(
@@ -88,6 +121,9 @@ struct AuditCommand: ParsableCommand {
         do {
             report = try Auditor.run(
                 AuditRequest(dataset: dataset, checks: checks, failOn: failOn, metadata: metadata))
+        } catch let error as PredictionsError {
+            console.err(error.description)
+            throw CommandExit.usage
         } catch {
             console.err("error: \(error)")
             throw CommandExit.usage
@@ -116,9 +152,32 @@ struct AuditCommand: ParsableCommand {
         throw report.fails ? CommandExit.notReady : CommandExit.ready
     }
 
+    /// Reads `--predictions`, warning when no enabled check would use them.
+    /// - Throws: `CommandExit.input` when the file cannot be read at all, `.usage` when it is
+    ///   not a valid predictions file.
+    private func readPredictions(checks: [ConfiguredCheck], console: Console) throws
+        -> Predictions?
+    {
+        guard let path = predictionsPath else { return nil }
+        let users = [LabelIssuesCheck.descriptor.id, ClassConfusionCheck.descriptor.id]
+        if !checks.contains(where: { $0.enabled && users.contains($0.descriptor.id) }) {
+            console.err(
+                "warning: --predictions '\(path)' is unused: neither label_issues nor "
+                    + "class_confusion is enabled; enable them with --profile classification, "
+                    + "or with 'label_issues: true' (and 'class_confusion: true') in a rule file")
+        }
+        do {
+            return try PredictionsReader.read(path: path)
+        } catch {
+            console.err(error.description)
+            throw error.isInputError ? CommandExit.input : CommandExit.usage
+        }
+    }
+
     /// Preflight never writes over its own inputs.
     private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
-        let inputPaths = Set(inputs.allPaths.map(ReportFile.canonical))
+        let inputPaths = Set(
+            (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])).map(ReportFile.canonical))
         for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")
             throw CommandExit.usage

@@ -107,7 +107,8 @@ public struct ClassConfusionCheck: OptInCheck {
     /// Estimates mutual noise per class pair, counts near-copies across labels and reports
     /// the pairs over either threshold.
     /// - Complexity: the shared classifier and near search, then O(K² + p).
-    public func run(_ input: CheckInput) -> CheckOutcome {
+    /// - Throws: `PredictionsError` when the dataset's own predictions do not fit it.
+    public func run(_ input: CheckInput) throws -> CheckOutcome {
         let dataset = input.dataset
         let column = input.index.value(ChecksIndex.labels)
         guard column.hasLabelledFiles else { return .skipped("no labelled input") }
@@ -125,7 +126,7 @@ public struct ClassConfusionCheck: OptInCheck {
         var skipped = options.gate.reasonBeforeScoring(records: records, classes: classes)
         var learning: ConfidentLearning?
         if skipped == nil {
-            let estimate = ChecksIndex.noiseEstimate(options.classifier, in: input.index)
+            let estimate = try ChecksIndex.noiseEstimate(options.classifier, in: input.index)
             metrics["oos_accuracy"] = estimate.oos.accuracy
             skipped = options.gate.reasonAfterScoring(estimate.oos)
             if skipped == nil {

@@ -268,12 +268,19 @@ extension ChecksIndex {
     }
 
     /// The confident-learning estimate on the out-of-sample probabilities of `spec`,
-    /// computed once per audit and shared by label_issues and class_confusion.
-    /// - Complexity: the classifier's, then O(n·K + K² + n log n).
-    static func noiseEstimate(_ spec: ClassifierSpec, in index: DatasetIndex) -> NoiseEstimate {
-        let oos = outOfSampleProbabilities(spec, in: index)
+    /// computed once per audit and shared by label_issues and class_confusion. When the
+    /// dataset carries the user's predictions, the estimate uses them and `spec` is unused:
+    /// no model is trained.
+    /// - Throws: `PredictionsError` when the user's predictions do not fit the training data.
+    /// - Complexity: the classifier's (or O(n·K + r) to align predictions), then
+    ///   O(n·K + K² + n log n).
+    static func noiseEstimate(_ spec: ClassifierSpec, in index: DatasetIndex)
+        throws(PredictionsError) -> NoiseEstimate
+    {
+        let external = try externalProbabilities(in: index)
+        let oos = external ?? outOfSampleProbabilities(spec, in: index)
         return index.value(
-            IndexKey("checks.cl.\(spec.name)") { _ in
+            IndexKey("checks.cl.\(external == nil ? spec.name : "external")") { _ in
                 NoiseEstimate(
                     oos: oos,
                     learning: ConfidentLearning(

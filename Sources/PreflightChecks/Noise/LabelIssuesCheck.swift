@@ -147,7 +147,8 @@ public struct LabelIssuesCheck: OptInCheck {
 
     /// Scores the training records out of sample, estimates the noise and flags records.
     /// - Complexity: the shared classifier, then O(n·K + K² + n log n).
-    public func run(_ input: CheckInput) -> CheckOutcome {
+    /// - Throws: `PredictionsError` when the dataset's own predictions do not fit it.
+    public func run(_ input: CheckInput) throws -> CheckOutcome {
         let dataset = input.dataset
         let column = input.index.value(ChecksIndex.labels)
         guard column.hasLabelledFiles else { return .skipped("no labelled input") }
@@ -157,7 +158,7 @@ public struct LabelIssuesCheck: OptInCheck {
             return CheckOutcome(
                 metrics: ["records_scored": 0], summary: reason, skippedReason: reason)
         }
-        let estimate = ChecksIndex.noiseEstimate(options.classifier, in: input.index)
+        let estimate = try ChecksIndex.noiseEstimate(options.classifier, in: input.index)
         let oos = estimate.oos
         let learning = estimate.learning
         var metrics: [String: Double] = [

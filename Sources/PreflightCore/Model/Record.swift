@@ -150,10 +150,20 @@ public struct InputFile: Sendable {
     public var fileLocation: DataLocation { DataLocation(path: path, split: split.rawValue) }
 }
 
-/// Everything an audit reads: the input files, in the order given.
+/// Everything an audit reads: the input files, in the order given, and the user's own
+/// out-of-sample probabilities when there are some.
 public struct Dataset: Sendable {
     public var files: [InputFile]
-    public init(files: [InputFile]) { self.files = files }
+    /// Probabilities of the user's model for the labelled training records (`--predictions`).
+    /// When set, the label-noise checks use them instead of training the built-in classifier
+    /// (the checks module ties them to the records; a mismatch makes those checks throw, so
+    /// the CLI checks the fit before running any check).
+    public var predictions: Predictions?
+
+    public init(files: [InputFile], predictions: Predictions? = nil) {
+        self.files = files
+        self.predictions = predictions
+    }
 
     /// The split roles present, in report order.
     public var splits: [SplitRole] { Array(Set(files.map(\.split))).sorted() }
