@@ -284,3 +284,33 @@ private let answerB = "Port 443, over TLS only."
         #expect(again.metrics == first.metrics)
     }
 }
+
+@Test func nearIdenticalTemplatedPromptsGiveGroupLevelFindings() throws {
+    // 2,000 prompts sharing 30 words plus one slot word (Jaccard 30/32 between any two), each
+    // with its own answer: the near search caps its buckets, the clusters are reported once.
+    let template = (1...30).map { "word\($0)" }.joined(separator: " ")
+    let lines = (0..<2000).map { i in
+        json(["prompt": "\(template) slot\(i)", "completion": "reply \(i) a\(i) b\(i) c\(i)"])
+    }
+    let started = Date()
+    let result = try run(lines)
+    #expect(Date().timeIntervalSince(started) < 60)
+    #expect(result.findings.count == 1)
+    #expect(result.findings.allSatisfy { $0.code == "near_conflicting_answers" })
+    #expect(result.findings.allSatisfy { $0.related.count == 20 })
+    #expect(result.metrics["records_in_conflict"] == 2000)
+    #expect(result.metrics["conflicting_groups"] == 0)
+}
+
+@Test func autoShinglesCompareLongAnswersAsWordTrigrams() throws {
+    // Two long answers with the same words in another order: one word set, few shared 3-grams.
+    let words = (1...48).map { "w\($0)" }
+    let lines = [
+        chat(question, words.joined(separator: " ")),
+        chat(question, words.reversed().joined(separator: " ")),
+    ]
+    #expect(try run(lines).findings.isEmpty)
+    let auto = try run(lines, options: "shingle: auto")
+    #expect(places(auto.findings) == ["train.jsonl:1"])
+    #expect(auto.findings[0].message.contains("on words:3 shingles"))
+}
