@@ -256,13 +256,22 @@ public struct ConflictingAnswersCheck: Check {
             representatives[p] = r ?? -1
             return r
         }
-        func withoutSystem(_ p: Int32) -> String? {
+        /// The shingles of a representative's prompt without its system messages; nil when it
+        /// has none (memoized: a representative may be in many pairs).
+        var withoutSystem: [Int32: [UInt64]?] = [:]
+        func shinglesWithoutSystem(_ p: Int32) -> [UInt64]? {
+            if let known = withoutSystem[p] { return known }
             let ref = layout.ref(Int(p))
             let file = dataset.files[Int(ref.file)]
-            return GenerativeParts.promptWithoutSystem(
+            let text = GenerativeParts.promptWithoutSystem(
                 file.records[Int(ref.record)], shape: file.schema.shape)
+            let set = text.map { shingler.shingles(of: normalizer.normalize($0)) }
+            withoutSystem[p] = set
+            return set
         }
-        func prompt(_ p: Int32) -> String { dataset[layout.ref(Int(p))].input }
+        func shingles(_ p: Int32) -> [UInt64] {
+            shingler.shingles(of: normalizer.normalize(dataset[layout.ref(Int(p))].input))
+        }
 
         var sets = UnionFind(count: layout.count)
         var edges: [(Int32, Int32, Double)] = []
@@ -271,10 +280,10 @@ public struct ConflictingAnswersCheck: Check {
                 let a = representative(pair.a), let b = representative(pair.b)
             else { continue }
             var similarity = pair.similarity
-            let (sa, sb) = (withoutSystem(a), withoutSystem(b))
+            let (sa, sb) = (shinglesWithoutSystem(a), shinglesWithoutSystem(b))
             if sa != nil || sb != nil {
-                let x = shingler.shingles(of: normalizer.normalize(sa ?? prompt(a)))
-                let y = shingler.shingles(of: normalizer.normalize(sb ?? prompt(b)))
+                let x = sa ?? shingles(a)
+                let y = sb ?? shingles(b)
                 similarity = min(similarity, Shingler.jaccard(x, y))
                 guard similarity >= options.nearThreshold else { continue }
             }
