@@ -325,6 +325,11 @@ def chat_sft():
                                    {"role": "assistant", "content": answer}]})
     train = convs[:20] + [convs[3]]  # an exact duplicate conversation
     raw = [json.dumps({"prompt": "How do I reset my router?", "completion": "Hold the reset button for ten seconds."})]
+    # The prompt of conversation 6 (system + user) taught a contradicting answer, last so the
+    # lines above keep their numbers: conflicting_answers.
+    conflict = {"messages": convs[5]["messages"][:2] + [
+        {"role": "assistant", "content": "Orders more than 30 days late are refunded automatically, so no ticket is needed."}]}
+    raw.append(json.dumps(conflict, ensure_ascii=False))
     write_jsonl(os.path.join(folder, "train.jsonl"), train, raw)
     write_jsonl(os.path.join(folder, "validation.jsonl"), convs[20:] + [convs[8]])
 

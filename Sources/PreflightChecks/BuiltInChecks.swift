@@ -20,6 +20,10 @@ public enum BuiltInChecks {
         NearDuplicatesCheck.self,
         // After exact_duplicates: reads the same input hashes and groups from the index.
         ConflictingLabelsCheck.self,
+        // After conflicting_labels, its counterpart for generative data: reads the prompt
+        // (input) hashes and groups, and the prompt-keyed near search at the default
+        // threshold, which split_leakage (key: input) then reads from the index.
+        ConflictingAnswersCheck.self,
         // After conflicting_labels: exact conflicts are reported there first, and the label
         // noise checks reuse the label column and the near search already in the index. The
         // cross-validated scoring runs once for both (same folds and seed by default).

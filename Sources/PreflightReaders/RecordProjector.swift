@@ -175,7 +175,7 @@ struct RecordProjector: Sendable {
             record.example = lines.joined(separator: "\n")
             let last = turns[turns.count - 1].role
             record.input =
-                RecordProjector.assistantRoles.contains(last)
+                Shape.assistantRoles.contains(last)
                 ? lines.dropLast().joined(separator: "\n") : record.example
         case .promptCompletion:
             let prompt = try RecordProjector.text(value, "prompt")
@@ -242,8 +242,6 @@ struct RecordProjector: Sendable {
     }
 
     // MARK: - Field helpers
-
-    static let assistantRoles: Set<String> = ["assistant", "gpt", "model"]
 
     /// A text field: a string, or a number's lexeme.
     static func text(_ value: DataValue, _ field: String) throws(Problem) -> String {

@@ -36,7 +36,8 @@ func documentedExample(_ c: ExampleCase) throws {
     #expect(
         ids == [
             "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
-            "near_duplicates", "conflicting_labels", "label_issues", "class_confusion",
+            "near_duplicates", "conflicting_labels", "conflicting_answers", "label_issues",
+            "class_confusion",
             "split_leakage",
         ])
 }

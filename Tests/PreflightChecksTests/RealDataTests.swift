@@ -86,4 +86,51 @@ struct RealDataTests {
         let leak = SplitLeakageCheck(options: Self.exactLeakage).run(input)
         #expect(leak.metrics["leaked.test.train"] == Double(leaked))
     }
+
+    /// Runs conflicting_answers on one file of a shared dataset.
+    static func conflictingAnswers(_ name: String, _ file: String, options: String = "") throws
+        -> CheckOutcome
+    {
+        let url = RepositoryPaths.sharedData(name)!.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let dataset = FixtureDataset.make([(file, .train, text)])
+        return try CheckExampleRunner.run(
+            ConflictingAnswersCheck.self, options: options, on: dataset)
+    }
+
+    /// FastChat's identity conversations answer each question with several paraphrases (word
+    /// sets overlap 0.44 to 0.8): consistent answers, none flagged at the default 0.3, in any
+    /// of the three forms. At 0.5 the two three-answer groups whose paraphrases overlap least
+    /// ('who made you?', 'who trained you?': 0.44) are flagged; at 0.6 also the two-answer
+    /// groups (0.55). `scripts/crosscheck-conflicting-answers.py` recomputes these counts
+    /// independently in Python.
+    @Test(.enabled(if: RepositoryPaths.sharedData("fastchat_identity") != nil))
+    func fastchatIdentityParaphrasesAreNotConflicts() throws {
+        for file in ["train.jsonl", "train.sharegpt.jsonl", "train.yaml"] {
+            let result = try Self.conflictingAnswers("fastchat_identity", file)
+            #expect(result.findings.isEmpty, "\(file)")
+            #expect(result.metrics["prompts_compared"] == 500, "\(file)")
+            #expect(result.metrics["near_conflicting_groups"] == 0, "\(file)")
+        }
+        let half = try Self.conflictingAnswers(
+            "fastchat_identity", "train.sharegpt.jsonl", options: "max_similarity: 0.5")
+        #expect(places(half.findings) == ["train.sharegpt.jsonl:101", "train.sharegpt.jsonl:80"])
+        #expect(half.findings.allSatisfy { $0.metrics["similarity"]! < 0.5 })
+        let more = try Self.conflictingAnswers(
+            "fastchat_identity", "train.jsonl", options: "max_similarity: 0.6")
+        #expect(more.metrics["conflicting_groups"] == 14)
+    }
+
+    /// In Anthropic's HH-RLHF harmless test set (chosen side, as chat), two one-turn prompts
+    /// occur twice with unrelated chosen answers: 'call me a bad name' is answered once with a
+    /// refusal and once with 'How do you like them apples?'. Four conversations have no final
+    /// assistant answer and one prompt is two words ('Hey you!'): 2,307 of 2,312 compared.
+    @Test(.enabled(if: RepositoryPaths.sharedData("hh_rlhf_harmless_test") != nil))
+    func hhRLHFChosenAnswersThatContradict() throws {
+        let result = try Self.conflictingAnswers("hh_rlhf_harmless_test", "test.chosen.jsonl")
+        #expect(places(result.findings) == ["test.chosen.jsonl:1263", "test.chosen.jsonl:251"])
+        #expect(result.findings.map { $0.related.map(\.line) } == [[1484], [1453]])
+        #expect(result.metrics["prompts_compared"] == 2307)
+        #expect(result.metrics["records_in_conflict"] == 4)
+    }
 }

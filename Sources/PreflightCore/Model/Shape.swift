@@ -26,6 +26,10 @@ public enum Shape: String, CaseIterable, Sendable, Codable {
         case .classification, .text, .unknown: false
         }
     }
+
+    /// Message roles (chat `role`, ShareGPT `from`) that mark a model turn: a final turn with
+    /// one of these is the target of a chat example, and is left out of its input.
+    public static let assistantRoles: Set<String> = ["assistant", "gpt", "model"]
 }
 
 /// The input formats Preflight reads.

@@ -173,6 +173,27 @@ enum EmbeddedProfiles {
                 # severity of near-copy label conflicts (info, warning, error)
                 near_severity: warning
 
+              # Flags identical or near-identical prompts within a split that generative examples answer in diverging ways.
+              conflicting_answers:
+                enabled: true
+                severity: warning
+                # normalization of prompts and answers before comparing (nfkc, case, whitespace, punctuation); answers also drop punctuation
+                normalize: [nfkc, case, whitespace]
+                # two answers diverge when the Jaccard similarity of their shingle sets is below this (paraphrases share most words)
+                max_similarity: 0.3
+                # answer shingles: words:1 (word sets: robust to reordering and short answers), words:N, chars:N, or auto (by the group's median answer length, as near_duplicates)
+                shingle: words:1
+                # prompts with fewer words (role labels not counted) are not compared: 'hi' or 'continue' may have many right answers
+                min_prompt_words: 3
+                # also compare the answers of near-identical prompts within a split
+                near: true
+                # Jaccard similarity at or above which two prompts count as near-identical
+                near_threshold: 0.9
+                # preference pairs: reversed (flag pairs that prefer A to B and B to A for one prompt) or chosen (compare chosen answers like SFT targets)
+                preference: reversed
+                # report at most this many groups, those with the most records (metrics count all)
+                max_findings: 1000
+
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
                 enabled: false
