@@ -109,6 +109,34 @@ struct ConfidentLearningTests {
                 \.row) == [1, 2])
     }
 
+    /// The quota of a cell can exceed its clear cases once a row is calibrated up to its
+    /// label count: here C[0] = (2, 1) of 6 records labelled 0 calibrates to (4, 2), so the
+    /// two records labelled 0 with the largest p1 − p0 are pruned — r0 (0.9 for class 1) and
+    /// r1 (0.6 / 0.4). r1's most probable class is its given label, so it is not flagged.
+    ///
+    /// t0 = (0.1 + 0.6 + 0.62 + 0.65 + 0.99 + 0.99) / 6 ≈ 0.658 (r1–r3 below it, p1 below
+    /// t1 = 0.8: not counted); r4, r5 → C[0][0]; r0 → C[0][1]; r6, r7 → C[1][1].
+    @Test func recordsTheModelAgreesWithAreNotFlagged() {
+        let labels: [Int32] = [0, 0, 0, 0, 0, 0, 1, 1]
+        let probabilities: [Float] = [
+            0.1, 0.9, 0.6, 0.4, 0.62, 0.38, 0.65, 0.35, 0.99, 0.01, 0.99, 0.01, 0.2, 0.8,
+            0.2, 0.8,
+        ]
+        let cl = ConfidentLearning(labels: labels, probabilities: probabilities, classes: 2)
+        #expect(cl.confidentJoint == [[2, 1], [0, 2]])
+        #expect(cl.issues.map(\.row) == [0])
+        #expect(cl.issues.first?.suggested == 1)
+    }
+
+    /// Largest remainders: floors, then one more for the largest fractional parts (ties by
+    /// index) until the total is reached.
+    @Test func quotasKeepRowTotals() {
+        #expect(ConfidentLearning.wholeCounts([0.5, 0.5, 2.0], total: 3) == [1, 0, 2])
+        #expect(ConfidentLearning.wholeCounts([1.4, 1.4, 1.2], total: 4) == [2, 1, 1])
+        #expect(ConfidentLearning.wholeCounts([2.7, 0.3], total: 3) == [3, 0])
+        #expect(ConfidentLearning.wholeCounts([4, 2], total: 6) == [4, 2])
+    }
+
     @Test func cleanDataHasNoIssues() {
         let labels: [Int32] = [0, 0, 1, 1, 2, 2]
         var probabilities: [Float] = []

@@ -38,8 +38,13 @@ struct LabelIssue: Sendable, Equatable {
 /// - **Noise matrix and prior** (§2.1): p(ỹ=i | y*=j) = Q[i][j] / Σ_i Q[i][j]; the noise
 ///   rate of true class j is 1 − p(ỹ=j | y*=j).
 /// - **Prune by noise rate** (§2.2, "PBNR"): for every given class i and every j ≠ i,
-///   the round(n·Q[i][j]) records labelled i with the largest margin p̂_j − p̂_i are flagged,
+///   the n·Q[i][j] records labelled i (rounded so that each row of counts sums to the records
+///   given label i: `wholeCounts`) with the largest margin p̂_j − p̂_i are flagged,
 ///   with j as the suggested label. A record chosen for several j keeps the j of highest p̂.
+///   A record whose most probable class is its given label is not flagged: the model agrees
+///   with the label, only less confidently than with most of its class (the paper's pruning
+///   can pick such records when a class's quota exceeds its clear cases; cleanlab's
+///   `find_label_issues` drops them the same way).
 /// - **Ranking** (§2.2): flagged records by self-confidence or normalized margin, ascending.
 ///
 /// Deterministic: every tie is broken by class id, then row.
@@ -156,8 +161,9 @@ struct ConfidentLearning: Sendable {
         for r in 0..<n { byClass[Int(labels[r])].append(r) }
         var suggested = [Int](repeating: -1, count: n)
         for i in 0..<k where !byClass[i].isEmpty {
+            let quotas = Self.wholeCounts(q[i].map { $0 * Double(n) }, total: byClass[i].count)
             for j in 0..<k where j != i {
-                let quota = min(byClass[i].count, Int((Double(n) * q[i][j]).rounded()))
+                let quota = quotas[j]
                 guard quota > 0 else { continue }
                 let chosen = byClass[i].sorted { a, b in
                     let ma = p(a, j) - p(a, i)
@@ -173,10 +179,34 @@ struct ConfidentLearning: Sendable {
             let j = suggested[r]
             guard j >= 0 else { return nil }
             let i = Int(labels[r])
+            var top = 0
+            for c in 1..<k where p(r, c) > p(r, top) { top = c }
+            guard top != i else { return nil }
             return LabelIssue(
                 row: r, given: i, suggested: j, givenProbability: p(r, i),
                 suggestedProbability: p(r, j), margin: p(r, j) - p(r, i))
         }
+    }
+
+    /// Whole numbers summing to `total` closest to `shares` (which sum to about `total`): the
+    /// floors, plus one for the largest remainders (ties by index) until the sum is reached —
+    /// the largest-remainder method. Pruning quotas so rounded keep each given label's row of
+    /// the calibrated joint summing to its record count, rather than rounding every cell up
+    /// from one half.
+    static func wholeCounts(_ shares: [Double], total: Int) -> [Int] {
+        var counts = shares.map { max(0, Int($0.rounded(.down))) }
+        var missing = total - counts.reduce(0, +)
+        guard missing > 0 else { return counts }
+        let order = shares.indices.sorted { a, b in
+            let ra = shares[a] - shares[a].rounded(.down)
+            let rb = shares[b] - shares[b].rounded(.down)
+            return ra != rb ? ra > rb : a < b
+        }
+        for c in order where missing > 0 {
+            counts[c] += 1
+            missing -= 1
+        }
+        return counts
     }
 
     /// The normalized margin of a row: p̂(given) − the highest p̂ of another class.
