@@ -306,6 +306,7 @@ private func problems(_ predictions: Predictions, _ dataset: Dataset) -> [Predic
             let line = try #require(finding.location?.line)
             #expect(finding.hint?.contains("relabel as '\(planted[line]!)'") == true)
             #expect(abs(finding.metrics["given_probability"]! - 0.02) < 1e-6)
+            #expect(finding.message.contains("looks wrong: your predictions give it 0.02"))
         }
         #expect(result.metrics["oos_accuracy"] == 116.0 / 120)
         #expect(result.metrics["records_scored"] == 120)

@@ -75,7 +75,7 @@ public enum ExternalPredictions {
             classes: column.labels, positions: records.positions, labels: records.labels,
             probabilities: probabilities,
             accuracy: Double(correct) / Double(records.positions.count),
-            source: predictions.source)
+            source: predictions.source, scorer: "your predictions give")
     }
 
     // MARK: - Classes

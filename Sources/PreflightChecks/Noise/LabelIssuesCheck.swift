@@ -193,7 +193,7 @@ public struct LabelIssuesCheck: OptInCheck {
                 Finding(
                     checkID: Self.descriptor.id, code: "likely_mislabeled", severity: severity,
                     message:
-                        "label \(given) looks wrong: the model trained without this record gives it "
+                        "label \(given) looks wrong: \(oos.scorer) it "
                         + "\(Self.probability(issue.givenProbability)) and \(suggested) "
                         + "\(Self.probability(issue.suggestedProbability)) (rank \(number + 1) of "
                         + "\(ranked.count) by \(order)); \(rateText)",

@@ -29,6 +29,9 @@ struct OutOfSampleProbabilities: Sendable {
     var accuracy: Double
     /// Where the probabilities come from, for the report (e.g. "built-in classifier, 5-fold").
     var source: String
+    /// Who scored the records, with the verb, to start a finding's clause: "the model trained
+    /// without this record gives", or "your predictions give" for `--predictions`.
+    var scorer = "the model trained without this record gives"
 
     var rows: Int { positions.count }
 
