@@ -60,7 +60,7 @@ public struct ClassBalanceCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "class_balance", title: "Class balance",
         summary: "Flags skewed training class distributions and classes with too few records.",
-        category: .distribution, defaultSeverity: .error,
+        category: .distribution, defaultSeverity: .error, prerequisites: [.representative],
         examples: [
             .passes(
                 jsonl: """

@@ -47,7 +47,7 @@ public struct ExactDuplicatesCheck: Check {
         id: "exact_duplicates", title: "Exact duplicates",
         summary:
             "Flags records that repeat an earlier record of the same split after normalization.",
-        category: .duplicates, defaultSeverity: .error,
+        category: .duplicates, defaultSeverity: .error, prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """

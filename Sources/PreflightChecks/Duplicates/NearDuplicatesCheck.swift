@@ -72,7 +72,7 @@ public struct NearDuplicatesCheck: ExplainableCheck {
         id: "near_duplicates", title: "Near duplicates",
         summary:
             "Flags records that are near-copies (Jaccard similarity at or above a threshold) of other records of the same split.",
-        category: .duplicates, defaultSeverity: .error,
+        category: .duplicates, defaultSeverity: .error, prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """

@@ -15,7 +15,7 @@ public struct MalformedRecordCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "malformed_record", title: "Malformed records",
         summary: "Flags records that cannot be parsed or lack a required field.",
-        category: .integrity, defaultSeverity: .error,
+        category: .integrity, defaultSeverity: .error, prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """

@@ -105,7 +105,7 @@ public struct ConflictingAnswersCheck: Check {
         id: "conflicting_answers", title: "Conflicting answers",
         summary:
             "Flags identical or near-identical prompts within a split that generative examples answer in diverging ways.",
-        category: .labels, defaultSeverity: .warning,
+        category: .labels, defaultSeverity: .warning, prerequisites: [.consistentTargets],
         examples: [
             .passes(
                 jsonl: """

@@ -62,6 +62,7 @@ public struct ConflictingLabelsCheck: Check {
         summary:
             "Flags identical inputs (after normalization), and near-copies within a split, that carry different labels.",
         category: .labels, defaultSeverity: .error,
+        prerequisites: [.enoughExamples, .clearBoundaries],
         examples: [
             .passes(
                 jsonl: """

@@ -35,7 +35,7 @@ public struct LabelHygieneCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "label_hygiene", title: "Label hygiene",
         summary: "Flags label spelling variants, unseen held-out labels and mixed label types.",
-        category: .labels, defaultSeverity: .error,
+        category: .labels, defaultSeverity: .error, prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """

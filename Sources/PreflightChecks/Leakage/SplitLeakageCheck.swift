@@ -73,7 +73,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
         id: "split_leakage", title: "Split leakage",
         summary:
             "Flags held-out records that also occur in training or in another held-out split, or are near-copies of training records.",
-        category: .leakage, defaultSeverity: .error,
+        category: .leakage, defaultSeverity: .error, prerequisites: [.heldOutSets],
         examples: [
             .passes(
                 jsonl: """

@@ -62,7 +62,7 @@ public struct ClassConfusionCheck: OptInCheck {
         id: "class_confusion", title: "Class confusion",
         summary:
             "Flags class pairs with high estimated mutual label noise or many near-copies across them: an unclear boundary.",
-        category: .labels, defaultSeverity: .warning,
+        category: .labels, defaultSeverity: .warning, prerequisites: [.clearBoundaries],
         examples: [
             .passes(
                 jsonl: """

@@ -89,7 +89,7 @@ public struct LabelIssuesCheck: OptInCheck {
         id: "label_issues", title: "Label issues",
         summary:
             "Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.",
-        category: .labels, defaultSeverity: .error,
+        category: .labels, defaultSeverity: .error, prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """

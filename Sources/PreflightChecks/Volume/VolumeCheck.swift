@@ -54,7 +54,7 @@ public struct VolumeCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "volume", title: "Volume",
         summary: "Flags training and held-out splits with fewer records than the profile requires.",
-        category: .volume, defaultSeverity: .error,
+        category: .volume, defaultSeverity: .error, prerequisites: [.enoughExamples, .heldOutSets],
         examples: [
             .passes(
                 jsonl: """

@@ -26,15 +26,18 @@ public struct CheckOutcome: Sendable {
     public var summary: String
     /// Set when the check did not apply to this dataset (e.g. no labels); says why.
     public var skippedReason: String?
+    /// Tables for the report beside the findings (e.g. the coverage matrix).
+    public var tables: [ReportTable]
 
     public init(
         findings: [Finding] = [], metrics: [String: Double] = [:], summary: String,
-        skippedReason: String? = nil
+        skippedReason: String? = nil, tables: [ReportTable] = []
     ) {
         self.findings = findings
         self.metrics = metrics
         self.summary = summary
         self.skippedReason = skippedReason
+        self.tables = tables
     }
 
     /// An outcome for a check that does not apply, with the reason as its summary.
@@ -79,13 +82,17 @@ public struct CheckDescriptor: Sendable {
     public var defaultSeverity: Severity
     /// Former ids that still select this check (and warn once).
     public var aliases: [CheckID]
+    /// The readiness prerequisites its findings bear on, for the report's readiness section.
+    public var prerequisites: [Prerequisite]
     public var examples: [CheckExample]
 
     public init(
         id: CheckID, title: String, summary: String, category: CheckCategory,
-        defaultSeverity: Severity, aliases: [CheckID] = [], examples: [CheckExample] = []
+        defaultSeverity: Severity, aliases: [CheckID] = [], prerequisites: [Prerequisite] = [],
+        examples: [CheckExample] = []
     ) {
         self.id = id
+        self.prerequisites = prerequisites
         self.title = title
         self.summary = summary
         self.category = category

@@ -111,7 +111,7 @@ public enum Auditor {
                 CheckSummary(
                     id: d.id, title: d.title, category: d.category, status: status,
                     severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
-                    counts: counts))
+                    counts: counts, tables: outcome.tables))
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)

@@ -40,11 +40,15 @@ public struct CheckSummary: Sendable, Equatable {
     public var metrics: [String: Double]
     /// Findings per severity.
     public var counts: [Severity: Int]
+    /// The check's tables (`CheckOutcome.tables`), in its order.
+    public var tables: [ReportTable]
 
     public init(
         id: CheckID, title: String, category: CheckCategory, status: CheckStatus,
-        severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int]
+        severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int],
+        tables: [ReportTable] = []
     ) {
+        self.tables = tables
         self.id = id
         self.title = title
         self.category = category
