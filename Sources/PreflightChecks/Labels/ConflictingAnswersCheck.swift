@@ -238,11 +238,8 @@ public struct ConflictingAnswersCheck: Check {
         comparer: AnswerComparer
     ) -> [Conflict] {
         let dataset = input.dataset
-        let spec = NearSpec(
-            .input, options.normalize, shingle: .auto,
-            threshold: min(options.nearThreshold, NearDefaults.threshold),
-            maxBucket: NearDefaults.maxBucket, dataset: dataset)
-        let near = ChecksIndex.nearPairs(spec, in: input.index)
+        let near = ChecksIndex.inputNearPairs(
+            options.normalize, threshold: options.nearThreshold, in: input)
         let splits = SplitColumn(dataset, layout)
         let normalizer = TextNormalizer(options.normalize)
         let shingler = Shingler(near.scheme)

@@ -103,11 +103,8 @@ public struct ConflictingLabelsCheck: Check {
         -> [Finding]
     {
         let dataset = input.dataset
-        let spec = NearSpec(
-            .input, options.normalize, shingle: .auto,
-            threshold: min(options.nearThreshold, NearDefaults.threshold),
-            maxBucket: NearDefaults.maxBucket, dataset: dataset)
-        let near = ChecksIndex.nearPairs(spec, in: input.index)
+        let near = ChecksIndex.inputNearPairs(
+            options.normalize, threshold: options.nearThreshold, in: input)
         let splits = SplitColumn(dataset, layout)
         let ids = column.ids
         var findings: [Finding] = []

@@ -127,3 +127,18 @@ struct UnionFind {
         if ra < rb { parent[Int(rb)] = ra } else { parent[Int(ra)] = rb }
     }
 }
+
+extension ChecksIndex {
+    /// The near search over record inputs (`key: input`, automatic shingles) that the
+    /// conflict checks read: at the default threshold when theirs is stricter, so on default
+    /// rules it is the very search split_leakage runs; pairs below `threshold` are the
+    /// caller's to skip.
+    static func inputNearPairs(
+        _ normalize: [Normalization], threshold: Double, in input: CheckInput
+    ) -> NearPairs {
+        let spec = NearSpec(
+            .input, normalize, shingle: .auto, threshold: min(threshold, NearDefaults.threshold),
+            maxBucket: NearDefaults.maxBucket, dataset: input.dataset)
+        return nearPairs(spec, in: input.index)
+    }
+}
