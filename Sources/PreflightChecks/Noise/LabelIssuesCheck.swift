@@ -43,7 +43,7 @@ public struct LabelIssuesCheck: OptInCheck {
         public var minAccuracy = 0.5
         public var minRecords = 100
         public var rankBy = LabelIssueRanking.selfConfidence
-        public var maxFindings = 1000
+        public var maxFindings = 100_000
         public var warningRate = 0.05
         public var errorRate = 0.15
 

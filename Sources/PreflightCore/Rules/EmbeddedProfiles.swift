@@ -209,7 +209,7 @@ enum EmbeddedProfiles {
                 # order of flagged records: self_confidence (lowest probability of the given label first) or normalized_margin (given label's probability minus the best other class's)
                 rank_by: self_confidence
                 # report at most this many flagged records, the top-ranked (metrics count all)
-                max_findings: 1000
+                max_findings: 100000
                 # flags are warnings when the estimated share of wrong labels is at or above this, info below
                 warning_rate: 0.05
                 # flags are errors when the estimated share of wrong labels is at or above this
