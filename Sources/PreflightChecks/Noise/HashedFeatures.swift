@@ -175,6 +175,10 @@ struct FeatureExtractor {
     private var padded: [UInt8] = []
     private var scalarStarts: [Int32] = []
     private var hashes: [UInt64] = []
+    /// The counting table of `emit` (all counts zero between texts) and its used slots.
+    private var slotKeys: [UInt64] = []
+    private var slotCounts: [Int32] = []
+    private var distinct: [Int32] = []
     private var tokenHashes: [UInt64] = []
 
     init(config: FeatureConfig, normalizer: TextNormalizer = .standard) {
@@ -187,7 +191,7 @@ struct FeatureExtractor {
     private static let bigramSalt: UInt64 = 0xB16B_00B5_0000_0002
     private static let charSeed: UInt64 = 0xC4A2_0000_0000_0003
 
-    /// Appends the sorted-by-hash, deduplicated, normalized entries of `text`.
+    /// Appends the deduplicated, normalized entries of `text` (in order of first occurrence).
     mutating func append(_ text: String, ids: inout [UInt32], values: inout [Float]) {
         normalizer.normalize(text, into: &normalized)
         hashes.removeAll(keepingCapacity: true)
@@ -248,24 +252,46 @@ struct FeatureExtractor {
         }
     }
 
-    /// Sorts the feature hashes, counts repeats and appends `±(1 + ln tf)`, L2-normalized.
+    /// Counts repeats of each feature hash and appends `±(1 + ln tf)`, L2-normalized, one
+    /// entry per distinct hash in order of first occurrence.
+    ///
+    /// Counting is an open-addressing table (linear probing, at most half full, keyed by the
+    /// hash itself, which is already mixed): O(features) per text, where sorting the hashes
+    /// took a fifth of the classifier's time on long texts.
     private mutating func emit(ids: inout [UInt32], values: inout [Float]) {
         guard !hashes.isEmpty else { return }
-        hashes.sort()
-        let mask = UInt64(config.buckets - 1)
+        var capacity = 16
+        while capacity < hashes.count * 2 { capacity <<= 1 }
+        if slotKeys.count < capacity {
+            slotKeys = [UInt64](repeating: 0, count: capacity)
+            slotCounts = [Int32](repeating: 0, count: capacity)
+        }
+        let mask = capacity - 1
+        distinct.removeAll(keepingCapacity: true)
+        slotKeys.withUnsafeMutableBufferPointer { keys in
+            slotCounts.withUnsafeMutableBufferPointer { counts in
+                for h in hashes {
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while counts[slot] != 0 && keys[slot] != h { slot = (slot + 1) & mask }
+                    if counts[slot] == 0 {
+                        keys[slot] = h
+                        distinct.append(Int32(slot))
+                    }
+                    counts[slot] += 1
+                }
+            }
+        }
+        let bucketMask = UInt64(config.buckets - 1)
         let start = values.count
         var norm: Float = 0
-        var i = 0
-        while i < hashes.count {
-            let h = hashes[i]
-            var j = i + 1
-            while j < hashes.count && hashes[j] == h { j += 1 }
-            let tf = j - i
+        for slot in distinct {
+            let h = slotKeys[Int(slot)]
+            let tf = Int(slotCounts[Int(slot)])
+            slotCounts[Int(slot)] = 0  // leaves the table empty for the next text
             let magnitude: Float = tf == 1 ? 1 : 1 + Float(log(Double(tf)))
-            ids.append(UInt32(truncatingIfNeeded: h & mask))
+            ids.append(UInt32(truncatingIfNeeded: h & bucketMask))
             values.append(h >> 63 == 0 ? magnitude : -magnitude)
             norm += magnitude * magnitude
-            i = j
         }
         let scale = 1 / norm.squareRoot()
         for k in start..<values.count { values[k] *= scale }
