@@ -122,6 +122,103 @@ struct JSONReporterTests {
                 == "{\n  \"a\" : [],\n  \"b\" : \"[\\n\\n]\"\n}")
     }
 
+    // MARK: - Readiness and tables
+
+    @Test func readinessHasOneEntryPerPrerequisiteWithReferencesIntoFindings() throws {
+        let json = try render()
+        guard case .array(let entries)? = json["readiness"] else {
+            Issue.record("no readiness array")
+            return
+        }
+        #expect(
+            entries.map { $0["prerequisite"] }
+                == Prerequisite.allCases.map { .string($0.rawValue) })
+        #expect(
+            entries.map { $0["status"] }
+                == ["not_met", "at_risk", "at_risk", "not_met", "not_checked", "met"].map {
+                    .string($0)
+                })
+        let enough = entries[0]
+        #expect(enough["title"] == .string("Enough high-quality labeled examples"))
+        #expect(
+            enough["checks"]
+                == .array(
+                    [
+                        "malformed_record", "volume", "exact_duplicates", "label_issues", "pii",
+                        "text_quality",
+                    ].map { .string($0) }))
+        #expect(
+            enough["counts"]
+                == .object(["error": .number(11), "warning": .number(4), "info": .number(3)]))
+        #expect(
+            enough["summary"]
+                == .string(
+                    "11 errors from malformed_record (2) and exact_duplicates (9); also 4 warnings"
+                ))
+        // Each reference names a finding of the report by its fingerprint.
+        let fingerprints = Set(CanonicalReport.report.findings.map(\.fingerprint))
+        guard case .array(let top)? = enough["top_findings"] else {
+            Issue.record("no top_findings")
+            return
+        }
+        #expect(top.count == PrerequisiteStatus.topFindingLimit)
+        for reference in top {
+            guard case .string(let fingerprint)? = reference["fingerprint"] else {
+                Issue.record("no fingerprint in \(reference)")
+                continue
+            }
+            #expect(fingerprints.contains(fingerprint))
+            #expect(reference["severity"] == .string("error"))
+        }
+        #expect(top[0]["location"]?["line"] == .number(57))
+        // Dataset-level references have no location key.
+        #expect(entries[2]["top_findings"]?[0]?["location"] == nil)
+        #expect(entries[2]["top_findings"]?[0]?["code"] == .string("not_declared"))
+        let skipped = entries[5]
+        #expect(skipped["checks"] == .array([.string("token_budget")]))
+        #expect(skipped["skipped_checks"] == .array([.string("chat_format")]))
+        #expect(skipped["top_findings"] == .array([]))
+    }
+
+    @Test func tablesHaveTypedCells() throws {
+        let json = try render()
+        let balance = json["checks"]?[2]
+        #expect(balance?["id"] == .string("class_balance"))
+        #expect(balance?["prerequisites"] == .array([.string("representative")]))
+        let table = balance?["tables"]?[0]
+        #expect(table?["id"] == .string("labels_by_split"))
+        #expect(table?["columns"]?[4] == .string("JS divergence"))
+        #expect(
+            table?["rows"]?[0]
+                == .array([
+                    .string("billing"), .number(700), .number(0.5833), .number(90),
+                    .number(0.012345), .string("plain"),
+                ]))
+        // Empty cells and non-finite numbers are null; text keeps its line break.
+        #expect(table?["rows"]?[2]?[3] == .null)
+        #expect(table?["rows"]?[2]?[4] == .null)
+        #expect(table?["rows"]?[3]?[0] == .string(#"<b> & "quoted", 'single'"# + "\nnext line"))
+        #expect(table?["rows"]?[3]?[2] == .number(1))
+        // Every row is in the JSON report, however many the text report shows.
+        guard case .array(let rows)? = json["checks"]?[8]?["tables"]?[0]?["rows"] else {
+            Issue.record("no length table")
+            return
+        }
+        #expect(rows.count == 30)
+        #expect(json["checks"]?[8]?["tables"]?[0]?["note"] == .null)
+        // A check without tables has an empty array.
+        #expect(json["checks"]?[0]?["tables"] == .array([]))
+    }
+
+    @Test func readinessAndTablesKeepTheKeyOrder() throws {
+        let text = String(
+            decoding: try JSONReporter().render(CanonicalReport.report), as: UTF8.self)
+        let readiness = try #require(text.range(of: "\n  \"readiness\" : ["))
+        let rules = try #require(text.range(of: "\n  \"rules\" : {"))
+        let inputs = try #require(text.range(of: "\n  \"inputs\" : ["))
+        #expect(inputs.lowerBound < readiness.lowerBound && readiness.lowerBound < rules.lowerBound)
+    }
+
     @Test func duplicateSplitInStatisticsIsARenderError() {
         var report = CanonicalReport.report
         report.statistics.append(report.statistics[0])
