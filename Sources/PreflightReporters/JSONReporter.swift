@@ -63,6 +63,10 @@ extension JSONWriter {
         beginArray()
         for input in report.inputs { writeInput(input) }
         endArray()
+        key("readiness")
+        beginArray()
+        for entry in report.readiness { writeReadiness(entry) }
+        endArray()
         key("rules")
         beginObject()
         key("digest")
@@ -109,26 +113,115 @@ extension JSONWriter {
         key("category")
         string(check.category.rawValue)
         key("counts")
-        beginObject()
-        key("error")
-        integer(check.counts[.error] ?? 0)
-        key("info")
-        integer(check.counts[.info] ?? 0)
-        key("warning")
-        integer(check.counts[.warning] ?? 0)
-        endObject()
+        writeCounts(check.counts)
         key("id")
         string(check.id.rawValue)
         key("metrics")
         writeMetrics(check.metrics)
+        key("prerequisites")
+        beginArray()
+        for prerequisite in check.prerequisites { string(prerequisite.rawValue) }
+        endArray()
         key("severity")
         string(check.severity.rawValue)
         key("status")
         string(check.status.rawValue)
         key("summary")
         string(check.summary)
+        key("tables")
+        beginArray()
+        for table in check.tables { writeTable(table) }
+        endArray()
         key("title")
         string(check.title)
+        endObject()
+    }
+
+    /// A table: cells typed by kind (count: integer, share and number: number, text: string,
+    /// empty: null).
+    private mutating func writeTable(_ table: ReportTable) {
+        beginObject()
+        key("columns")
+        beginArray()
+        for column in table.columns { string(column) }
+        endArray()
+        key("id")
+        string(table.id)
+        key("note")
+        string(table.note)  // null when absent
+        key("rows")
+        beginArray()
+        for row in table.rows {
+            beginArray()
+            for cell in row {
+                switch cell {
+                case .text(let text): string(text)
+                case .count(let count): integer(count)
+                case .share(let value), .number(let value): metric(value)
+                case .empty: null()
+                }
+            }
+            endArray()
+        }
+        endArray()
+        key("title")
+        string(table.title)
+        endObject()
+    }
+
+    private mutating func writeReadiness(_ entry: PrerequisiteStatus) {
+        beginObject()
+        key("checks")
+        beginArray()
+        for id in entry.checks { string(id.rawValue) }
+        endArray()
+        key("counts")
+        writeCounts(entry.counts)
+        key("prerequisite")
+        string(entry.prerequisite.rawValue)
+        key("skipped_checks")
+        beginArray()
+        for id in entry.skippedChecks { string(id.rawValue) }
+        endArray()
+        key("status")
+        string(entry.status.rawValue)
+        key("summary")
+        string(entry.summary)
+        key("title")
+        string(entry.prerequisite.title)
+        key("top_findings")
+        beginArray()
+        for finding in entry.topFindings {
+            // A reference: the full finding is in `findings`, with the same fingerprint.
+            beginObject()
+            key("check")
+            string(finding.checkID.rawValue)
+            key("code")
+            string(finding.code)
+            key("fingerprint")
+            string(finding.fingerprint)
+            if let location = finding.location {  // omitted when dataset-level
+                key("location")
+                writeLocation(location)
+            }
+            key("message")
+            string(finding.message)
+            key("severity")
+            string(finding.severity.rawValue)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+
+    private mutating func writeCounts(_ counts: [Severity: Int]) {
+        beginObject()
+        key("error")
+        integer(counts[.error] ?? 0)
+        key("info")
+        integer(counts[.info] ?? 0)
+        key("warning")
+        integer(counts[.warning] ?? 0)
         endObject()
     }
 
@@ -294,6 +387,24 @@ extension JSONReporter {
     /// An upper estimate of the rendered size, so the buffer rarely grows while writing.
     static func estimatedByteCount(_ report: AuditReport) -> Int {
         var count = 4_096 + report.checks.count * 1_024 + report.inputs.count * 1_024
+        count += report.readiness.reduce(0) { total, entry in
+            total + 1_024 + entry.summary.utf8.count
+                + entry.topFindings.reduce(0) { $0 + 400 + $1.message.utf8.count }
+        }
+        for table in report.checks.flatMap(\.tables) {
+            count += 256 + table.title.utf8.count + (table.note?.utf8.count ?? 0)
+            count += table.columns.reduce(0) { $0 + 16 + $1.utf8.count }
+            for row in table.rows {
+                count += 16
+                for cell in row {
+                    if case .text(let text) = cell {
+                        count += 16 + text.utf8.count
+                    } else {
+                        count += 40
+                    }
+                }
+            }
+        }
         for split in report.statistics {
             count += 256 + split.labels.reduce(0) { $0 + 32 + $1.label.utf8.count }
         }

@@ -2,7 +2,8 @@ import Foundation
 import PreflightCore
 
 /// Renders the terminal report a data engineer reads: the verdict and what to do first,
-/// the inputs, the check table, the findings that matter most, and the split statistics.
+/// readiness per prerequisite, the inputs, the check table and the checks' tables, the
+/// findings that matter most, and the split statistics.
 ///
 /// Lines are at most `width` columns (wide characters count two). Text that comes from the
 /// data (paths, messages, labels) is escaped so control characters cannot break the layout
@@ -44,8 +45,10 @@ public struct TextReporter: Reporter {
     func renderText(_ report: AuditReport) -> String {
         var out = Layout(width: max(width, 40), color: color)
         headline(report, &out)
+        readiness(report, &out)
         inputs(report, &out)
         checks(report, &out)
+        tables(report, &out)
         findings(report, &out)
         splits(report, &out)
         footer(report, &out)
@@ -92,6 +95,37 @@ public struct TextReporter: Reporter {
             advice += " This run fails because --fail-on is \(report.failOn.rawValue)."
         }
         out.paragraph(StyledWord.words(advice), hang: 0)
+    }
+
+    /// One line per prerequisite: a status marker, the prerequisite, and what drives it.
+    private func readiness(_ report: AuditReport, _ out: inout Layout) {
+        guard !report.readiness.isEmpty else { return }
+        let byStatus = Dictionary(grouping: report.readiness, by: \.status).mapValues(\.count)
+        let tally = [ReadinessStatus.notMet, .atRisk, .met, .notChecked].compactMap { status in
+            byStatus[status].map { "\(ReportNumbers.integer($0)) \(status.phrase)" }
+        }.joined(separator: ", ")
+        out.section("READINESS", detail: tally)
+        let markers = report.readiness.map { Self.marker($0.status) }
+        let markerWidth = markers.map { TerminalText.displayWidth($0.text) }.max() ?? 0
+        for (entry, marker) in zip(report.readiness, markers) {
+            let pad = markerWidth - TerminalText.displayWidth(marker.text)
+            let title = StyledWord.words(
+                entry.prerequisite.title + ":", style: .bold, gap: 2 + pad)
+            let words =
+                [StyledWord(marker.text, style: marker.style)] + title
+                + StyledWord.words(TerminalText.sanitize(entry.summary))
+            out.paragraph(words, indent: 2, hang: 2 + markerWidth + 2)
+        }
+    }
+
+    /// The readiness marker and its colour, in the style of the check table's markers.
+    private static func marker(_ status: ReadinessStatus) -> (text: String, style: TerminalStyle) {
+        switch status {
+        case .met: ("✔ met", .green)
+        case .atRisk: ("▲ at risk", .yellow)
+        case .notMet: ("✖ not met", .red)
+        case .notChecked: ("○ not checked", .dim)
+        }
     }
 
     private func inputs(_ report: AuditReport, _ out: inout Layout) {
@@ -157,6 +191,42 @@ public struct TextReporter: Reporter {
                     + StyledWord.words(counts.joined(separator: ", "), style: .dim)
             }
             out.paragraph(words, indent: 2, hang: 2 + 6 + 2 + idWidth + 2)
+        }
+    }
+
+    /// The checks' tables, in check order: a title line, aligned columns, the note.
+    private func tables(_ report: AuditReport, _ out: inout Layout) {
+        let owners = report.checks.filter { !$0.tables.isEmpty }
+        guard !owners.isEmpty else { return }
+        let count = owners.reduce(0) { $0 + $1.tables.count }
+        let names = owners.map { TerminalText.sanitize($0.id.rawValue) }
+        let from =
+            names.count <= 3
+            ? Self.andList(names)
+            : names.prefix(3).joined(separator: ", ") + " and "
+                + ReportNumbers.count(names.count - 3, "more check")
+        out.section("TABLES", detail: ReportNumbers.count(count, "table") + " from " + from)
+        var first = true
+        for check in owners {
+            for table in check.tables {
+                if !first { out.blank() }
+                first = false
+                out.paragraph(
+                    [StyledWord(TerminalText.sanitize(check.id.rawValue), style: .dim)]
+                        + [StyledWord("·", style: .dim)]
+                        + StyledWord.words(TerminalText.sanitize(table.title), style: .bold),
+                    indent: 2, hang: 4)
+                let layout = TextTable(table, width: out.width - 4)
+                for line in layout.lines { out.line(line, indent: 4) }
+                if let omitted = layout.omitted {
+                    out.paragraph(StyledWord.words(omitted, style: .dim), indent: 4, hang: 6)
+                }
+                if let note = table.note, !note.isEmpty {
+                    out.paragraph(
+                        StyledWord.words(TerminalText.sanitize(note), style: .dim), indent: 4,
+                        hang: 4)
+                }
+            }
         }
     }
 
@@ -297,8 +367,13 @@ public struct TextReporter: Reporter {
         if ordered.count > 3 {
             names.append(ReportNumbers.count(ordered.count - 3, "more check"))
         }
-        guard names.count > 1 else { return names.first ?? "" }
-        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+        return Self.andList(names)
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    private static func andList(_ names: [String]) -> String {
+        guard names.count > 1, let last = names.last else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// `path:line`, or `path record N` when the line is unknown; escaped for the terminal.
@@ -352,6 +427,12 @@ private struct Layout {
         var words = [StyledWord(title, style: .bold)]
         if let detail { words += StyledWord.words(detail, style: .dim, gap: 2) }
         paragraph(words, hang: 2)
+    }
+
+    /// One line as laid out by the caller (no wrapping), starting at `indent`.
+    mutating func line(_ words: [StyledWord], indent: Int) {
+        lines.append(
+            String(repeating: " ", count: indent) + TerminalText.render(words, color: color))
     }
 
     /// Words wrapped to the width: the first line starts at `indent`, the others at `hang`.

@@ -7,7 +7,10 @@ import PreflightCore
 /// location with a record but no line), related records (one, and more than are shown),
 /// hints and a finding without one, non-ASCII text ("café", "日本語"), `< & " , \n` in
 /// messages and paths, a gzip input, whole-number, fractional, huge and infinite metrics,
-/// and more findings than the text report lists.
+/// and more findings than the text report lists. Checks carry tables with every kind of cell
+/// (non-ASCII and `< & " ' , \n` in text, empty, non-finite and tiny numbers), one longer than
+/// the text report shows and one wider than its line; the readiness section has one
+/// prerequisite per status.
 enum CanonicalReport {
     static let train = "data/train.jsonl"
     static let validation = "data/日本語/validation.jsonl.gz"
@@ -15,6 +18,7 @@ enum CanonicalReport {
 
     static var report: AuditReport {
         let findings = makeFindings().sorted(by: Finding.reportOrder)
+        let checks = checks(findings)
         return AuditReport(
             metadata: ReportMetadata(
                 toolName: "preflight", toolVersion: "0.1.0",
@@ -22,8 +26,9 @@ enum CanonicalReport {
                 rulesSources: ["rules/default.yaml", "rules/team café.yaml"],
                 generatedAt: "2025-01-15T09:30:00Z"),
             verdict: Verdict(findings: findings), failOn: .error,
-            inputs: inputs, checks: checks(findings), statistics: statistics,
-            findings: findings)
+            inputs: inputs, checks: checks, statistics: statistics, findings: findings,
+            readiness: PrerequisiteStatus.assess(
+                checks: checks, findings: findings, failOn: .error))
     }
 
     // MARK: - Inputs and statistics
@@ -79,7 +84,24 @@ enum CanonicalReport {
     // MARK: - Checks
 
     /// Registry-ordered check rows; counts are derived from `findings`.
+    ///
+    /// Prerequisites give one readiness status each: enough examples and held-out sets not
+    /// met (errors), representative and failure taxonomy at risk (warnings), consistent
+    /// targets met (token_budget ran clean; chat_format was skipped), clear task boundaries
+    /// not checked (no check bears on it).
     static func checks(_ findings: [Finding]) -> [CheckSummary] {
+        let prerequisites: [CheckID: [Prerequisite]] = [
+            "malformed_record": [.enoughExamples], "volume": [.enoughExamples, .heldOutSets],
+            "class_balance": [.representative], "exact_duplicates": [.enoughExamples],
+            "split_leakage": [.heldOutSets], "label_issues": [.enoughExamples],
+            "failure_taxonomy": [.failureTaxonomy], "chat_format": [.consistentTargets],
+            "token_budget": [.consistentTargets], "pii": [.enoughExamples],
+            "text_quality": [.enoughExamples],
+        ]
+        let tables: [CheckID: [ReportTable]] = [
+            "class_balance": [labelsTable], "token_budget": [lengthTable],
+            "split_leakage": [wideTable],
+        ]
         func row(
             _ id: CheckID, _ title: String, _ category: CheckCategory, _ status: CheckStatus,
             _ severity: Severity, _ summary: String, _ metrics: [String: Double] = [:]
@@ -88,7 +110,8 @@ enum CanonicalReport {
                 .reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
             return CheckSummary(
                 id: id, title: title, category: category, status: status, severity: severity,
-                summary: summary, metrics: metrics, counts: counts)
+                summary: summary, metrics: metrics, counts: counts, tables: tables[id] ?? [],
+                prerequisites: prerequisites[id] ?? [])
         }
         return [
             row(
@@ -128,6 +151,60 @@ enum CanonicalReport {
                 "text_quality", "Text quality", .content, .pass, .info,
                 "1 record contains markup"),
         ]
+    }
+
+    // MARK: - Tables
+
+    /// Every kind of cell, non-ASCII and `< & " ' , \n` in text and headers.
+    static var labelsTable: ReportTable {
+        ReportTable(
+            id: "labels_by_split", title: "Labels per split (records, share, divergence)",
+            columns: ["label", "train", "share", "validation", "JS divergence", "comment"],
+            rows: [
+                [
+                    .text("billing"), .count(700), .share(0.5833), .count(90), .number(0.012345),
+                    .text("plain"),
+                ],
+                [
+                    .text("café"), .count(480), .share(0.4), .count(60), .number(1.5e-5),
+                    .text("non-ASCII: 日本語 text"),
+                ],
+                [
+                    .text("日本語"), .count(20), .share(0.016666666666666666), .empty,
+                    .number(.infinity), .empty,
+                ],
+                [
+                    .text(#"<b> & "quoted", 'single'"# + "\nnext line"), .count(12_345),
+                    .share(1), .count(0), .number(123_456.789), .text("escapes < & \" ' , \n"),
+                ],
+            ],
+            note: #"shares are of 'train'; "JS divergence" compares with validation <&>"#)
+    }
+
+    /// Longer than the text report shows; no note.
+    static var lengthTable: ReportTable {
+        ReportTable(
+            id: "length_buckets", title: "Tokens per example",
+            columns: ["bucket", "records", "share"],
+            rows: (0..<30).map { i in
+                [
+                    .text("\(i * 32)–\(i * 32 + 31) tokens"), .count(40 - i),
+                    .share(Double(40 - i) / 1_200),
+                ]
+            })
+    }
+
+    /// Wider than the text report's line.
+    static var wideTable: ReportTable {
+        let columns = ["held-out record"] + (1...9).map { "training neighbour \($0)" }
+        return ReportTable(
+            id: "nearest_training_records", title: "Nearest training records per leaked record",
+            columns: columns,
+            rows: [
+                [.text("data/日本語/validation.jsonl.gz:12 (café order, a long description)")]
+                    + (1...9).map { .text("data/train.jsonl:\(17 * $0) similarity 0.9\($0)") }
+            ],
+            note: "neighbours are ordered by Jaccard similarity of word sets")
     }
 
     // MARK: - Findings

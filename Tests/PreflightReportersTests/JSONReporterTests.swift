@@ -122,6 +122,103 @@ struct JSONReporterTests {
                 == "{\n  \"a\" : [],\n  \"b\" : \"[\\n\\n]\"\n}")
     }
 
+    // MARK: - Readiness and tables
+
+    @Test func readinessHasOneEntryPerPrerequisiteWithReferencesIntoFindings() throws {
+        let json = try render()
+        guard case .array(let entries)? = json["readiness"] else {
+            Issue.record("no readiness array")
+            return
+        }
+        #expect(
+            entries.map { $0["prerequisite"] }
+                == Prerequisite.allCases.map { .string($0.rawValue) })
+        #expect(
+            entries.map { $0["status"] }
+                == ["not_met", "at_risk", "at_risk", "not_met", "not_checked", "met"].map {
+                    .string($0)
+                })
+        let enough = entries[0]
+        #expect(enough["title"] == .string("Enough high-quality labeled examples"))
+        #expect(
+            enough["checks"]
+                == .array(
+                    [
+                        "malformed_record", "volume", "exact_duplicates", "label_issues", "pii",
+                        "text_quality",
+                    ].map { .string($0) }))
+        #expect(
+            enough["counts"]
+                == .object(["error": .number(11), "warning": .number(4), "info": .number(3)]))
+        #expect(
+            enough["summary"]
+                == .string(
+                    "11 errors from malformed_record (2) and exact_duplicates (9); also 4 warnings"
+                ))
+        // Each reference names a finding of the report by its fingerprint.
+        let fingerprints = Set(CanonicalReport.report.findings.map(\.fingerprint))
+        guard case .array(let top)? = enough["top_findings"] else {
+            Issue.record("no top_findings")
+            return
+        }
+        #expect(top.count == PrerequisiteStatus.topFindingLimit)
+        for reference in top {
+            guard case .string(let fingerprint)? = reference["fingerprint"] else {
+                Issue.record("no fingerprint in \(reference)")
+                continue
+            }
+            #expect(fingerprints.contains(fingerprint))
+            #expect(reference["severity"] == .string("error"))
+        }
+        #expect(top[0]["location"]?["line"] == .number(57))
+        // Dataset-level references have no location key.
+        #expect(entries[2]["top_findings"]?[0]?["location"] == nil)
+        #expect(entries[2]["top_findings"]?[0]?["code"] == .string("not_declared"))
+        let skipped = entries[5]
+        #expect(skipped["checks"] == .array([.string("token_budget")]))
+        #expect(skipped["skipped_checks"] == .array([.string("chat_format")]))
+        #expect(skipped["top_findings"] == .array([]))
+    }
+
+    @Test func tablesHaveTypedCells() throws {
+        let json = try render()
+        let balance = json["checks"]?[2]
+        #expect(balance?["id"] == .string("class_balance"))
+        #expect(balance?["prerequisites"] == .array([.string("representative")]))
+        let table = balance?["tables"]?[0]
+        #expect(table?["id"] == .string("labels_by_split"))
+        #expect(table?["columns"]?[4] == .string("JS divergence"))
+        #expect(
+            table?["rows"]?[0]
+                == .array([
+                    .string("billing"), .number(700), .number(0.5833), .number(90),
+                    .number(0.012345), .string("plain"),
+                ]))
+        // Empty cells and non-finite numbers are null; text keeps its line break.
+        #expect(table?["rows"]?[2]?[3] == .null)
+        #expect(table?["rows"]?[2]?[4] == .null)
+        #expect(table?["rows"]?[3]?[0] == .string(#"<b> & "quoted", 'single'"# + "\nnext line"))
+        #expect(table?["rows"]?[3]?[2] == .number(1))
+        // Every row is in the JSON report, however many the text report shows.
+        guard case .array(let rows)? = json["checks"]?[8]?["tables"]?[0]?["rows"] else {
+            Issue.record("no length table")
+            return
+        }
+        #expect(rows.count == 30)
+        #expect(json["checks"]?[8]?["tables"]?[0]?["note"] == .null)
+        // A check without tables has an empty array.
+        #expect(json["checks"]?[0]?["tables"] == .array([]))
+    }
+
+    @Test func readinessAndTablesKeepTheKeyOrder() throws {
+        let text = String(
+            decoding: try JSONReporter().render(CanonicalReport.report), as: UTF8.self)
+        let readiness = try #require(text.range(of: "\n  \"readiness\" : ["))
+        let rules = try #require(text.range(of: "\n  \"rules\" : {"))
+        let inputs = try #require(text.range(of: "\n  \"inputs\" : ["))
+        #expect(inputs.lowerBound < readiness.lowerBound && readiness.lowerBound < rules.lowerBound)
+    }
+
     @Test func duplicateSplitInStatisticsIsARenderError() {
         var report = CanonicalReport.report
         report.statistics.append(report.statistics[0])
@@ -366,15 +463,45 @@ struct JSONWriterEquivalenceTests {
             input.records = integer()
             inputs.append(input)
         }
+        func table() -> ReportTable {
+            let columns = (0..<random.next(4)).map { _ in text() }
+            let rows = (0..<random.next(4)).map { _ in
+                columns.map { _ -> ReportCell in
+                    switch random.next(5) {
+                    case 0: .text(text())
+                    case 1: .count(integer())
+                    case 2: .share(number())
+                    case 3: .number(number())
+                    default: .empty
+                    }
+                }
+            }
+            return ReportTable(
+                id: text(), title: text(), columns: columns, rows: rows, note: optionalText())
+        }
+        let checks = (0..<random.next(4)).map { _ in
+            var check = check(text(), metrics: metrics())
+            check.tables = (0..<random.next(3)).map { _ in table() }
+            check.prerequisites = Prerequisite.allCases.filter { _ in random.next(3) == 0 }
+            return check
+        }
+        let readiness = Prerequisite.allCases.map { prerequisite in
+            PrerequisiteStatus(
+                prerequisite: prerequisite,
+                status: ReadinessStatus.allCases[random.next(ReadinessStatus.allCases.count)],
+                summary: text(), checks: (0..<random.next(3)).map { _ in CheckID(text()) },
+                skippedChecks: (0..<random.next(3)).map { _ in CheckID(text()) },
+                counts: [.error: integer(), .info: integer()],
+                topFindings: findings.filter { _ in random.next(2) == 0 })
+        }
         return AuditReport(
             metadata: ReportMetadata(
                 toolName: text(), toolVersion: text(), rulesDigest: text(),
                 rulesSources: (0..<random.next(3)).map { _ in text() },
                 generatedAt: optionalText()),
             verdict: Verdict(findings: findings), failOn: severities[random.next(3)],
-            inputs: inputs,
-            checks: (0..<random.next(4)).map { _ in check(text(), metrics: metrics()) },
-            statistics: Array(splits.values), findings: findings)
+            inputs: inputs, checks: checks, statistics: Array(splits.values), findings: findings,
+            readiness: random.next(4) == 0 ? [] : readiness)
     }
 }
 
@@ -552,13 +679,14 @@ private struct ReportDocument: Encodable {
     var checks: [Check]
     var statistics: [String: SplitStats]
     var findings: [FindingDTO]
+    var readiness: [Readiness]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
         case tool, verdict
         case failOn = "fail_on"
         case generatedAt = "generated_at"
-        case rules, summary, inputs, checks, statistics, findings
+        case rules, summary, inputs, checks, statistics, findings, readiness
     }
 
     struct Tool: Encodable {
@@ -637,6 +765,70 @@ private struct ReportDocument: Encodable {
         var summary: String
         var metrics: [String: MetricValue]
         var counts: Counts
+        var prerequisites: [String]
+        var tables: [Table]
+    }
+
+    struct Table: Encodable {
+        var id: String
+        var title: String
+        var columns: [String]
+        var rows: [[Cell]]
+        var note: String?
+
+        enum CodingKeys: String, CodingKey { case id, title, columns, rows, note }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(title, forKey: .title)
+            try c.encode(columns, forKey: .columns)
+            try c.encode(rows, forKey: .rows)
+            try c.encode(note, forKey: .note)  // null when absent
+        }
+    }
+
+    enum Cell: Encodable {
+        case text(String)
+        case integer(Int)
+        case metric(MetricValue)
+        case null
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .text(let v): try c.encode(v)
+            case .integer(let v): try c.encode(v)
+            case .metric(let v): try v.encode(to: encoder)
+            case .null: try c.encodeNil()
+            }
+        }
+    }
+
+    struct Readiness: Encodable {
+        var prerequisite: String
+        var title: String
+        var status: String
+        var summary: String
+        var checks: [String]
+        var skippedChecks: [String]
+        var counts: Counts
+        var topFindings: [FindingReference]
+
+        enum CodingKeys: String, CodingKey {
+            case prerequisite, title, status, summary, checks, counts
+            case skippedChecks = "skipped_checks"
+            case topFindings = "top_findings"
+        }
+    }
+
+    struct FindingReference: Encodable {
+        var check: String
+        var code: String
+        var severity: String
+        var message: String
+        var location: Location?
+        var fingerprint: String
     }
 
     struct SplitStats: Encodable {
@@ -698,6 +890,7 @@ private struct ReportDocument: Encodable {
         try c.encode(checks, forKey: .checks)
         try c.encode(statistics, forKey: .statistics)
         try c.encode(findings, forKey: .findings)
+        try c.encode(readiness, forKey: .readiness)
     }
 }
 
@@ -763,7 +956,44 @@ extension ReportDocument {
             inputs: report.inputs.map(Input.init),
             checks: report.checks.map(Check.init),
             statistics: statistics,
-            findings: report.findings.map(FindingDTO.init))
+            findings: report.findings.map(FindingDTO.init),
+            readiness: report.readiness.map(Readiness.init))
+    }
+}
+
+extension ReportDocument.Readiness {
+    init(_ entry: PrerequisiteStatus) {
+        self.init(
+            prerequisite: entry.prerequisite.rawValue, title: entry.prerequisite.title,
+            status: entry.status.rawValue, summary: entry.summary,
+            checks: entry.checks.map(\.rawValue),
+            skippedChecks: entry.skippedChecks.map(\.rawValue),
+            counts: ReportDocument.Counts(
+                error: entry.counts[.error] ?? 0, warning: entry.counts[.warning] ?? 0,
+                info: entry.counts[.info] ?? 0),
+            topFindings: entry.topFindings.map {
+                ReportDocument.FindingReference(
+                    check: $0.checkID.rawValue, code: $0.code, severity: $0.severity.rawValue,
+                    message: $0.message, location: $0.location.map(ReportDocument.Location.init),
+                    fingerprint: $0.fingerprint)
+            })
+    }
+}
+
+extension ReportDocument.Table {
+    init(_ table: ReportTable) {
+        self.init(
+            id: table.id, title: table.title, columns: table.columns,
+            rows: table.rows.map { row in
+                row.map { cell in
+                    switch cell {
+                    case .text(let text): .text(text)
+                    case .count(let count): .integer(count)
+                    case .share(let value), .number(let value): .metric(MetricValue(value))
+                    case .empty: .null
+                    }
+                }
+            }, note: table.note)
     }
 }
 
@@ -786,7 +1016,9 @@ extension ReportDocument.Check {
             summary: check.summary, metrics: MetricValue.map(check.metrics),
             counts: ReportDocument.Counts(
                 error: check.counts[.error] ?? 0, warning: check.counts[.warning] ?? 0,
-                info: check.counts[.info] ?? 0))
+                info: check.counts[.info] ?? 0),
+            prerequisites: check.prerequisites.map(\.rawValue),
+            tables: check.tables.map(ReportDocument.Table.init))
     }
 }
 

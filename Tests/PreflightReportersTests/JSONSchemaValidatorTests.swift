@@ -19,6 +19,59 @@ struct JSONSchemaValidatorTests {
         #expect(validator.validate(valid) == [])
     }
 
+    @Test func readinessAndTablesAreValidated() {
+        guard case .array(var readiness)? = valid["readiness"],
+            case .array(var checks)? = valid["checks"]
+        else {
+            Issue.record("no readiness or checks")
+            return
+        }
+        readiness[1] = readiness[1].setting("status", to: .string("unknown"))
+        checks[2] = checks[2].setting("tables", to: .array([.object(["id": .string("t")])]))
+        let errors = validator.validate(
+            valid.setting("readiness", to: .array(readiness)).setting(
+                "checks", to: .array(checks)))
+        #expect(
+            errors == [
+                "$.checks[2].tables[0]: missing required key 'title'",
+                "$.checks[2].tables[0]: missing required key 'columns'",
+                "$.checks[2].tables[0]: missing required key 'rows'",
+                "$.checks[2].tables[0]: missing required key 'note'",
+                #"$.readiness[1].status: "unknown" is not one of ["met","at_risk","not_met","not_checked"]"#,
+            ])
+        let cell = valid.setting(
+            "checks",
+            to: .array(
+                [
+                    checks[0].setting(
+                        "tables",
+                        to: .array([
+                            .object([
+                                "id": .string("t"), "title": .string("T"), "note": .null,
+                                "columns": .array([.string("a")]),
+                                "rows": .array([.array([.bool(true)])]),
+                            ])
+                        ]))
+                ]))
+        #expect(
+            validator.validate(cell) == [
+                "$.checks[0].tables[0].rows[0][0]: expected string or number or null, found boolean"
+            ])
+    }
+
+    @Test func reportsWithoutReadinessOrTablesStillValidate() {
+        // Reports of builds before the readiness section lack these keys: still version 1.
+        guard case .array(let checks)? = valid["checks"] else {
+            Issue.record("no checks")
+            return
+        }
+        let older = valid.setting("readiness", to: nil).setting(
+            "checks",
+            to: .array(
+                checks.map { $0.setting("tables", to: nil).setting("prerequisites", to: nil) }))
+        #expect(validator.validate(older) == [])
+    }
+
     @Test func missingRequiredKeyIsRejected() {
         #expect(
             validator.validate(valid.setting("verdict", to: nil)) == [

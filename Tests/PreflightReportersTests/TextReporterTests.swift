@@ -79,6 +79,161 @@ struct TextReporterTests {
                 + "and split_leakage first, then run the audit again.")
     }
 
+    // MARK: - Readiness
+
+    @Test func readinessFollowsTheVerdict() {
+        let lines = text(CanonicalReport.report, TextReporter(width: 200)).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[3] == "READINESS  2 not met, 2 at risk, 1 met, 1 not checked")
+        var expected: [String] = []
+        expected.append(
+            "  ✖ not met      Enough high-quality labeled examples: 11 errors from "
+                + "malformed_record (2) and exact_duplicates (9); also 4 warnings")
+        expected.append(
+            "  ▲ at risk      A representative set across common and edge cases: label "
+                + "'日本語' has 20 records (1.7%), below min_share 5% in 'train' (class_balance)")
+        expected.append(
+            "  ▲ at risk      An explicit failure taxonomy: no failure taxonomy declared in "
+                + "the rules (failure_taxonomy)")
+        expected.append(
+            "  ✖ not met      Held-out validation and regression sets: validation record "
+                + "repeats training record 'train/17' (café order) (split_leakage)")
+        expected.append(
+            "  ○ not checked  Clear task boundaries: no check for it ran: none of this "
+                + "build's checks covers it yet")
+        expected.append(
+            "  ✔ met          Consistent targets: no warnings or errors from token_budget")
+        #expect(lines[4...9].map(String.init) == expected)
+        #expect(lines[10] == "" && lines[11].hasPrefix("INPUTS"))
+    }
+
+    @Test func readinessIsColouredByStatus() {
+        let colored = text(CanonicalReport.report, TextReporter(color: true))
+        #expect(colored.contains("\u{1B}[31m✖ not met\u{1B}[0m"))
+        #expect(colored.contains("\u{1B}[33m▲ at risk\u{1B}[0m"))
+        #expect(colored.contains("\u{1B}[32m✔ met\u{1B}[0m"))
+        #expect(colored.contains("\u{1B}[2m○ not checked\u{1B}[0m"))
+    }
+
+    @Test func noReadinessSectionWithoutReadiness() {
+        #expect(!text(report([])).contains("READINESS"))
+    }
+
+    @Test func readinessSummaryFromDataIsEscaped() {
+        var r = report([])
+        r.readiness = [
+            PrerequisiteStatus(
+                prerequisite: .enoughExamples, status: .atRisk,
+                summary: "label 'a\u{1B}[31m\nb' is rare")
+        ]
+        let output = text(r)
+        #expect(output.contains(#"label 'a\u{1B}[31m\nb' is rare"#))
+        #expect(!output.contains("\u{1B}"))
+    }
+
+    // MARK: - Tables
+
+    private func tableReport(_ tables: [ReportTable]) -> AuditReport {
+        var r = report([])
+        r.checks = [
+            CheckSummary(
+                id: "coverage", title: "Coverage", category: .coverage, status: .pass,
+                severity: .error, summary: "ok", metrics: [:], counts: [:], tables: tables)
+        ]
+        return r
+    }
+
+    private func section(_ output: String, _ title: String) -> [Substring] {
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(title) }) else { return [] }
+        let end = lines[(start + 1)...].firstIndex { !$0.isEmpty && !$0.hasPrefix(" ") }
+        return Array(lines[start..<(end ?? lines.endIndex)]).filter { !$0.isEmpty }
+    }
+
+    @Test func tableColumnsAreAlignedAndFormatted() {
+        let table = ReportTable(
+            id: "coverage_by_split", title: "Slice coverage per split",
+            columns: ["slice", "train", "share", "p"],
+            rows: [
+                [.text("short"), .count(1_200), .share(0.1234), .number(0.000_123_45)],
+                [.text("日本語 text"), .count(3), .share(1), .number(12_345.6)],
+                [.text("none"), .empty, .share(0), .number(.nan)],
+            ],
+            note: "records per split")
+        #expect(
+            section(text(tableReport([table])), "TABLES") == [
+                "TABLES  1 table from coverage",
+                "  coverage · Slice coverage per split",
+                "    slice        train   share          p",
+                "    short        1,200   12.3%  0.0001234",
+                "    日本語 text      3  100.0%     12,346",
+                "    none             –    0.0%        n/a",
+                "    records per split",
+            ])
+    }
+
+    @Test func noTablesSectionWithoutTables() {
+        #expect(!text(tableReport([])).contains("TABLES"))
+        #expect(!text(CanonicalReport.report).isEmpty)
+    }
+
+    @Test func longTablesAreCapped() {
+        let rows: [[ReportCell]] = (1...40).map { [.text("row \($0)"), .count($0)] }
+        let table = ReportTable(id: "t", title: "Long", columns: ["name", "n"], rows: rows)
+        let lines = section(text(tableReport([table])), "TABLES")
+        #expect(lines.count == 2 + 1 + TextTable.maxRows + 1)
+        #expect(lines[3] == "    row 1    1")
+        #expect(lines.last == "    … 15 more rows (all in the JSON report)")
+    }
+
+    @Test(arguments: [100, 80, 60, 40])
+    func wideTablesFitTheWidth(width: Int) {
+        let columns = ["record"] + (1...12).map { "neighbour \($0)" }
+        let row: [ReportCell] =
+            [.text(String(repeating: "long text ", count: 8))] + (1...12).map { .count($0 * 1_000) }
+        let table = ReportTable(id: "t", title: "Wide", columns: columns, rows: [row, row])
+        let output = text(tableReport([table]), TextReporter(width: width))
+        for line in output.split(separator: "\n") {
+            #expect(TerminalText.displayWidth(String(line)) <= width, "too wide: \(line)")
+        }
+        let lines = section(output, "TABLES")
+        let joined = lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(joined.contains("more columns (all in the JSON report)"))
+        // The first column is narrowed, not dropped, and cut cells end with an ellipsis.
+        #expect(lines[3].hasPrefix("    long text long"))
+        #expect(lines[3].contains("…"))
+    }
+
+    @Test func cellsFromDataCannotDriveTheTerminal() {
+        let table = ReportTable(
+            id: "t", title: "T\u{1B}[2J", columns: ["a\nb"], rows: [[.text("x\u{1B}[31my\tz")]],
+            note: "n\r")
+        let output = text(tableReport([table]))
+        #expect(!output.contains("\u{1B}"))
+        #expect(output.contains(#"x\u{1B}[31my\tz"#))
+        #expect(output.contains(#"a\nb"#))
+    }
+
+    @Test func significantDigits() {
+        #expect(ReportNumbers.significant(0) == "0")
+        #expect(ReportNumbers.significant(-0.0) == "0")
+        #expect(ReportNumbers.significant(0.5) == "0.5")
+        #expect(ReportNumbers.significant(37.25) == "37.25")
+        #expect(ReportNumbers.significant(1.23456) == "1.235")
+        #expect(ReportNumbers.significant(9_999.4) == "9999")
+        #expect(ReportNumbers.significant(-123_456.7) == "-123,457")
+        #expect(ReportNumbers.significant(2.5e-8) == "2.5e-08")
+        #expect(ReportNumbers.significant(1e20) == "1e+20")
+        #expect(ReportNumbers.significant(.infinity) == "n/a")
+    }
+
+    @Test func truncateKeepsWideCharactersWithinTheWidth() {
+        #expect(TerminalText.truncate("日本語テキスト", toWidth: 7) == "日本語…")
+        #expect(TerminalText.truncate("abc", toWidth: 3) == "abc")
+        #expect(TerminalText.truncate("abcd", toWidth: 1) == "…")
+        #expect(TerminalText.truncate("abcd", toWidth: 0) == "")
+    }
+
     @Test func readyReportWithoutFindings() {
         let output = text(report([]))
         #expect(output.hasPrefix("READY  no findings\nThe data meets every prerequisite"))

@@ -72,7 +72,8 @@ public enum Auditor {
     /// Runs every enabled check and builds the report.
     ///
     /// Checks run in order; each gets the same `DatasetIndex`, so shared columns are
-    /// computed once. Findings are re-rated by the configured severity and sorted.
+    /// computed once. Findings are re-rated by the configured severity and sorted, and the
+    /// readiness section is assessed from them (`PrerequisiteStatus.assess`).
     /// - Throws: `CheckError` when a check cannot run at all.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let index = DatasetIndex(dataset: request.dataset)
@@ -89,7 +90,7 @@ public enum Auditor {
                         summary: check.isOptIn
                             ? "opt-in: enable it with '\(d.id): true' in the rules"
                             : "disabled by the rules",
-                        metrics: [:], counts: [:]))
+                        metrics: [:], counts: [:], prerequisites: d.prerequisites))
                 continue
             }
             let outcome = try check.run(input)
@@ -111,16 +112,18 @@ public enum Auditor {
                 CheckSummary(
                     id: d.id, title: d.title, category: d.category, status: status,
                     severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
-                    counts: counts, tables: outcome.tables))
+                    counts: counts, tables: outcome.tables, prerequisites: d.prerequisites))
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)
+        let readiness = PrerequisiteStatus.assess(
+            checks: summaries, findings: findings, failOn: request.failOn)
         return AuditReport(
             metadata: request.metadata, verdict: Verdict(findings: findings),
             failOn: request.failOn,
             inputs: request.dataset.files.sorted { ($0.split, $0.path) < ($1.split, $1.path) }
                 .map(InputSummary.init),
             checks: summaries, statistics: SplitStatistics.compute(request.dataset),
-            findings: findings)
+            findings: findings, readiness: readiness)
     }
 }

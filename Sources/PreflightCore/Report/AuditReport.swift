@@ -42,13 +42,16 @@ public struct CheckSummary: Sendable, Equatable {
     public var counts: [Severity: Int]
     /// The check's tables (`CheckOutcome.tables`), in its order.
     public var tables: [ReportTable]
+    /// The readiness prerequisites its findings bear on (`CheckDescriptor.prerequisites`).
+    public var prerequisites: [Prerequisite]
 
     public init(
         id: CheckID, title: String, category: CheckCategory, status: CheckStatus,
         severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int],
-        tables: [ReportTable] = []
+        tables: [ReportTable] = [], prerequisites: [Prerequisite] = []
     ) {
         self.tables = tables
+        self.prerequisites = prerequisites
         self.id = id
         self.title = title
         self.category = category
@@ -180,11 +183,16 @@ public struct AuditReport: Sendable {
     public var statistics: [SplitStatistics]
     /// Sorted with `Finding.reportOrder`.
     public var findings: [Finding]
+    /// One entry per prerequisite, in `Prerequisite.allCases` order
+    /// (`PrerequisiteStatus.assess`); empty only in reports built by hand without it.
+    public var readiness: [PrerequisiteStatus]
 
     public init(
         metadata: ReportMetadata, verdict: Verdict, failOn: Severity, inputs: [InputSummary],
-        checks: [CheckSummary], statistics: [SplitStatistics], findings: [Finding]
+        checks: [CheckSummary], statistics: [SplitStatistics], findings: [Finding],
+        readiness: [PrerequisiteStatus] = []
     ) {
+        self.readiness = readiness
         self.metadata = metadata
         self.verdict = verdict
         self.failOn = failOn
