@@ -11,6 +11,7 @@ public enum BuiltInChecks {
         MalformedRecordCheck.self,  // first: says which records every later check never sees
         VolumeCheck.self,  // before distribution checks: counts are the first readiness gate
         ClassBalanceCheck.self,  // computes the label-id column that label checks reuse
+        SplitShiftCheck.self,  // after class_balance: reads its label column; no other order
         LabelHygieneCheck.self,  // after class_balance: reads its label ids from the index
         // Computes the normalized-input hashes and per-split hash groups.
         ExactDuplicatesCheck.self,

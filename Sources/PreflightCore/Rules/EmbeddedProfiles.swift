@@ -117,6 +117,23 @@ enum EmbeddedProfiles {
                 # a training class with fewer (but some) records than this in a held-out split is a warning
                 min_heldout_class: 3
 
+              # Flags held-out splits whose label or length distribution differs from training, and classes only one side has.
+              split_shift:
+                enabled: true
+                severity: warning
+                # a significant label shift with a Jensen–Shannon divergence (base 2) above this takes the check's severity
+                max_js_divergence: 0.05
+                # effect floor: a significant label shift with a smaller JS divergence is not reported (between this and max_js_divergence: info)
+                min_js_effect: 0.01
+                # a shift is reported only when its chi-square or Kolmogorov–Smirnov p-value is below this
+                min_p_value: 0.001
+                # effect floor: a significant length shift is reported when the KS statistic D is at or above this
+                min_ks_effect: 0.1
+                # severity of one finding per held-out split naming the training classes it lacks (off, info, warning, error; capped by the check's severity); off by default because label_hygiene reports each such label
+                missing_class_severity: "off"
+                # severity of one finding per held-out split naming its classes that training lacks (off, info, warning, error; capped by the check's severity); off by default because label_hygiene reports each such label
+                unseen_class_severity: "off"
+
               # Flags label spelling variants, unseen held-out labels and mixed label types.
               label_hygiene:
                 enabled: true
