@@ -49,6 +49,17 @@ private struct BalanceCheck: Check {
     func run(_ input: CheckInput) throws -> CheckOutcome { options.outcome(Self.descriptor.id) }
 }
 
+/// A check whose error findings bear only on held-out sets, its others on both of its
+/// prerequisites (`codePrerequisites`).
+private struct CodedCheck: Check {
+    static let descriptor = CheckDescriptor(
+        id: "coded", title: "Coded", summary: "Attributes findings by code.", category: .volume,
+        defaultSeverity: .error, prerequisites: [.enoughExamples, .heldOutSets],
+        codePrerequisites: ["scripted_error": [.heldOutSets]])
+    let options: ScriptOptions
+    func run(_ input: CheckInput) throws -> CheckOutcome { options.outcome(Self.descriptor.id) }
+}
+
 /// Readiness as the Auditor computes it. No check here bears on the failure taxonomy.
 struct ReadinessTests {
     private static let registry: [any Check.Type] = [
@@ -68,6 +79,22 @@ struct ReadinessTests {
         -> PrerequisiteStatus
     {
         try #require(report.readiness.first { $0.prerequisite == prerequisite })
+    }
+
+    @Test func findingCodesCanBearOnFewerPrerequisitesThanTheirCheck() throws {
+        let checks = try Auditor.configure(
+            rules("version: 1\nchecks:\n  coded: { emit: [error, warning] }\n"),
+            registry: [CodedCheck.self])
+        let report = try Auditor.run(
+            AuditRequest(
+                dataset: sampleDataset(), checks: checks, failOn: .error,
+                metadata: ReportMetadata()))
+        let heldOut = try entry(.heldOutSets, in: report)
+        #expect(heldOut.status == .notMet)
+        #expect(heldOut.counts == [.error: 1, .warning: 1])
+        let enough = try entry(.enoughExamples, in: report)
+        #expect(enough.status == .atRisk)
+        #expect(enough.counts == [.warning: 1])
     }
 
     @Test func onePerPrerequisiteInOrder() throws {

@@ -35,7 +35,10 @@ public struct LabelHygieneCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "label_hygiene", title: "Label hygiene",
         summary: "Flags label spelling variants, unseen held-out labels and mixed label types.",
-        category: .labels, defaultSeverity: .error, prerequisites: [.enoughExamples],
+        category: .labels, defaultSeverity: .error, prerequisites: [.enoughExamples, .heldOutSets],
+        codePrerequisites: [
+            "unseen_label": [.heldOutSets], "missing_in_heldout": [.heldOutSets],
+        ],
         examples: [
             .passes(
                 jsonl: """

@@ -55,6 +55,10 @@ public struct VolumeCheck: Check {
         id: "volume", title: "Volume",
         summary: "Flags training and held-out splits with fewer records than the profile requires.",
         category: .volume, defaultSeverity: .error, prerequisites: [.enoughExamples, .heldOutSets],
+        codePrerequisites: [
+            "missing_train": [.enoughExamples], "too_few_train": [.enoughExamples],
+            "too_few_heldout": [.heldOutSets], "missing_heldout": [.heldOutSets],
+        ],
         examples: [
             .passes(
                 jsonl: """

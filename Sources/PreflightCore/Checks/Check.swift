@@ -84,13 +84,17 @@ public struct CheckDescriptor: Sendable {
     public var aliases: [CheckID]
     /// The readiness prerequisites its findings bear on, for the report's readiness section.
     public var prerequisites: [Prerequisite]
+    /// Finding codes that bear on other prerequisites than the check's own list (which must
+    /// include them), e.g. volume's `missing_heldout` only on held-out sets.
+    public var codePrerequisites: [String: [Prerequisite]]
     public var examples: [CheckExample]
 
     public init(
         id: CheckID, title: String, summary: String, category: CheckCategory,
         defaultSeverity: Severity, aliases: [CheckID] = [], prerequisites: [Prerequisite] = [],
-        examples: [CheckExample] = []
+        codePrerequisites: [String: [Prerequisite]] = [:], examples: [CheckExample] = []
     ) {
+        self.codePrerequisites = codePrerequisites
         self.id = id
         self.prerequisites = prerequisites
         self.title = title

@@ -90,7 +90,8 @@ public enum Auditor {
                         summary: check.isOptIn
                             ? "opt-in: enable it with '\(d.id): true' in the rules"
                             : "disabled by the rules",
-                        metrics: [:], counts: [:], prerequisites: d.prerequisites))
+                        metrics: [:], counts: [:], prerequisites: d.prerequisites,
+                        codePrerequisites: d.codePrerequisites))
                 continue
             }
             let outcome = try check.run(input)
@@ -112,7 +113,8 @@ public enum Auditor {
                 CheckSummary(
                     id: d.id, title: d.title, category: d.category, status: status,
                     severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
-                    counts: counts, tables: outcome.tables, prerequisites: d.prerequisites))
+                    counts: counts, tables: outcome.tables, prerequisites: d.prerequisites,
+                    codePrerequisites: d.codePrerequisites))
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)

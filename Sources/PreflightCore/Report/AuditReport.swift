@@ -44,14 +44,19 @@ public struct CheckSummary: Sendable, Equatable {
     public var tables: [ReportTable]
     /// The readiness prerequisites its findings bear on (`CheckDescriptor.prerequisites`).
     public var prerequisites: [Prerequisite]
+    /// Finding codes bearing on other prerequisites (`CheckDescriptor.codePrerequisites`).
+    /// Not in the JSON report (the readiness section already attributes the findings).
+    public var codePrerequisites: [String: [Prerequisite]]
 
     public init(
         id: CheckID, title: String, category: CheckCategory, status: CheckStatus,
         severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int],
-        tables: [ReportTable] = [], prerequisites: [Prerequisite] = []
+        tables: [ReportTable] = [], prerequisites: [Prerequisite] = [],
+        codePrerequisites: [String: [Prerequisite]] = [:]
     ) {
         self.tables = tables
         self.prerequisites = prerequisites
+        self.codePrerequisites = codePrerequisites
         self.id = id
         self.title = title
         self.category = category

@@ -51,7 +51,8 @@ public struct PrerequisiteStatus: Sendable, Equatable {
     /// The readiness section: one entry per prerequisite, in `Prerequisite.allCases` order.
     ///
     /// A finding bears on every prerequisite its check declares
-    /// (`CheckSummary.prerequisites`). For each prerequisite:
+    /// (`CheckSummary.prerequisites`), or those declared for its code
+    /// (`CheckSummary.codePrerequisites`). For each prerequisite:
     /// - `notChecked` when no check bearing on it ran (status `skipped`);
     /// - else `notMet` when a finding bearing on it is at or above `failOn`;
     /// - else `atRisk` when one is a warning;
@@ -87,8 +88,12 @@ public struct PrerequisiteStatus: Sendable, Equatable {
                 prerequisite: prerequisite, status: .notChecked,
                 summary: "no check for it ran: " + reason, skippedChecks: skipped.map(\.id))
         }
-        let ids = Set(ran.map(\.id))
-        let relevant = findings.filter { ids.contains($0.checkID) }
+        let byID = Dictionary(ran.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let relevant = findings.filter { finding in
+            guard let check = byID[finding.checkID] else { return false }
+            return (check.codePrerequisites[finding.code] ?? check.prerequisites)
+                .contains(prerequisite)
+        }
         let counts = relevant.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
         let worst = relevant.map(\.severity).max()
         let status: ReadinessStatus
