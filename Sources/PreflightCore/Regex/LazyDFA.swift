@@ -15,8 +15,9 @@ import Foundation
 /// Either way each byte costs at most O(NFA size): the time is linear in the text.
 ///
 /// Thread safety: the cache is mutable, so the matcher keeps a few caches, each behind its
-/// own lock; a search takes the first free one (`try()`), so concurrent searches on one
-/// regex do not wait for each other while caches are free.
+/// own mutex; a search takes the first free one (`pthread_mutex_trylock`), so concurrent
+/// searches on one regex do not wait for each other while caches are free. The caches are
+/// held as `Unmanaged` references so the hot path does no reference counting.
 final class LazyDFA: @unchecked Sendable {
     let program: RegexProgram
     /// Byte -> byte class; bytes in one class behave the same in every instruction.
@@ -26,12 +27,14 @@ final class LazyDFA: @unchecked Sendable {
     /// Columns per state: the byte classes, then the end of the text.
     let stride: Int
     let stateLimit: Int
-    private let caches: [Cache]
+    private let caches: [Unmanaged<Cache>]
     /// The start state already contains match: every text matches.
     private let matchesEverything: Bool
-    private let prefilterLiteral: [UInt8]
-    private let prefilterAnchor: Int
-    private let prefilterRange: ClosedRange<UInt8>?
+    /// Bytes a match can start with, when few: from the idle state (nothing in progress)
+    /// the search jumps to the next such byte instead of stepping through the others.
+    private let accelerator: ByteSetScanner?
+    private let initialLeaves: [Int32]
+    private let prefilter: RegexPrefilter
 
     /// Default bound on the table: ~4 MB of transitions and at most 10,000 states per cache.
     static let tableBudgetBytes = 4 << 20
@@ -70,28 +73,57 @@ final class LazyDFA: @unchecked Sendable {
             stateLimit ?? max(16, min(10_000, Self.tableBudgetBytes / (stride * 4)))
         self.stateLimit = limit
         let count = cacheCount ?? max(2, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        caches = (0..<count).map { _ in Cache() }
-        let (leaves, _) = Self.initialLeaves(program)
-        matchesEverything = leaves.contains { program.kinds[Int($0)] == .match }
-        prefilterLiteral = program.requiredLiteral
-        prefilterAnchor = RegexProgram.rarestByteIndex(program.requiredLiteral)
-        prefilterRange = prefilterLiteral.isEmpty ? program.requiredByteRange : nil
+        caches = (0..<count).map { _ in Unmanaged.passRetained(Cache()) }
+        var scratch = Scratch(size: program.count)
+        scratch.addPending(program.start, program)
+        initialLeaves = scratch.sortedLeaves(program)
+        prefilter = program.prefilter
+        matchesEverything = initialLeaves.contains { program.kinds[Int($0)] == .match }
+        accelerator = program.anchoredAtStart ? nil : Self.firstBytes(program)
+    }
+
+    /// The bytes a non-empty match can start with, as a scanner, when there are few of them
+    /// and the pattern cannot match the empty string (assertions count as passable).
+    private static func firstBytes(_ program: RegexProgram) -> ByteSetScanner? {
+        var seen = Set<Int32>()
+        var stack = [program.patternStart]
+        var first = [Bool](repeating: false, count: 256)
+        while let pc = stack.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            switch program.kinds[Int(pc)] {
+            case .split:
+                stack.append(program.out[Int(pc)])
+                stack.append(program.out2[Int(pc)])
+            case .assertion:
+                stack.append(program.out[Int(pc)])
+            case .match:
+                return nil
+            case .byteRange:
+                let lo = program.low[Int(pc)]
+                let hi = program.high[Int(pc)]
+                if lo <= hi { for byte in lo...hi { first[Int(byte)] = true } }
+            }
+        }
+        let members = first.indices.filter { first[$0] }
+        guard !members.isEmpty, members.count <= 96 else { return nil }
+        return ByteSetScanner(ranges: members.map { UInt8($0)...UInt8($0) })
     }
 
     deinit {
         classOf.deallocate()
-        for cache in caches { cache.table?.deallocate() }
+        for cache in caches { cache.release() }
     }
 
     /// Flushes and NFA fallbacks across all searches so far (for tests and diagnostics).
     var statistics: (flushes: Int, fallbacks: Int) {
         var flushes = 0
         var fallbacks = 0
-        for cache in caches {
-            cache.lock.lock()
+        for unmanaged in caches {
+            let cache = unmanaged.takeUnretainedValue()
+            cache.lock()
             flushes += cache.flushes
             fallbacks += cache.fallbacks
-            cache.lock.unlock()
+            cache.unlock()
         }
         return (flushes, fallbacks)
     }
@@ -100,77 +132,26 @@ final class LazyDFA: @unchecked Sendable {
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if matchesEverything { return true }
         if !passesPrefilter(bytes) { return false }
-        for cache in caches where cache.lock.try() {
-            defer { cache.lock.unlock() }
+        for unmanaged in caches {
+            let result = unmanaged._withUnsafeGuaranteedRef { cache -> Bool? in
+                guard cache.tryLock() else { return nil }
+                defer { cache.unlock() }
+                return search(bytes, cache: cache)
+            }
+            if let result { return result }
+        }
+        return caches[0]._withUnsafeGuaranteedRef { cache in
+            cache.lock()
+            defer { cache.unlock() }
             return search(bytes, cache: cache)
         }
-        let cache = caches[0]
-        cache.lock.lock()
-        defer { cache.lock.unlock() }
-        return search(bytes, cache: cache)
     }
 
     // MARK: - Prefilter
 
     private func passesPrefilter(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else {
-            return prefilterLiteral.isEmpty && prefilterRange == nil
-        }
-        if !prefilterLiteral.isEmpty {
-            if prefilterLiteral.count == 1 {
-                return memchr(base, Int32(prefilterLiteral[0]), bytes.count) != nil
-            }
-            return Self.contains(prefilterLiteral, anchorIndex: prefilterAnchor, base, bytes.count)
-        }
-        if let range = prefilterRange {
-            return Self.containsByte(in: range, base, bytes.count)
-        }
-        return true
-    }
-
-    /// True when `needle` occurs in the text: `memchr` for its rarest byte (at `anchorIndex`),
-    /// then a comparison of the whole needle around it.
-    static func contains(
-        _ needle: [UInt8], anchorIndex: Int, _ base: UnsafeRawPointer, _ count: Int
-    ) -> Bool {
-        let length = needle.count
-        guard length <= count else { return false }
-        let anchor = Int32(needle[anchorIndex])
-        var from = anchorIndex
-        let last = count - length + anchorIndex  // last offset the anchor byte may have
-        return needle.withUnsafeBytes { needleBytes in
-            while from <= last {
-                guard let hit = memchr(base + from, anchor, last - from + 1) else { return false }
-                let offset = UnsafeRawPointer(hit) - base
-                if memcmp(base + (offset - anchorIndex), needleBytes.baseAddress!, length) == 0 {
-                    return true
-                }
-                from = offset + 1
-            }
-            return false
-        }
-    }
-
-    /// True when some byte lies in `range`: 32 bytes at a time.
-    static func containsByte(in range: ClosedRange<UInt8>, _ base: UnsafeRawPointer, _ count: Int)
-        -> Bool
-    {
-        if range.lowerBound == range.upperBound {
-            return memchr(base, Int32(range.lowerBound), count) != nil
-        }
-        let low = SIMD32<UInt8>(repeating: range.lowerBound)
-        let span = SIMD32<UInt8>(repeating: range.upperBound &- range.lowerBound)
-        var offset = 0
-        while offset + 32 <= count {
-            let chunk = base.loadUnaligned(fromByteOffset: offset, as: SIMD32<UInt8>.self)
-            if any((chunk &- low) .<= span) { return true }
-            offset += 32
-        }
-        while offset < count {
-            if range.contains(base.load(fromByteOffset: offset, as: UInt8.self)) { return true }
-            offset += 1
-        }
-        return false
+        guard let base = bytes.baseAddress else { return prefilter.isEmpty }
+        return prefilter.mayMatch(base, count: bytes.count)
     }
 
     // MARK: - Search
@@ -179,67 +160,110 @@ final class LazyDFA: @unchecked Sendable {
     private static let unknown: Int32 = -1
     private static let matchFound: Int32 = -2
     private static let dead: Int32 = -3
+    /// Entries at or below this encode a transition into an idle state: `idleBase - offset`.
+    private static let idleBase: Int32 = -8
 
     private static let atStartFlag: UInt8 = 2
     private static let wordFlag: UInt8 = 1
 
+    /// States are table offsets (`id * stride`), so a step is one load and one add.
     private func search(_ bytes: UnsafeRawBufferPointer, cache: Cache) -> Bool {
         var state = startState(cache)
-        var flushesAtStart = cache.flushes
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return endOfText(cache, state) }
+        var flushesSeen = cache.flushes
         var lastFlushOffset = 0
         var badFlushes = 0
-        let count = bytes.count
         var table = cache.table!
         var offset = 0
+        let classOf = self.classOf
+        if let accelerator {
+            // Nothing can start before the first byte a match can start with.
+            let first = accelerator.firstIndex(in: base, from: 0, end: count) ?? count
+            if first > 0 {
+                state = idleState(
+                    cache, after: base.load(fromByteOffset: first - 1, as: UInt8.self))
+                table = cache.table!
+                offset = first
+            }
+        }
         while offset < count {
-            let byteClass = Int(classOf[Int(bytes[offset])])
-            var next = table[Int(state) &* stride &+ byteClass]
+            let byteClass = Int(classOf[Int(base.load(fromByteOffset: offset, as: UInt8.self))])
+            var next = table[Int(state) &+ byteClass]
             if next < 0 {
                 if next == Self.unknown {
                     next = transition(cache, from: state, byteClass: byteClass)
-                    if cache.flushes != flushesAtStart {
+                    if cache.flushes != flushesSeen {
                         // Thrashing: fewer than 4 bytes scanned per state built.
                         if offset - lastFlushOffset < 4 * stateLimit { badFlushes += 1 }
                         lastFlushOffset = offset
-                        flushesAtStart = cache.flushes
-                        if badFlushes >= 2, next >= 0 {
+                        flushesSeen = cache.flushes
+                        if badFlushes >= 2 && (next >= 0 || next <= Self.idleBase) {
                             cache.fallbacks += 1
+                            let id = Int(next >= 0 ? next : Self.idleBase - next) / stride
                             return simulate(
-                                bytes, from: offset + 1, leaves: cache.sets[Int(next)],
-                                flags: cache.flags[Int(next)])
+                                bytes, from: offset + 1, leaves: cache.sets[id],
+                                flags: cache.flags[id])
                         }
                     }
                     table = cache.table!
                 }
                 if next == Self.matchFound { return true }
                 if next == Self.dead { return false }
+                if next <= Self.idleBase {
+                    // Idle after this byte: jump to the next byte a match can start with.
+                    next = Self.idleBase - next
+                    if let accelerator {
+                        let target =
+                            accelerator.firstIndex(in: base, from: offset + 1, end: count) ?? count
+                        if target > offset + 1 {
+                            let previous = base.load(fromByteOffset: target - 1, as: UInt8.self)
+                            state = idleState(cache, after: previous)
+                            table = cache.table!
+                            offset = target
+                            continue
+                        }
+                    }
+                }
             }
             state = next
             offset += 1
         }
-        var last = table[Int(state) &* stride &+ stride - 1]
+        return endOfText(cache, state)
+    }
+
+    private func endOfText(_ cache: Cache, _ state: Int32) -> Bool {
+        var last = cache.table![Int(state) &+ stride &- 1]
         if last == Self.unknown { last = transition(cache, from: state, byteClass: stride - 1) }
         return last == Self.matchFound
     }
 
-    private func startState(_ cache: Cache) -> Int32 {
-        if cache.start >= 0 { return cache.start }
-        let (leaves, flags) = Self.initialLeaves(program)
-        cache.start = addState(cache, leaves: leaves, flags: flags)
-        return cache.start
+    /// The idle state (only the search loop and the pattern's start in progress) after `byte`.
+    private func idleState(_ cache: Cache, after byte: UInt8) -> Int32 {
+        let flags: UInt8 =
+            program.usesWordBoundaries && RegexProgram.isWordByte(byte) ? Self.wordFlag : 0
+        let known = cache.idle[Int(flags)]
+        if known >= 0 { return known }
+        let key = StateKey(leaves: initialLeaves, flags: flags)
+        let id = cache.ids[key] ?? addState(cache, leaves: initialLeaves, flags: flags)
+        let offset = id * Int32(stride)
+        cache.idle[Int(flags)] = offset
+        return offset
     }
 
-    private static func initialLeaves(_ program: RegexProgram) -> ([Int32], UInt8) {
-        var scratch = Scratch(size: program.count)
-        scratch.addPending(program.start, program)
-        return (scratch.sortedLeaves(program), atStartFlag)
+    private func startState(_ cache: Cache) -> Int32 {
+        if cache.start >= 0 { return cache.start }
+        cache.start =
+            addState(cache, leaves: initialLeaves, flags: Self.atStartFlag) * Int32(stride)
+        return cache.start
     }
 
     /// Computes, caches and returns the transition from `state` on `byteClass` (the last
     /// class is the end of the text).
     private func transition(_ cache: Cache, from state: Int32, byteClass: Int) -> Int32 {
-        let leaves = cache.sets[Int(state)]
-        let flags = cache.flags[Int(state)]
+        let id = Int(state) / stride
+        let leaves = cache.sets[id]
+        let flags = cache.flags[id]
         let byte: Int = byteClass == stride - 1 ? -1 : Int(representative[byteClass])
         let result = step(leaves: leaves, flags: flags, byte: byte, scratch: &cache.scratch)
         var target: Int32
@@ -247,16 +271,18 @@ final class LazyDFA: @unchecked Sendable {
         case .matchFound: target = Self.matchFound
         case .dead: target = Self.dead
         case .state(let nextLeaves, let nextFlags):
-            if let existing = cache.ids[StateKey(leaves: nextLeaves, flags: nextFlags)] {
-                target = existing
-            } else {
-                let flushesBefore = cache.flushes
-                target = addState(cache, leaves: nextLeaves, flags: nextFlags)
-                // After a flush `state` no longer exists; do not record the edge.
-                if cache.flushes != flushesBefore { return target }
+            let flushesBefore = cache.flushes
+            let nextID =
+                cache.ids[StateKey(leaves: nextLeaves, flags: nextFlags)]
+                ?? addState(cache, leaves: nextLeaves, flags: nextFlags)
+            target = nextID * Int32(stride)
+            if accelerator != nil && nextLeaves == initialLeaves {
+                target = Self.idleBase - target
             }
+            // After a flush `state` no longer exists; do not record the edge.
+            if cache.flushes != flushesBefore { return target }
         }
-        cache.table![Int(state) * stride + byteClass] = target
+        cache.table![Int(state) + byteClass] = target
         return target
     }
 
@@ -368,13 +394,30 @@ final class LazyDFA: @unchecked Sendable {
     }
 
     private final class Cache {
-        let lock = NSLock()
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+            let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(mutex, nil)
+            return mutex
+        }()
+
+        deinit {
+            pthread_mutex_destroy(mutex)
+            mutex.deallocate()
+            table?.deallocate()
+        }
+
+        func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+        func lock() { pthread_mutex_lock(mutex) }
+        func unlock() { pthread_mutex_unlock(mutex) }
+
         var table: UnsafeMutablePointer<Int32>?
         var capacity = 0
         var sets: [[Int32]] = []
         var flags: [UInt8] = []
         var ids: [StateKey: Int32] = [:]
         var start: Int32 = -1
+        /// Idle state offsets by flags (previous byte not a word byte, a word byte); -1: none.
+        var idle = SIMD2<Int32>(-1, -1)
         var flushes = 0
         var fallbacks = 0
         var scratch = Scratch(size: 0)
@@ -385,6 +428,7 @@ final class LazyDFA: @unchecked Sendable {
             flags.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
             start = -1
+            idle = SIMD2(-1, -1)
             table?.update(repeating: LazyDFA.unknown, count: capacity)
         }
     }

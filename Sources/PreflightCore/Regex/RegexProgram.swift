@@ -18,13 +18,13 @@ struct RegexProgram: Sendable {
     /// Second successor of a split; the assertion's raw value for an assertion.
     private(set) var out2: [Int32] = []
     private(set) var start: Int32 = 0
+    /// The pattern itself, after the unanchored search loop.
+    private(set) var patternStart: Int32 = 0
     /// The pattern can only match at the start of the text (every branch begins with `^`).
     private(set) var anchoredAtStart = false
     private(set) var usesWordBoundaries = false
-    /// A byte string every match contains (for a `memmem` prefilter), if one is known.
-    private(set) var requiredLiteral: [UInt8] = []
-    /// A byte range every match has a byte in (a narrow one, for a vector-scan prefilter).
-    private(set) var requiredByteRange: ClosedRange<UInt8>?
+    /// A cheap test that rejects texts no match can occur in.
+    private(set) var prefilter = RegexPrefilter.none
 
     var count: Int { kinds.count }
 
@@ -33,6 +33,7 @@ struct RegexProgram: Sendable {
         let match = try emit(.match, 0, 0, -1, -1)
         var entry = try compile(node, next: match)
         anchoredAtStart = Self.isAnchoredAtStart(node)
+        patternStart = entry
         if !anchoredAtStart {
             // L: split(any byte -> L, entry); the split prefers the pattern (order is moot
             // for a yes/no answer).
@@ -42,10 +43,8 @@ struct RegexProgram: Sendable {
             entry = loop
         }
         start = entry
-        requiredLiteral = Self.analyze(node).required.max { Self.score($0) < Self.score($1) } ?? []
-        requiredByteRange = Self.requiredRanges(node).min {
-            $0.upperBound - $0.lowerBound < $1.upperBound - $1.lowerBound
-        }.flatMap { $0.upperBound - $0.lowerBound < 64 ? $0 : nil }
+        // An anchored search ends within a few bytes anyway: a prefilter would scan more.
+        prefilter = anchoredAtStart ? .none : RegexPrefilter(node)
     }
 
     // MARK: - Compilation
@@ -144,101 +143,6 @@ struct RegexProgram: Sendable {
         case .alternate(let branches): return branches.allSatisfy(isAnchoredAtStart)
         case .repetition(let body, let min, _): return min > 0 && isAnchoredAtStart(body)
         case .empty, .set: return false
-        }
-    }
-
-    /// `exact`: the one byte string the node matches, if it matches exactly one.
-    /// `required`: byte strings every match of the node contains.
-    private static func analyze(_ node: RegexNode) -> (exact: [UInt8]?, required: [[UInt8]]) {
-        switch node {
-        case .empty, .assertion:
-            return ([], [])
-        case .set(let set):
-            guard let scalar = set.singleScalar else { return (nil, []) }
-            let bytes = ScalarSet.encode(scalar)
-            return (bytes, [bytes])
-        case .concat(let items):
-            var required: [[UInt8]] = []
-            var run: [UInt8] = []
-            var allExact = true
-            for item in items {
-                let info = analyze(item)
-                if let exact = info.exact {
-                    run += exact
-                } else {
-                    allExact = false
-                    if !run.isEmpty { required.append(run) }
-                    run = []
-                    required += info.required
-                }
-            }
-            if !run.isEmpty { required.append(run) }
-            return (allExact ? run : nil, required)
-        case .alternate(let branches):
-            let infos = branches.map(analyze)
-            if let first = infos[0].exact, infos.allSatisfy({ $0.exact == first }) {
-                return (first, first.isEmpty ? [] : [first])
-            }
-            return (nil, [])
-        case .repetition(let body, let min, let max):
-            guard min > 0 else { return (nil, []) }
-            let info = analyze(body)
-            if min == max, let exact = info.exact, exact.count * min <= 64 {
-                let repeated = Array([[UInt8]](repeating: exact, count: min).joined())
-                return (repeated, repeated.isEmpty ? [] : [repeated])
-            }
-            return (nil, info.required)
-        }
-    }
-
-    /// Prefers longer literals, then rarer bytes.
-    private static func score(_ literal: [UInt8]) -> Int {
-        literal.count * 8 + (literal.map(rarity).max() ?? 0)
-    }
-
-    /// How rare a byte is in typical text: punctuation over non-ASCII over digits over letters.
-    static func rarity(_ byte: UInt8) -> Int {
-        switch byte {
-        case 0x20, 0x2C, 0x2E, 0x61, 0x65, 0x69, 0x6E, 0x6F, 0x72, 0x73, 0x74: return 0
-        case 0x41...0x5A, 0x61...0x7A: return 1
-        case 0x30...0x39: return 2
-        case 0x80...: return 3
-        default: return 4
-        }
-    }
-
-    /// The index of the rarest byte of `literal` (0 when empty).
-    static func rarestByteIndex(_ literal: [UInt8]) -> Int {
-        literal.indices.max { rarity(literal[$0]) < rarity(literal[$1]) } ?? 0
-    }
-
-    /// Byte ranges such that every match has a byte in each of them.
-    private static func requiredRanges(_ node: RegexNode) -> [ClosedRange<UInt8>] {
-        switch node {
-        case .empty, .assertion:
-            return []
-        case .set(let set):
-            let firsts = set.utf8Sequences().compactMap(\.first)
-            guard let lo = firsts.map(\.lowerBound).min(), let hi = firsts.map(\.upperBound).max()
-            else { return [] }
-            return [lo...hi]
-        case .concat(let items):
-            return items.flatMap(requiredRanges)
-        case .alternate(let branches):
-            var lo = UInt8.max
-            var hi = UInt8.min
-            for branch in branches {
-                guard
-                    let narrowest = requiredRanges(branch).min(by: {
-                        $0.upperBound - $0.lowerBound < $1.upperBound - $1.lowerBound
-                    })
-                else { return [] }
-                lo = min(lo, narrowest.lowerBound)
-                hi = max(hi, narrowest.upperBound)
-            }
-            return [lo...hi]
-        case .repetition(let body, let min, _):
-            return min > 0 ? requiredRanges(body) : []
         }
     }
 
