@@ -83,3 +83,74 @@ struct ByteRegexDifferentialTests {
         #expect(matched > compared / 5 && matched < compared * 4 / 5)
     }
 }
+
+/// Typical slice patterns (literal-set, byte-range and first-byte prefilters, acceleration
+/// between possible match starts) on generated ticket-like texts, against
+/// `NSRegularExpression`.
+struct ByteRegexPrefilterTests {
+    static let patterns: [(String, Bool)] = [
+        (#"\b(refund|chargeback|invoice)\b"#, true), (#"\d{3}-\d{4}"#, false),
+        (#"[\w.+-]+@[\w-]+\.[\w.]+"#, false), (#"https?://[^\s/]+"#, false),
+        (#"^(hi|hello)\b"#, true), ("[А-Яа-я]", false), ("[一-鿿]", false), (#"\?$"#, false),
+        (#"\b(password|passwd|api[_ ]?key)\b"#, true), (#"order #?\d{5,}"#, true),
+        (#"\b(urgent|urgently|asap|immediately)\b"#, true), ("cancel|unsubscribe", false),
+        (#"\$\d+(\.\d{2})?"#, false), (#"\b\d{4}-\d{2}-\d{2}\b"#, false),
+        (#"(?i)^\s*(thanks|thank you)"#, false), ("!{2,}", false), (#"\b[A-Z]{4,}\b"#, false),
+        (#"error code [A-Z]\d{3}"#, false), (#"[^\t\n -~]"#, false),
+        (#"\bnot (working|work)\b"#, true), ("(?i)ab|cd", false), (#"x\by"#, false),
+        (#"\Bund"#, true), ("über", true), ("(?i)ÜBER", false),
+    ]
+
+    static let words = [
+        "Refund", "refund", "REFUNDS", "chargeback", "invoice", "invoices", "order", "Order #",
+        "12345", "555-1234", "2024-01-31", "$19.99", "$5", "user@example.com", "https://x.io/a",
+        "hi", "Hello", "hiya", "Привет", "价格", "why?", "ok?", "password", "api key", "apikey",
+        "API_KEY", "urgently", "ASAP", "asap!", "cancel", "unsubscribe", "!!", "!", "HELP",
+        "PLEASE",
+        "error code E123", "not working", "not work", "nothing", "über", "Über", "STRASSE",
+        "straße",
+        "ab", "CD", "xy", "x y", "fund", "under", "\t", "é", "😀",
+    ]
+
+    @Test func agreesWithNSRegularExpressionOnTicketTexts() throws {
+        var random = RegexTestRandom(seed: 99)
+        let texts = (0..<300).map { index -> String in
+            let count = 1 + Int(random.next() % 12)
+            var text = (0..<count).map { _ in
+                Self.words[Int(random.next() % UInt64(Self.words.count))]
+            }
+            .joined(separator: index % 3 == 0 ? "" : " ")
+            if index % 7 == 0 { text = " " + text }
+            return text
+        }
+        var disagreements: [String] = []
+        for (pattern, caseInsensitive) in Self.patterns {
+            let ours = try ByteRegex(pattern, caseInsensitive: caseInsensitive)
+            let reference = try NSRegularExpression(
+                pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+            // ICU's \b and \w are Unicode-aware, ours ASCII (documented): compare those
+            // patterns on ASCII texts only.
+            let asciiOnly = ["\\b", "\\B", "\\w"].contains { pattern.contains($0) }
+            for text in texts where !asciiOnly || text.utf8.allSatisfy({ $0 < 0x80 }) {
+                let expected =
+                    reference.firstMatch(
+                        in: text, range: NSRange(location: 0, length: text.utf16.count))
+                    != nil
+                if ours.matches(text) != expected { disagreements.append("\(ours) on \"\(text)\"") }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+    }
+
+    @Test func literalSetFoundAtEitherEndOfTheText() throws {
+        let regex = try ByteRegex(#"\b(refund|chargeback|invoice)\b"#, caseInsensitive: true)
+        #expect(regex.matches("INVOICE"))
+        #expect(regex.matches("see invoice"))
+        #expect(regex.matches("Chargeback: yes"))
+        #expect(!regex.matches("invoices and refunds"))
+        #expect(!regex.matches("invoic"))
+        let long = String(repeating: "x", count: 1000)
+        #expect(regex.matches(long + " refund"))
+        #expect(!regex.matches(long + "refund"))
+    }
+}

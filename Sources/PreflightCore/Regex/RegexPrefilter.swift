@@ -53,6 +53,18 @@ struct RegexLiteral: Hashable, Sendable {
         }
     }
 
+    /// True when `self` occurs in `other` position by position.
+    func isInfix(of other: RegexLiteral) -> Bool {
+        guard count <= other.count else { return false }
+        for start in 0...(other.count - count)
+        where other.lower[start..<start + count].elementsEqual(lower)
+            && other.upper[start..<start + count].elementsEqual(upper)
+        {
+            return true
+        }
+        return false
+    }
+
     /// Prefers longer literals, then rarer bytes.
     var score: Int { count * 8 + (lower.map(Self.rarity).max() ?? 0) }
 
@@ -74,11 +86,21 @@ struct ByteSetScanner: Sendable {
     /// Range bounds; unused slots repeat the last range.
     private var lows = SIMD4<UInt8>()
     private var spans = SIMD4<UInt8>()
+    /// The members when there are at most eight (padded with repeats), else `memberCount` > 8.
+    private var members = SIMD8<UInt8>()
+    private var memberCount = 0
 
     /// A scanner for the union of `ranges`, or nil when it takes more than `maxRanges`.
     init?(ranges: [ClosedRange<UInt8>]) {
         for range in ranges {
             for byte in range { bits[Int(byte >> 6)] |= 1 << UInt64(byte & 63) }
+        }
+        let listed = (0..<256).filter { contains(UInt8($0)) }.map(UInt8.init)
+        memberCount = listed.count
+        if let last = listed.last, listed.count <= 8 {
+            for slot in 0..<8 { members[slot] = slot < listed.count ? listed[slot] : last }
+            rangeCount = 1
+            return
         }
         var found: [ClosedRange<UInt8>] = []
         var byte = 0
@@ -102,27 +124,47 @@ struct ByteSetScanner: Sendable {
         }
     }
 
+    /// The set has at most eight members (one equality test each).
+    var isEqualityScan: Bool { memberCount <= 8 }
+
     @inline(__always)
     func contains(_ byte: UInt8) -> Bool { (bits[Int(byte >> 6)] >> UInt64(byte & 63)) & 1 != 0 }
 
     /// The first offset in `from..<end` whose byte is in the set.
     ///
-    /// The loops are written in the shapes measured fast with Swift 6.3 (vector code);
-    /// broadcasting inside the loop, combining range masks with `.|`, or looping over the
-    /// ranges compiled to scalar code 10 to 100 times slower.
+    /// Up to eight members are compared for equality; otherwise each range is tested. The
+    /// loops are written in the shapes measured fast with Swift 6.3 (vector code);
+    /// broadcasting inside the loop, combining range masks (`&-`, `.<=`) with `.|`, or
+    /// looping over the ranges compiled to scalar code 10 to 100 times slower.
     func firstIndex(in base: UnsafeRawPointer, from: Int, end: Int) -> Int? {
         guard from < end else { return nil }
         var offset = from
-        if rangeCount == 1 && spans[0] == 0 {
-            guard let hit = memchr(base + from, Int32(lows[0]), end - from) else { return nil }
+        if memberCount == 1 {
+            guard let hit = memchr(base + from, Int32(members[0]), end - from) else { return nil }
             return UnsafeRawPointer(hit) - base
         }
-        if rangeCount == 2 && spans[0] == 0 && spans[1] == 0 {
-            let first = SIMD32<UInt8>(repeating: lows[0])
-            let second = SIMD32<UInt8>(repeating: lows[1])
+        if memberCount == 2 {
+            let first = SIMD32<UInt8>(repeating: members[0])
+            let second = SIMD32<UInt8>(repeating: members[1])
             while offset + 32 <= end {
                 let chunk = base.loadUnaligned(fromByteOffset: offset, as: SIMD32<UInt8>.self)
                 if any((chunk .== first) .| (chunk .== second)) { break }
+                offset += 32
+            }
+        } else if memberCount <= 8 {
+            let v0 = SIMD32<UInt8>(repeating: members[0])
+            let v1 = SIMD32<UInt8>(repeating: members[1])
+            let v2 = SIMD32<UInt8>(repeating: members[2])
+            let v3 = SIMD32<UInt8>(repeating: members[3])
+            let v4 = SIMD32<UInt8>(repeating: members[4])
+            let v5 = SIMD32<UInt8>(repeating: members[5])
+            let v6 = SIMD32<UInt8>(repeating: members[6])
+            let v7 = SIMD32<UInt8>(repeating: members[7])
+            while offset + 32 <= end {
+                let c = base.loadUnaligned(fromByteOffset: offset, as: SIMD32<UInt8>.self)
+                let low = ((c .== v0) .| (c .== v1)) .| ((c .== v2) .| (c .== v3))
+                let high = ((c .== v4) .| (c .== v5)) .| ((c .== v6) .| (c .== v7))
+                if any(low .| high) { break }
                 offset += 32
             }
         } else if rangeCount == 1 {
@@ -192,6 +234,8 @@ final class RegexPrefilter: Sendable {
     private let lower: [UInt8]
     private let upper: [UInt8]
     let byteScanner: ByteSetScanner?
+    /// The anchor bytes of all literals, when there are several literals and few bytes.
+    private let anchorScanner: ByteSetScanner?
 
     var isEmpty: Bool { entries.isEmpty && byteScanner == nil }
 
@@ -219,12 +263,23 @@ final class RegexPrefilter: Sendable {
         self.lower = lower
         self.upper = upper
         self.byteScanner = byteScanner
+        var anchors: [ClosedRange<UInt8>] = []
+        for (entry, literal) in zip(entries, literals) {
+            anchors.append(literal.lower[entry.anchor]...literal.lower[entry.anchor])
+            anchors.append(literal.upper[entry.anchor]...literal.upper[entry.anchor])
+        }
+        let combined = ByteSetScanner(ranges: anchors)
+        anchorScanner = entries.count > 1 && combined?.isEqualityScan == true ? combined : nil
     }
 
     convenience init(_ node: RegexNode) {
         let required = Self.analyze(node).required
         if let best = required.max(by: { Self.score($0) < Self.score($1) }) {
-            self.init(literals: best, byteScanner: nil)
+            // A literal containing another is implied by it: keep the shorter.
+            let minimal = best.filter { literal in
+                !best.contains { other in other != literal && other.isInfix(of: literal) }
+            }
+            self.init(literals: minimal, byteScanner: nil)
             return
         }
         let range = Self.requiredRanges(node).min {
@@ -243,6 +298,10 @@ final class RegexPrefilter: Sendable {
         if entries.isEmpty { return true }
         return lower.withUnsafeBufferPointer { lower in
             upper.withUnsafeBufferPointer { upper in
+                if let anchorScanner {
+                    return Self.anyOccurs(
+                        entries, anchorScanner, lower.baseAddress!, upper.baseAddress!, base, count)
+                }
                 for entry in entries
                 where Self.occurs(entry, lower.baseAddress!, upper.baseAddress!, base, count) {
                     return true
@@ -250,6 +309,33 @@ final class RegexPrefilter: Sendable {
                 return false
             }
         }
+    }
+
+    /// One pass over the text for the anchor bytes of all literals, verifying each literal
+    /// whose anchor a hit can be.
+    private static func anyOccurs(
+        _ entries: [Entry], _ scanner: ByteSetScanner, _ lower: UnsafePointer<UInt8>,
+        _ upper: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, _ count: Int
+    ) -> Bool {
+        var from = 0
+        while let hit = scanner.firstIndex(in: base, from: from, end: count) {
+            let byte = base.load(fromByteOffset: hit, as: UInt8.self)
+            for entry in entries where entry.scanner.contains(byte) {
+                let start = hit - entry.anchor
+                guard start >= 0, start + entry.length <= count else { continue }
+                var index = 0
+                while index < entry.length {
+                    let next = base.load(fromByteOffset: start + index, as: UInt8.self)
+                    if next != lower[entry.start + index] && next != upper[entry.start + index] {
+                        break
+                    }
+                    index += 1
+                }
+                if index == entry.length { return true }
+            }
+            from = hit + 1
+        }
+        return false
     }
 
     private static func occurs(
