@@ -87,6 +87,14 @@ struct ByteRegexTests {
         c("(?i)hello", "HeLLo", true),
         c("(?i)", "x", true), c(#"\bREFUND\b"#, "a refund!", true, i: true),
         c("ǆ", "ǅ", false, i: true),
+        // Literal sets answered by the prefilter alone (with word boundaries at the ends).
+        c(#"\b(ab|abc)\b"#, "abc", true), c(#"\b(ab|abc)\b"#, "abcd", false),
+        c(#"\b(ab|abc)\b"#, "x ab!", true), c(#"\bab"#, "cab", false), c(#"\bab"#, "-ab", true),
+        c(#"ab\b"#, "abc", false), c(#"ab\b"#, "ab", true), c("cat|dog", "", false),
+        c(#"\b(api[_ ]?key)\b"#, "my API KEY", true, i: true),
+        c(#"\b(api[_ ]?key)\b"#, "apikeys", false, i: true),
+        c(#"\b(api[_ ]?key)\b"#, "x api_key", true, i: true), c("(ab){2,3}", "ababx", true),
+        c("(ab){2,3}", "abx", false), c("(?i)colou?r", "COLOR", true),
     ]
 
     @Test(arguments: cases)

@@ -131,27 +131,27 @@ final class LazyDFA: @unchecked Sendable {
     /// True when the program matches somewhere in `bytes`.
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if matchesEverything { return true }
-        if !passesPrefilter(bytes) { return false }
+        var start = 0
+        if let base = bytes.baseAddress {
+            guard let first = prefilter.firstStart(base, count: bytes.count) else { return false }
+            start = first
+        } else if !prefilter.isEmpty {
+            return false  // empty text, and every match needs some byte
+        }
+        if prefilter.isExact { return true }
         for unmanaged in caches {
             let result = unmanaged._withUnsafeGuaranteedRef { cache -> Bool? in
                 guard cache.tryLock() else { return nil }
                 defer { cache.unlock() }
-                return search(bytes, cache: cache)
+                return search(bytes, from: start, cache: cache)
             }
             if let result { return result }
         }
         return caches[0]._withUnsafeGuaranteedRef { cache in
             cache.lock()
             defer { cache.unlock() }
-            return search(bytes, cache: cache)
+            return search(bytes, from: start, cache: cache)
         }
-    }
-
-    // MARK: - Prefilter
-
-    private func passesPrefilter(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return prefilter.isEmpty }
-        return prefilter.mayMatch(base, count: bytes.count)
     }
 
     // MARK: - Search
@@ -166,8 +166,9 @@ final class LazyDFA: @unchecked Sendable {
     private static let atStartFlag: UInt8 = 2
     private static let wordFlag: UInt8 = 1
 
-    /// States are table offsets (`id * stride`), so a step is one load and one add.
-    private func search(_ bytes: UnsafeRawBufferPointer, cache: Cache) -> Bool {
+    /// States are table offsets (`id * stride`), so a step is one load and one add. No match
+    /// starts before `start`.
+    private func search(_ bytes: UnsafeRawBufferPointer, from start: Int, cache: Cache) -> Bool {
         var state = startState(cache)
         let count = bytes.count
         guard let base = bytes.baseAddress else { return endOfText(cache, state) }
@@ -177,15 +178,15 @@ final class LazyDFA: @unchecked Sendable {
         var table = cache.table!
         var offset = 0
         let classOf = self.classOf
+        // Nothing can start before `start` or the first byte a match can start with.
+        var first = start
         if let accelerator {
-            // Nothing can start before the first byte a match can start with.
-            let first = accelerator.firstIndex(in: base, from: 0, end: count) ?? count
-            if first > 0 {
-                state = idleState(
-                    cache, after: base.load(fromByteOffset: first - 1, as: UInt8.self))
-                table = cache.table!
-                offset = first
-            }
+            first = accelerator.firstIndex(in: base, from: start, end: count) ?? count
+        }
+        if first > 0 {
+            state = idleState(cache, after: base.load(fromByteOffset: first - 1, as: UInt8.self))
+            table = cache.table!
+            offset = first
         }
         while offset < count {
             let byteClass = Int(classOf[Int(base.load(fromByteOffset: offset, as: UInt8.self))])

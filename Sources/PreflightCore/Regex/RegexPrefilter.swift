@@ -218,7 +218,7 @@ struct ByteSetScanner: Sendable {
 /// rarest byte, in both cases for a case-insensitive letter, then verifying), or a narrow
 /// byte range every match has a byte in.
 final class RegexPrefilter: Sendable {
-    /// At most this many literals are searched one after the other.
+    /// At most this many literals are searched for.
     static let maxLiterals = 8
 
     private struct Entry {
@@ -236,12 +236,22 @@ final class RegexPrefilter: Sendable {
     let byteScanner: ByteSetScanner?
     /// The anchor bytes of all literals, when there are several literals and few bytes.
     private let anchorScanner: ByteSetScanner?
+    /// The pattern is exactly one of the literals (with `\b` before or after when set): an
+    /// occurrence that passes the checks is a match, and the automaton need not run.
+    let isExact: Bool
+    private let boundaryBefore: Bool
+    private let boundaryAfter: Bool
+    /// The single literal begins every match: the search can start at its first occurrence.
+    private let startsMatches: Bool
 
     var isEmpty: Bool { entries.isEmpty && byteScanner == nil }
 
     static let none = RegexPrefilter(literals: [], byteScanner: nil)
 
-    private init(literals: [RegexLiteral], byteScanner: ByteSetScanner?) {
+    private init(
+        literals: [RegexLiteral], byteScanner: ByteSetScanner?, isExact: Bool = false,
+        boundaryBefore: Bool = false, boundaryAfter: Bool = false, startsMatches: Bool = false
+    ) {
         self.literals = literals
         var entries: [Entry] = []
         var lower: [UInt8] = []
@@ -270,9 +280,23 @@ final class RegexPrefilter: Sendable {
         }
         let combined = ByteSetScanner(ranges: anchors)
         anchorScanner = entries.count > 1 && combined?.isEqualityScan == true ? combined : nil
+        self.isExact = isExact && entries.count == literals.count && !entries.isEmpty
+        self.boundaryBefore = boundaryBefore
+        self.boundaryAfter = boundaryAfter
+        self.startsMatches = startsMatches && entries.count == 1 && literals.count == 1
     }
 
     convenience init(_ node: RegexNode) {
+        if let exact = Self.exactForm(node) {
+            self.init(
+                literals: exact.literals, byteScanner: nil, isExact: true,
+                boundaryBefore: exact.before, boundaryAfter: exact.after)
+            return
+        }
+        if let prefix = Self.prefixLiteral(node), prefix.count >= 2 {
+            self.init(literals: [prefix], byteScanner: nil, startsMatches: true)
+            return
+        }
         let required = Self.analyze(node).required
         if let best = required.max(by: { Self.score($0) < Self.score($1) }) {
             // A literal containing another is implied by it: keep the shorter.
@@ -292,77 +316,173 @@ final class RegexPrefilter: Sendable {
         }
     }
 
-    /// False when the text cannot contain a match.
+    /// False when the text cannot contain a match. With `isExact`, true means a match.
     func mayMatch(_ base: UnsafeRawPointer, count: Int) -> Bool {
-        if let byteScanner { return byteScanner.firstIndex(in: base, from: 0, end: count) != nil }
-        if entries.isEmpty { return true }
+        firstStart(base, count: count) != nil
+    }
+
+    /// Nil when the text cannot contain a match; otherwise an offset no match starts before
+    /// (the first occurrence of the literal every match starts with, when there is one; else
+    /// 0). With `isExact`, non-nil means a match.
+    func firstStart(_ base: UnsafeRawPointer, count: Int) -> Int? {
+        if let byteScanner {
+            return byteScanner.firstIndex(in: base, from: 0, end: count) == nil ? nil : 0
+        }
+        if entries.isEmpty { return 0 }
         return lower.withUnsafeBufferPointer { lower in
             upper.withUnsafeBufferPointer { upper in
-                if let anchorScanner {
-                    return Self.anyOccurs(
-                        entries, anchorScanner, lower.baseAddress!, upper.baseAddress!, base, count)
-                }
-                for entry in entries
-                where Self.occurs(entry, lower.baseAddress!, upper.baseAddress!, base, count) {
-                    return true
-                }
-                return false
+                let text = Text(
+                    base: base, count: count, lower: lower.baseAddress!, upper: upper.baseAddress!,
+                    boundaryBefore: boundaryBefore, boundaryAfter: boundaryAfter)
+                if let anchorScanner { return text.anyOccurs(entries, anchorScanner) ? 0 : nil }
+                if startsMatches { return text.firstOccurrence(entries[0]) }
+                for entry in entries where text.firstOccurrence(entry) != nil { return 0 }
+                return nil
             }
         }
     }
 
-    /// One pass over the text for the anchor bytes of all literals, verifying each literal
-    /// whose anchor a hit can be.
-    private static func anyOccurs(
-        _ entries: [Entry], _ scanner: ByteSetScanner, _ lower: UnsafePointer<UInt8>,
-        _ upper: UnsafePointer<UInt8>, _ base: UnsafeRawPointer, _ count: Int
-    ) -> Bool {
-        var from = 0
-        while let hit = scanner.firstIndex(in: base, from: from, end: count) {
-            let byte = base.load(fromByteOffset: hit, as: UInt8.self)
-            for entry in entries where entry.scanner.contains(byte) {
-                let start = hit - entry.anchor
-                guard start >= 0, start + entry.length <= count else { continue }
-                var index = 0
-                while index < entry.length {
-                    let next = base.load(fromByteOffset: start + index, as: UInt8.self)
-                    if next != lower[entry.start + index] && next != upper[entry.start + index] {
-                        break
-                    }
-                    index += 1
-                }
-                if index == entry.length { return true }
-            }
-            from = hit + 1
-        }
-        return false
-    }
+    /// The text being searched and the literal bytes.
+    private struct Text {
+        var base: UnsafeRawPointer
+        var count: Int
+        var lower: UnsafePointer<UInt8>
+        var upper: UnsafePointer<UInt8>
+        var boundaryBefore: Bool
+        var boundaryAfter: Bool
 
-    private static func occurs(
-        _ entry: Entry, _ lower: UnsafePointer<UInt8>, _ upper: UnsafePointer<UInt8>,
-        _ base: UnsafeRawPointer, _ count: Int
-    ) -> Bool {
-        let length = entry.length
-        guard length <= count else { return false }
-        let lower = lower + entry.start
-        let upper = upper + entry.start
-        var from = entry.anchor
-        let end = count - length + entry.anchor + 1  // the anchor byte lies before `end`
-        while from < end {
-            guard let hit = entry.scanner.firstIndex(in: base, from: from, end: end) else {
-                return false
-            }
-            let start = base + (hit - entry.anchor)
+        func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+
+        func isWord(_ offset: Int) -> Bool {
+            offset >= 0 && offset < count && RegexProgram.isWordByte(byte(offset))
+        }
+
+        /// The literal of `entry` is at `start` (and the word boundaries hold).
+        func verify(_ entry: Entry, at start: Int) -> Bool {
+            guard start >= 0, start + entry.length <= count else { return false }
             var index = 0
-            while index < length {
-                let byte = start.load(fromByteOffset: index, as: UInt8.self)
-                if byte != lower[index] && byte != upper[index] { break }
+            while index < entry.length {
+                let next = byte(start + index)
+                if next != lower[entry.start + index] && next != upper[entry.start + index] {
+                    return false
+                }
                 index += 1
             }
-            if index == length { return true }
-            from = hit + 1
+            let end = start + entry.length
+            if boundaryBefore && isWord(start - 1) == isWord(start) { return false }
+            if boundaryAfter && isWord(end - 1) == isWord(end) { return false }
+            return true
         }
-        return false
+
+        /// One pass for the anchor bytes of all literals, verifying each literal whose
+        /// anchor a hit can be.
+        func anyOccurs(_ entries: [Entry], _ scanner: ByteSetScanner) -> Bool {
+            var from = 0
+            while let hit = scanner.firstIndex(in: base, from: from, end: count) {
+                let value = byte(hit)
+                for entry in entries
+                where entry.scanner.contains(value) && verify(entry, at: hit - entry.anchor) {
+                    return true
+                }
+                from = hit + 1
+            }
+            return false
+        }
+
+        /// Where the literal of `entry` first occurs, if it does.
+        func firstOccurrence(_ entry: Entry) -> Int? {
+            guard entry.length <= count else { return nil }
+            var from = entry.anchor
+            let end = count - entry.length + entry.anchor + 1  // the anchor lies before `end`
+            while let hit = entry.scanner.firstIndex(in: base, from: from, end: end) {
+                if verify(entry, at: hit - entry.anchor) { return hit - entry.anchor }
+                from = hit + 1
+            }
+            return nil
+        }
+    }
+
+    // MARK: - Analysis
+
+    /// The pattern as one of a few non-empty literals, with `\b` allowed first and last.
+    private static func exactForm(_ node: RegexNode) -> (
+        literals: [RegexLiteral], before: Bool, after: Bool
+    )? {
+        var items: [RegexNode]
+        if case .concat(let list) = node { items = list } else { items = [node] }
+        var before = false
+        var after = false
+        if case .assertion(.wordBoundary) = items.first {
+            before = true
+            items.removeFirst()
+        }
+        if case .assertion(.wordBoundary) = items.last {
+            after = true
+            items.removeLast()
+        }
+        guard let literals = exactSet(.concat(items)), !literals.isEmpty,
+            literals.allSatisfy({ $0.count > 0 })
+        else { return nil }
+        return (literals, before, after)
+    }
+
+    /// The literal every match begins with (after zero-width assertions), if any.
+    private static func prefixLiteral(_ node: RegexNode) -> RegexLiteral? {
+        var items: [RegexNode]
+        if case .concat(let list) = node { items = list } else { items = [node] }
+        var run = RegexLiteral.empty
+        for item in items {
+            if case .assertion = item, run.count == 0 { continue }
+            guard case .set(let set) = item, let literal = RegexLiteral(set) else { break }
+            run = run + literal
+        }
+        return run.count > 0 ? run : nil
+    }
+
+    /// Every text the node matches, as literals, when there are at most `maxLiterals`.
+    private static func exactSet(_ node: RegexNode) -> [RegexLiteral]? {
+        switch node {
+        case .empty:
+            return [.empty]
+        case .assertion:
+            return nil
+        case .set(let set):
+            return RegexLiteral(set).map { [$0] }
+        case .concat(let items):
+            var result: [RegexLiteral] = [.empty]
+            for item in items {
+                guard let next = exactSet(item), result.count * next.count <= maxLiterals else {
+                    return nil
+                }
+                result = result.flatMap { prefix in next.map { prefix + $0 } }
+            }
+            return unique(result)
+        case .alternate(let branches):
+            var result: [RegexLiteral] = []
+            for branch in branches {
+                guard let next = exactSet(branch) else { return nil }
+                result += next
+            }
+            result = unique(result)
+            return result.count <= maxLiterals ? result : nil
+        case .repetition(let body, let min, let max):
+            guard let max, max <= 4, let unit = exactSet(body) else { return nil }
+            var result: [RegexLiteral] = []
+            var power: [RegexLiteral] = [.empty]
+            for count in 0...max {
+                if count >= min { result += power }
+                if count == max { break }
+                guard power.count * unit.count <= maxLiterals else { return nil }
+                power = power.flatMap { prefix in unit.map { prefix + $0 } }
+            }
+            result = unique(result)
+            return result.count <= maxLiterals ? result : nil
+        }
+    }
+
+    private static func unique(_ literals: [RegexLiteral]) -> [RegexLiteral] {
+        var seen = Set<RegexLiteral>()
+        return literals.filter { seen.insert($0).inserted }
     }
 
     private static func score(_ literals: [RegexLiteral]) -> Int {
