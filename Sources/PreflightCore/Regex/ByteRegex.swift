@@ -36,9 +36,13 @@
 /// transitions are cached per byte class in a bounded table that is flushed when full, with
 /// a fallback to NFA simulation when a text keeps flushing it. `\b`, `\B`, `^` and `$` are
 /// resolved inside the automaton: a DFA state remembers whether the previous byte was a word
-/// byte, and assertions are decided when the next byte is consumed. Before the automaton runs,
-/// a text that lacks a literal every match needs (found with `memchr`/`memmem`), or a byte
-/// from a narrow range every match needs, is rejected. See `LazyDFA` for the details.
+/// byte (and whether it is at the start), and assertions are decided when the next byte is
+/// consumed. Before the automaton runs, a prefilter rejects texts lacking what every match
+/// needs: one of a few literals (found by a vector scan for a rare byte of each, in both
+/// cases when case-insensitive, then verified) or a byte of a narrow range. A pattern that is
+/// just a few literals, optionally between `\b`s (`\b(refund|chargeback)\b`), is answered
+/// by the prefilter alone. While nothing is in progress, the automaton jumps to the next byte
+/// a match can start with. See `LazyDFA` and `RegexPrefilter` for the details.
 ///
 /// Invalid UTF-8 (`matches(_:)` on raw bytes) never traps: bytes are matched as given. A
 /// byte that is not part of a valid UTF-8 sequence is matched by no literal, class or `.`

@@ -14,6 +14,10 @@ import Foundation
 /// per state built), the search finishes as a plain NFA simulation from the current set.
 /// Either way each byte costs at most O(NFA size): the time is linear in the text.
 ///
+/// Acceleration: the *idle* state (only the unanchored search loop and the pattern's start
+/// in progress) is entered through specially encoded table entries; from it the search jumps
+/// with a vector scan to the next byte a match can start with, when those bytes are few.
+///
 /// Thread safety: the cache is mutable, so the matcher keeps a few caches, each behind its
 /// own mutex; a search takes the first free one (`pthread_mutex_trylock`), so concurrent
 /// searches on one regex do not wait for each other while caches are free. The caches are
