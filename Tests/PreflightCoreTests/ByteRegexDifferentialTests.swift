@@ -15,6 +15,17 @@ struct ByteRegexDifferentialTests {
         mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
 
         mutating func atom(depth: Int) -> String {
+            if unicode {
+                switch random.next() % 8 {
+                case 0, 1: return pick(["a", "ж", "Ж", "é", "日", "😀", " "])
+                case 2: return "."
+                case 3: return pick(["[а-я]", "[^ж]", "[é日]", "[😀-😂a]", "[^a-z]", "[Ѐ-ӿ]+"])
+                case 4: return pick(["^", "$"])
+                case 5 where depth < 3:
+                    return "(" + alternation(depth: depth + 1) + ")"
+                default: return pick(["жЖ", "a日", "😀"])
+                }
+            }
             switch random.next() % 12 {
             case 0, 1, 2: return pick(["a", "b", "c", "A", "1", " ", "-"])
             case 3: return "."
@@ -31,7 +42,9 @@ struct ByteRegexDifferentialTests {
 
         mutating func quantified(depth: Int) -> String {
             let base = atom(depth: depth)
-            if ["^", "$", #"\b"#, #"\B"#].contains(base) || !chance(40) { return base }
+            if ["^", "$", #"\b"#, #"\B"#].contains(base) || base.hasSuffix("+") || !chance(40) {
+                return base
+            }
             var quantifier = pick(["*", "+", "?", "{2}", "{1,}", "{0,2}", "{1,3}"])
             if chance(20) { quantifier += "?" }
             return base + quantifier
@@ -48,9 +61,14 @@ struct ByteRegexDifferentialTests {
             return branches.joined(separator: "|")
         }
 
-        mutating func text() -> String {
-            let length = Int(random.next() % 12)
-            return String((0..<length).map { _ in pick(Array("aabbcA1 -.!")) })
+        /// Non-ASCII literals and classes (case-sensitive, no `\b \w`: ICU is Unicode-aware
+        /// there, we are ASCII).
+        var unicode = false
+
+        mutating func text(maxLength: Int = 12) -> String {
+            let length = Int(random.next() % UInt64(maxLength))
+            let alphabet = Array(unicode ? "aab жЖé日😀-." : "aabbcA1 -.!")
+            return String((0..<length).map { _ in pick(alphabet) })
         }
     }
 
@@ -81,6 +99,52 @@ struct ByteRegexDifferentialTests {
         #expect(compared == 2500)
         // Both answers are common, so the comparison is not trivially one-sided.
         #expect(matched > compared / 5 && matched < compared * 4 / 5)
+    }
+
+    /// Longer texts (prefilters, acceleration between possible starts, cache reuse).
+    @Test(arguments: [5, 6] as [UInt64])
+    func agreesOnLongerTexts(seed: UInt64) throws {
+        var generator = Generator(random: RegexTestRandom(seed: seed))
+        for _ in 0..<100 {
+            let pattern = generator.alternation(depth: 0)
+            let caseInsensitive = generator.chance(25)
+            let ours = try ByteRegex(pattern, caseInsensitive: caseInsensitive)
+            let reference = try NSRegularExpression(
+                pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+            for _ in 0..<10 {
+                let text = generator.text(maxLength: 80)
+                let expected =
+                    reference.firstMatch(
+                        in: text, range: NSRange(location: 0, length: text.utf16.count))
+                    != nil
+                #expect(
+                    ours.matches(text) == expected,
+                    "/\(pattern)/\(caseInsensitive ? "i" : "") on \"\(text)\"")
+            }
+        }
+    }
+
+    /// Non-ASCII literals, classes and `.` (multi-byte UTF-8 sequences, 4-byte scalars).
+    @Test(arguments: [7, 8, 9] as [UInt64])
+    func agreesOnUnicode(seed: UInt64) throws {
+        var generator = Generator(random: RegexTestRandom(seed: seed))
+        generator.unicode = true
+        var matched = 0
+        for _ in 0..<100 {
+            let pattern = generator.alternation(depth: 0)
+            let ours = try ByteRegex(pattern)
+            let reference = try NSRegularExpression(pattern: pattern)
+            for _ in 0..<20 {
+                let text = generator.text(maxLength: 16)
+                let expected =
+                    reference.firstMatch(
+                        in: text, range: NSRange(location: 0, length: text.utf16.count))
+                    != nil
+                if expected { matched += 1 }
+                #expect(ours.matches(text) == expected, "/\(pattern)/ on \"\(text)\"")
+            }
+        }
+        #expect(matched > 200 && matched < 1800)
     }
 }
 
