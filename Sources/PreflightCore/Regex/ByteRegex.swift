@@ -1,47 +1,97 @@
-import Foundation
-
 /// A regular expression for rule files (coverage slices, output formats), matched against
-/// UTF-8 text.
+/// UTF-8 text in time linear in the text: no backtracking, so no pattern or text can make a
+/// match run away (`(a+)+$` or `(a|a)*b` on a long text take as long as `a` does).
 ///
-/// Interim implementation on `NSRegularExpression` (ICU, backtracking): the API is the
-/// contract; a linear-time engine (no catastrophic backtracking on hostile patterns or data)
-/// replaces the internals without changing it.
+/// ## Syntax
+/// - Literals: any Unicode scalar (matched as its UTF-8 bytes). `.` is any scalar except `\n`.
+/// - Escapes: `\. \\ \* \+ \? \( \) \[ \] \{ \} \| \^ \$ \/ \-` and any other ASCII
+///   punctuation stand for themselves; `\n \t \r` are newline, tab, carriage return.
+///   Other letter or digit escapes are errors.
+/// - Shorthand classes, ASCII only: `\d` is `[0-9]`, `\w` is `[0-9A-Za-z_]`, `\s` is
+///   `[ \t\n\v\f\r]`; `\D \W \S` are every other scalar (so `\W` matches `é`).
+/// - Classes: `[abc]`, `[a-z]`, `[^…]` (any scalar not listed, `\n` included), with escapes and
+///   shorthand classes inside; ranges may be non-ASCII (`[А-Яа-я]`, `[一-鿿]`). A `-` first or
+///   last is literal; a bare `[` inside a class must be escaped.
+/// - Anchors: `^` is the start and `$` the end of the text (no multiline mode). `\b` and `\B`
+///   are word boundaries over ASCII word bytes `[0-9A-Za-z_]`.
+/// - Groups `(…)` and `(?:…)` (both only group: there are no captures), alternation `|`.
+/// - Quantifiers `* + ? {m} {m,} {m,n}` with counts up to 1000, and the lazy forms `*? +? ??
+///   {…}?`, which match the same texts. A pattern compiling to more than 100,000 NFA states
+///   is "pattern too large".
+/// - Case-insensitive matching (`caseInsensitive: true`, or `(?i)` at the very start of the
+///   pattern): ASCII letters match both cases; another letter also matches its
+///   `Character.lowercased()` and `uppercased()` forms when each is a single scalar (simple
+///   case mapping, e.g. `ж`/`Ж`, `é`/`É`; `ß` does not match `SS`). `\d \w \s` and their
+///   negations are not case-folded.
+/// - Not supported, each a `RegexSyntaxError` naming the construct and its offset:
+///   backreferences, lookahead and lookbehind, possessive quantifiers, other inline flags or
+///   `(?` groups, `\A \z \p \x \u`.
 ///
-/// Syntax: literals, `.`, classes `[a-z]`/`[^…]`, escapes `\d \w \s \D \W \S \b \. \\ …`,
-/// anchors `^ $`, groups `( )` and `(?: )`, alternation `|`, quantifiers `* + ? {m} {m,}
-/// {m,n}` (and their lazy forms, which match the same texts). Matching is a search: a pattern
-/// matches a text when it matches some substring of it (use `^…$` for the whole text).
+/// Matching is a search: a pattern matches a text when it matches some substring of it (use
+/// `^…$` for the whole text). The empty pattern matches every text.
+///
+/// ## Engine
+/// The pattern is parsed, compiled to a Thompson NFA over UTF-8 bytes (scalar ranges become
+/// byte-range sequences), and run as a lazily built DFA whose states are sets of NFA states;
+/// transitions are cached per byte class in a bounded table that is flushed when full, with
+/// a fallback to NFA simulation when a text keeps flushing it. `\b`, `\B`, `^` and `$` are
+/// resolved inside the automaton: a DFA state remembers whether the previous byte was a word
+/// byte (and whether it is at the start), and assertions are decided when the next byte is
+/// consumed. Before the automaton runs, a prefilter rejects texts lacking what every match
+/// needs: one of a few literals (found by a vector scan for a rare byte of each, in both
+/// cases when case-insensitive, then verified) or a byte of a narrow range. A pattern that is
+/// just a few literals, optionally between `\b`s (`\b(refund|chargeback)\b`), is answered
+/// by the prefilter alone. While nothing is in progress, the automaton jumps to the next byte
+/// a match can start with. See `LazyDFA` and `RegexPrefilter` for the details.
+///
+/// Invalid UTF-8 (`matches(_:)` on raw bytes) never traps: bytes are matched as given. A
+/// byte that is not part of a valid UTF-8 sequence is matched by no literal, class or `.`
+/// (negated classes and `\D \W \S` included); it only counts as a non-word byte for `\b`.
+///
+/// A `ByteRegex` is immutable and `Sendable`; concurrent `matches` calls share a few lazily
+/// built DFA caches, each behind its own lock.
+///
+/// - Complexity: compiling is O(pattern size); matching is O(text length × NFA size) in the
+///   worst case and typically a single table lookup per byte.
 public struct ByteRegex: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
     public let pattern: String
-    /// Letters match regardless of case (Unicode simple case folding).
+    /// Letters match regardless of case (true also when the pattern starts with `(?i)`).
     public let caseInsensitive: Bool
-    private let compiled: Compiled
+    private let engine: LazyDFA
 
     /// Compiles `pattern`.
     /// - Throws: `RegexSyntaxError` naming what is wrong and where in the pattern.
     public init(_ pattern: String, caseInsensitive: Bool = false) throws(RegexSyntaxError) {
-        self.pattern = pattern
-        self.caseInsensitive = caseInsensitive
-        do {
-            compiled = Compiled(
-                regex: try NSRegularExpression(
-                    pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : []))
-        } catch {
-            throw RegexSyntaxError(message: "invalid regular expression", offset: 0)
-        }
+        try self.init(pattern, caseInsensitive: caseInsensitive, stateLimit: nil)
     }
+
+    /// Compiles `pattern` with a given DFA cache bound (tests exercise flushing with it).
+    init(_ pattern: String, caseInsensitive: Bool, stateLimit: Int?) throws(RegexSyntaxError) {
+        self.pattern = pattern
+        var parser = RegexParser(pattern: pattern, caseInsensitive: caseInsensitive)
+        let node = try parser.parse()
+        self.caseInsensitive = parser.caseInsensitive
+        engine = LazyDFA(program: try RegexProgram(node), stateLimit: stateLimit)
+    }
+
+    /// The matcher, for tests (cache statistics).
+    var dfa: LazyDFA { engine }
 
     /// True when the pattern matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
-        compiled.regex.firstMatch(
-            in: text, range: NSRange(text.startIndex..<text.endIndex, in: text)) != nil
+        if let result = text.utf8.withContiguousStorageIfAvailable({
+            engine.matches(UnsafeRawBufferPointer($0))
+        }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBytes { engine.matches($0) }
     }
 
-    /// True when the pattern matches somewhere in the UTF-8 `bytes` (invalid UTF-8 is
-    /// matched as U+FFFD).
+    /// True when the pattern matches somewhere in the UTF-8 `bytes`. Invalid UTF-8 is
+    /// matched byte for byte (see the type's documentation) and never traps.
     public func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        matches(String(decoding: bytes, as: UTF8.self))
+        engine.matches(bytes)
     }
 
     public var description: String { "/\(pattern)/" + (caseInsensitive ? "i" : "") }
@@ -53,12 +103,6 @@ public struct ByteRegex: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(pattern)
         hasher.combine(caseInsensitive)
-    }
-
-    private final class Compiled: @unchecked Sendable {
-        // NSRegularExpression is immutable and documented thread-safe for matching.
-        let regex: NSRegularExpression
-        init(regex: NSRegularExpression) { self.regex = regex }
     }
 }
 
