@@ -35,7 +35,8 @@ func documentedExample(_ c: ExampleCase) throws {
     let ids: [String] = BuiltInChecks.all.map { type in type.descriptor.id.rawValue }
     #expect(
         ids == [
-            "malformed_record", "volume", "class_balance", "label_hygiene", "exact_duplicates",
+            "malformed_record", "volume", "class_balance", "label_hygiene", "coverage",
+            "exact_duplicates",
             "near_duplicates", "conflicting_labels", "conflicting_answers", "label_issues",
             "class_confusion",
             "split_leakage",
