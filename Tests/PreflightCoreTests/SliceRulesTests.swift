@@ -302,3 +302,43 @@ struct SliceRulesTests {
         #expect(mark("c", 5) == 29)
     }
 }
+
+/// `rules --effective` writes the slices back so that they read as the same slices.
+@Test func effectiveRulesRoundTripSlices() throws {
+    let source = """
+        version: 1
+        coverage:
+          slices:
+            a:
+              description: "it's: tricky"
+              where:
+                any:
+                  - {regex: "\\\\b(x|y)\\\\b \\"q\\"", case_insensitive: true}
+                  - {text: {role: assistant, keywords: ["a, b", "yes"]}}
+                  - {not: {field: {name: tags, contains: "007"}}}
+                  - {all: [{length: {min: 2, unit: tokens}}, {turns: {max: 3}}]}
+                  - {label: {in: ["Billing ", "true"]}}
+                  - {field: {name: "n", present: true}}
+                  - {field: {name: p, equals: "1.0"}}
+                  - {has_tool_call: false}
+                  - {script: [cjk, latin]}
+                  - {text: {field: subject, regex: "^re:"}}
+              min_count: 3
+              min_share: 0.25
+              splits: [train, regression]
+              per_label: true
+              severity: warning
+            b: {where: {length: {max: 9, unit: chars}}}
+        """
+    let rules = try RuleSet.parse(source, name: "a.yaml")
+    let text = RuleFileWriter.render(
+        checks: [], dataset: DatasetRules(), header: [], coverage: rules.coverage)
+    let back = try RuleSet.parse(text, name: "b.yaml")
+    func strip(_ s: [SliceDefinition]) -> [String] {
+        s.map { "\($0.name)|\($0.description ?? "")|\($0.predicate)|\($0.requirements)" }
+    }
+    #expect(strip(back.coverage.slices) == strip(rules.coverage.slices))
+    let none = RuleFileWriter.render(checks: [], dataset: DatasetRules(), header: [])
+    #expect(try RuleSet.parse(none, name: "c.yaml").coverage.slices.isEmpty)
+    #expect(none.contains("# coverage:"))
+}
