@@ -125,6 +125,7 @@ public struct CoverageCheck: Check {
             features: memberships.features,
             basis: dataset.hasTrain ? ranges[.train] ?? [] : [0..<layout.count],
             veryShort: options.veryShortWords, veryLong: options.veryLongWords)
+        let masks = automatic.masks(memberships.features)
 
         var findings: [Finding] = []
         var metrics: [String: Double] = ["slices_declared": Double(declared.count)]
@@ -151,7 +152,7 @@ public struct CoverageCheck: Check {
         // Automatic slices: counts per split, gaps in held-out splits.
         var autoCounts: [SplitRole: [Int]] = [:]
         for split in splits {
-            autoCounts[split] = automatic.counts(memberships.features, in: ranges[split] ?? [])
+            autoCounts[split] = automatic.counts(masks, in: ranges[split] ?? [])
         }
         metrics["automatic_slices"] = Double(automatic.slices.count)
         for (k, bound) in automatic.quartileBounds.enumerated() {
@@ -190,8 +191,8 @@ public struct CoverageCheck: Check {
                     autoCounts: autoCounts, splits: splits, sizes: sizes)
             ]
             + labelTables(
-                declared: declared, automatic: automatic, memberships: memberships, labels: labels,
-                ranges: ranges[.train] ?? [])
+                declared: declared, automatic: automatic, memberships: memberships,
+                masks: masks, labels: labels, ranges: ranges[.train] ?? [])
 
         let splitText = Format.count(splits.count, "split")
         let autoText = "\(automatic.slices.count) automatic slices measured across \(splitText)"
@@ -351,7 +352,7 @@ public struct CoverageCheck: Check {
 
     private func labelTables(
         declared: [SliceDefinition], automatic: AutomaticSlices, memberships: SliceMemberships,
-        labels: LabelColumn, ranges: [Range<Int>]
+        masks: [UInt32], labels: LabelColumn, ranges: [Range<Int>]
     ) -> [ReportTable] {
         guard labels.hasLabelledFiles, !labels.labels.isEmpty else { return [] }
         let labelCount = labels.labels.count
@@ -364,9 +365,10 @@ public struct CoverageCheck: Check {
                 totals[l] += 1
                 let row = l * sliceCount
                 for s in declared.indices where memberships.contains(s, p) { counts[row + s] += 1 }
-                let f = memberships.features[p]
-                for (k, slice) in automatic.slices.enumerated() where slice.test(f) {
-                    counts[row + declared.count + k] += 1
+                var m = masks[p]
+                while m != 0 {
+                    counts[row + declared.count + m.trailingZeroBitCount] += 1
+                    m &= m - 1
                 }
             }
         }

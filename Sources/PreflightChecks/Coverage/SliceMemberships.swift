@@ -127,18 +127,17 @@ struct RecordContext {
 
     /// Whether the keywords occur in the input (its words computed once per case setting).
     mutating func inputMatches(_ matcher: KeywordMatcher) -> Bool {
-        let normalizer = KeywordMatcher.normalizer(matcher.caseInsensitive)
         if matcher.caseInsensitive {
             if !foldedValid {
                 KeywordMatcher.words(
-                    record.input, normalizer: normalizer, scratch: &scratch, into: &foldedWords)
+                    record.input, caseInsensitive: true, scratch: &scratch, into: &foldedWords)
                 foldedValid = true
             }
             return matcher.matches(foldedWords)
         }
         if !plainValid {
             KeywordMatcher.words(
-                record.input, normalizer: normalizer, scratch: &scratch, into: &plainWords)
+                record.input, caseInsensitive: false, scratch: &scratch, into: &plainWords)
             plainValid = true
         }
         return matcher.matches(plainWords)
@@ -147,8 +146,7 @@ struct RecordContext {
     /// Whether the keywords occur in `text`.
     mutating func matches(_ matcher: KeywordMatcher, in text: String) -> Bool {
         KeywordMatcher.words(
-            text, normalizer: KeywordMatcher.normalizer(matcher.caseInsensitive),
-            scratch: &scratch, into: &words)
+            text, caseInsensitive: matcher.caseInsensitive, scratch: &scratch, into: &words)
         return matcher.matches(words)
     }
 }

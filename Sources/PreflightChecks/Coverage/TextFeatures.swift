@@ -16,10 +16,17 @@ import PreflightCore
 ///   the first word is what, why, how, when, where, who, whom, whose or which (any case).
 /// - **all caps**: at least 4 uppercase letters and no lowercase letter.
 struct TextFeatures: Sendable, Equatable {
-    var chars = 0
-    var words = 0
+    /// Stored as 32-bit counts (12 bytes per record instead of 24; texts over 4G scalars
+    /// saturate).
+    private var charCount: UInt32 = 0
+    private var wordCount: UInt32 = 0
     var script: TextScript?
     var flags: Flags = []
+
+    /// Unicode scalars.
+    var chars: Int { Int(charCount) }
+    /// Runs of non-whitespace scalars.
+    var words: Int { Int(wordCount) }
 
     /// Boolean features as bits.
     struct Flags: OptionSet, Sendable, Hashable {
@@ -42,37 +49,64 @@ struct TextFeatures: Sendable, Equatable {
 
     init() {}
 
-    // swiftlint-style long function: one pass keeps every feature in the same loop.
+    /// The features of UTF-8 bytes; one pass keeps every feature in the same loop.
     init(bytes b: UnsafeBufferPointer<UInt8>) {
         var chars = 0
         var words = 0
         var inWord = false
         var upper = 0
         var lower = 0
-        var scriptCounts = (0...TextScript.allCases.count).map { _ in 0 }
+        var latin = 0
+        var scriptCounts: [Int] = []  // other scripts, allocated at the first non-ASCII letter
         var flags: Flags = []
         var lastNonSpace: UInt32 = 0
         var firstWord: UInt64 = 0  // up to 8 lowercased ASCII letters of the first word
         var firstWordLength = 0
         var firstWordDone = false
         let n = b.count
+        let table = Self.asciiClass
         var i = 0
         while i < n {
             let byte = b[i]
-            var scalar: UInt32
-            var width = 1
-            if byte < 0x80 {
-                scalar = UInt32(byte)
-            } else {
-                (scalar, width) = Self.decode(b, at: i)
-            }
             chars += 1
-            let isSpace: Bool
             if byte < 0x80 {
-                isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-            } else {
-                isSpace = Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
+                // ASCII: one table lookup decides the class of the byte.
+                let cls = table[Int(byte)]
+                if cls == Self.space {
+                    inWord = false
+                    if words > 0 { firstWordDone = true }
+                    i += 1
+                    continue
+                }
+                if !inWord {
+                    words += 1
+                    inWord = true
+                }
+                lastNonSpace = UInt32(byte)
+                switch cls {
+                case Self.upper, Self.lower:
+                    latin += 1
+                    if cls == Self.upper { upper += 1 } else { lower += 1 }
+                    if !firstWordDone {
+                        if firstWordLength < 8 {
+                            firstWord |= UInt64(byte | 0x20) << (8 * UInt64(firstWordLength))
+                        }
+                        firstWordLength += 1
+                    }
+                case Self.digit:
+                    flags.insert(.digits)
+                    firstWordDone = true
+                case Self.special:
+                    firstWordDone = true
+                    Self.asciiPatterns(b, at: i, into: &flags)
+                default:
+                    firstWordDone = true
+                }
+                i += 1
+                continue
             }
+            let (scalar, width) = Self.decode(b, at: i)
+            let isSpace = Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
             if isSpace {
                 inWord = false
                 if words > 0 { firstWordDone = true }
@@ -83,48 +117,36 @@ struct TextFeatures: Sendable, Equatable {
                 }
                 lastNonSpace = scalar
             }
-            if byte < 0x80 {
-                switch byte {
-                case 0x41...0x5A, 0x61...0x7A:
-                    scriptCounts[0] += 1
-                    if byte <= 0x5A { upper += 1 } else { lower += 1 }
-                    if !firstWordDone {
-                        if firstWordLength < 8 {
-                            firstWord |= UInt64(byte | 0x20) << (8 * UInt64(firstWordLength))
+            if words > 0 { firstWordDone = true }
+            if !isSpace, let s = Unicode.Scalar(scalar) {
+                let p = s.properties
+                if p.isAlphabetic {
+                    let script = Self.script(of: scalar)
+                    if script == .latin {
+                        latin += 1
+                    } else {
+                        if scriptCounts.isEmpty {
+                            scriptCounts = [Int](repeating: 0, count: TextScript.allCases.count)
                         }
-                        firstWordLength += 1
-                    }
-                case 0x30...0x39:
-                    flags.insert(.digits)
-                    firstWordDone = firstWordDone || words > 0
-                default:
-                    if !isSpace && words > 0 { firstWordDone = true }
-                    Self.asciiPatterns(b, at: i, into: &flags)
-                }
-            } else {
-                if words > 0 { firstWordDone = true }
-                if let s = Unicode.Scalar(scalar) {
-                    let p = s.properties
-                    if p.isAlphabetic {
-                        let script = Self.script(of: scalar)
                         scriptCounts[TextScript.allCases.firstIndex(of: script)!] += 1
-                        if p.isUppercase { upper += 1 } else if p.isLowercase { lower += 1 }
-                    } else if p.numericType == .decimal {
-                        flags.insert(.digits)
                     }
+                    if p.isUppercase { upper += 1 } else if p.isLowercase { lower += 1 }
+                } else if p.numericType == .decimal {
+                    flags.insert(.digits)
                 }
             }
             i += width
         }
-        self.chars = chars
-        self.words = words
-        var best = -1
-        var bestCount = 0
+        charCount = UInt32(clamping: chars)
+        wordCount = UInt32(clamping: words)
+        // Latin is first in `TextScript.allCases`, so it wins ties.
+        var best: TextScript? = latin > 0 ? .latin : nil
+        var bestCount = latin
         for (k, c) in scriptCounts.enumerated() where c > bestCount {
-            best = k
+            best = TextScript.allCases[k]
             bestCount = c
         }
-        script = best >= 0 && best < TextScript.allCases.count ? TextScript.allCases[best] : nil
+        script = best
         if upper >= 4 && lower == 0 { flags.insert(.allCaps) }
         if lastNonSpace == 0x3F || lastNonSpace == 0xFF1F || lastNonSpace == 0x061F
             || (firstWordLength <= 5 && Self.whWords.contains(firstWord))
@@ -132,6 +154,26 @@ struct TextFeatures: Sendable, Equatable {
             flags.insert(.question)
         }
         self.flags = flags
+    }
+
+    private static let other: UInt8 = 0
+    private static let space: UInt8 = 1
+    private static let upper: UInt8 = 2
+    private static let lower: UInt8 = 3
+    private static let digit: UInt8 = 4
+    /// Punctuation that may start a code, markup, email or URL pattern.
+    private static let special: UInt8 = 5
+
+    /// The class of each ASCII byte.
+    private static let asciiClass: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
+        switch b {
+        case 0x20, 0x09...0x0D: space
+        case 0x41...0x5A: upper
+        case 0x61...0x7A: lower
+        case 0x30...0x39: digit
+        case 0x60, 0x28, 0x29, 0x7D, 0x3D, 0x23, 0x3C, 0x2E, 0x40, 0x2F: special
+        default: other
+        }
     }
 
     /// The wh-words, packed like `firstWord`.
