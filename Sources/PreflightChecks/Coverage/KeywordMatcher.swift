@@ -101,6 +101,44 @@ struct KeywordMatcher: Sendable, Hashable {
         scratch.withUnsafeBufferPointer { tokenize($0, into: &out) }
     }
 
+    /// The case-folded and the plain word hashes of `text` at once (one pass over ASCII
+    /// text, the two hash chains interleaved), for records read by keyword sets of both kinds.
+    static func wordsBoth(
+        _ text: String, scratch: inout [UInt8], folded: inout [UInt64], plain: inout [UInt64]
+    ) {
+        folded.removeAll(keepingCapacity: true)
+        plain.removeAll(keepingCapacity: true)
+        var text = text
+        let ascii = text.withUTF8 { b -> Bool in
+            for byte in b where byte >= 0x80 { return false }
+            var hf = fnvOffset
+            var hp = fnvOffset
+            var inWord = false
+            for byte in b {
+                if isASCIIWord(byte) {
+                    let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    hf = (hf ^ UInt64(lower)) &* fnvPrime
+                    hp = (hp ^ UInt64(byte)) &* fnvPrime
+                    inWord = true
+                } else if inWord {
+                    folded.append(hf)
+                    plain.append(hp)
+                    hf = fnvOffset
+                    hp = fnvOffset
+                    inWord = false
+                }
+            }
+            if inWord {
+                folded.append(hf)
+                plain.append(hp)
+            }
+            return true
+        }
+        if ascii { return }
+        words(text, caseInsensitive: true, scratch: &scratch, into: &folded)
+        words(text, caseInsensitive: false, scratch: &scratch, into: &plain)
+    }
+
     private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let fnvPrime: UInt64 = 0x100_0000_01b3
 

@@ -60,6 +60,9 @@ struct SliceMemberships: Sendable {
         let layout = DatasetLayout(dataset)
         let total = layout.count
         let compiled = slices.map { CompiledPredicate($0.predicate) }
+        var inputCases = Set<Bool>()
+        for p in compiled { p.collectInputKeywordCases(into: &inputCases) }
+        let inputNeedsBoth = inputCases.count == 2
         let wordsPerSlice = (total + 63) / 64
         // One spare word so the buffer has an address even with no slices.
         var bits = [UInt64](repeating: 0, count: wordsPerSlice * slices.count + 1)
@@ -75,21 +78,31 @@ struct SliceMemberships: Sendable {
                 let featureTarget = SendableBuffer(base: featureBase)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     var context = RecordContext()
+                    context.inputNeedsBoth = inputNeedsBoth
                     let start = c * chunk
                     let end = min(total, start + chunk)
                     var f = layout.file(of: start)
-                    for p in start..<end {
+                    var p = start
+                    while p < end {
                         while layout.offsets[f + 1] <= p { f += 1 }
-                        let file = dataset.files[f]
-                        let record = file.records[p - layout.offsets[f]]
-                        context.reset(record, shape: file.schema.shape)
-                        featureTarget.base[p] = context.features
-                        let word = p >> 6
-                        let bit: UInt64 = 1 << UInt64(p & 63)
-                        for (s, predicate) in compiled.enumerated()
-                        where predicate.evaluate(&context) {
-                            bitTarget.base[s * wordsPerSlice + word] |= bit
+                        let base = layout.offsets[f]
+                        let stop = min(end, layout.offsets[f + 1])
+                        let shape = dataset.files[f].schema.shape
+                        // Records are read in place: no copy (and retain) of a record or a
+                        // file per record.
+                        dataset.files[f].records.withUnsafeBufferPointer { records in
+                            for q in p..<stop {
+                                context.reset(records.baseAddress! + (q - base), shape: shape)
+                                featureTarget.base[q] = context.features
+                                let word = q >> 6
+                                let bit: UInt64 = 1 << UInt64(q & 63)
+                                for (s, predicate) in compiled.enumerated()
+                                where predicate.evaluate(&context) {
+                                    bitTarget.base[s * wordsPerSlice + word] |= bit
+                                }
+                            }
                         }
+                        p = stop
                     }
                 }
             }
@@ -106,8 +119,12 @@ struct SliceMemberships: Sendable {
 
 /// A record being evaluated, with what several predicates share computed once.
 struct RecordContext {
-    var record = Record(line: 0, ordinal: 0, input: "", example: "", value: .null)
+    /// The record being evaluated, in its file's storage (valid during `reset`'s caller's
+    /// access to that storage only).
+    private var pointer: UnsafePointer<Record>?
     var shape = Shape.unknown
+    /// The record being evaluated.
+    var record: Record { pointer!.pointee }
     var features = TextFeatures()
     /// Word hashes of the input, case-folded and not, computed on first use per record.
     private var foldedWords: [UInt64] = []
@@ -117,16 +134,25 @@ struct RecordContext {
     private var scratch: [UInt8] = []
     private var words: [UInt64] = []
 
-    mutating func reset(_ record: Record, shape: Shape) {
-        self.record = record
+    mutating func reset(_ record: UnsafePointer<Record>, shape: Shape) {
+        pointer = record
         self.shape = shape
-        features = TextFeatures(record.input)
+        features = TextFeatures(record.pointee.input)
         foldedValid = false
         plainValid = false
     }
 
+    /// Set when keyword sets of both case settings read the input: one pass computes both.
+    var inputNeedsBoth = false
+
     /// Whether the keywords occur in the input (its words computed once per case setting).
     mutating func inputMatches(_ matcher: KeywordMatcher) -> Bool {
+        if inputNeedsBoth && !foldedValid && !plainValid {
+            KeywordMatcher.wordsBoth(
+                record.input, scratch: &scratch, folded: &foldedWords, plain: &plainWords)
+            foldedValid = true
+            plainValid = true
+        }
         if matcher.caseInsensitive {
             if !foldedValid {
                 KeywordMatcher.words(
@@ -179,6 +205,16 @@ indirect enum CompiledPredicate: Sendable {
         case .hasToolCall(let flag): self = .hasToolCall(flag)
         case .field(let name, let test): self = .field(name: name, test)
         case .script(let scripts): self = .script(Set(scripts))
+        }
+    }
+
+    /// The case settings of the keyword sets that read the input.
+    func collectInputKeywordCases(into cases: inout Set<Bool>) {
+        switch self {
+        case .all(let ps), .any(let ps): for p in ps { p.collectInputKeywordCases(into: &cases) }
+        case .not(let p): p.collectInputKeywordCases(into: &cases)
+        case .keywords(.input, let matcher): cases.insert(matcher.caseInsensitive)
+        default: break
         }
     }
 
