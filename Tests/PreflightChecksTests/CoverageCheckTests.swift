@@ -418,3 +418,41 @@ private let splitData = """
     let result = try coverage("")
     #expect(result.skippedReason == "no records")
 }
+
+@Test func rolesOfShareGPTAndPromptCompletionRecords() throws {
+    let sharegpt = """
+        {"conversations": [{"from": "human", "value": "hello"}, {"from": "gpt", "value": "Sorry, no"}]}
+        {"conversations": [{"from": "human", "value": "sorry?"}, {"from": "function_call", "value": "{}"}, {"from": "observation", "value": "ok"}, {"from": "gpt", "value": "done"}]}
+        """
+    let got = try members(
+        sharegpt,
+        """
+        coverage:
+          slices:
+            apology: {where: {role: assistant, keywords: [sorry], case_insensitive: true}}
+            user_sorry: {where: {role: user, keywords: [sorry]}}
+            tools: {where: {has_tool_call: true}}
+            turns: {where: {turns: {min: 4}}}
+        """)
+    #expect(got["apology"] == [1])
+    #expect(got["user_sorry"] == [2])
+    #expect(got["tools"] == [2])
+    #expect(got["turns"] == [2])
+
+    let completions = """
+        {"prompt": "Refund please", "completion": "Sorry, refunds take a week"}
+        {"prompt": "Where is it", "completion": "On its way"}
+        """
+    let pc = try members(
+        completions,
+        """
+        coverage:
+          slices:
+            apology: {where: {role: assistant, regex: "^Sorry"}}
+            asks_refund: {where: {role: user, keywords: [refund], case_insensitive: true}}
+            no_turns: {where: {turns: {max: 0}}}
+        """)
+    #expect(pc["apology"] == [1])
+    #expect(pc["asks_refund"] == [1])
+    #expect(pc["no_turns"] == [1, 2])  // turns count chat messages only
+}
