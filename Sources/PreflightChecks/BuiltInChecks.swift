@@ -13,6 +13,10 @@ public enum BuiltInChecks {
         ClassBalanceCheck.self,  // computes the label-id column that label checks reuse
         SplitShiftCheck.self,  // after class_balance: reads its label column; no other order
         LabelHygieneCheck.self,  // after class_balance: reads its label ids from the index
+        // After class_balance: reads the same label column for its slice × label table, and
+        // computes the slice memberships (one pass over the records) that later checks
+        // reading slices (split_shift, failure_taxonomy) find in the index.
+        CoverageCheck.self,
         // Computes the normalized-input hashes and per-split hash groups.
         ExactDuplicatesCheck.self,
         // After exact_duplicates: near pairs skip records that are exact copies of an earlier

@@ -120,7 +120,9 @@ struct AuditCommand: ParsableCommand {
         let report: AuditReport
         do {
             report = try Auditor.run(
-                AuditRequest(dataset: dataset, checks: checks, failOn: failOn, metadata: metadata))
+                AuditRequest(
+                    dataset: dataset, checks: checks, failOn: failOn, metadata: metadata,
+                    coverage: ruleSet.coverage))
         } catch let error as PredictionsError {
             console.err(error.description)
             throw CommandExit.usage

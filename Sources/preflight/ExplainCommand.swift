@@ -55,7 +55,9 @@ struct ExplainCommand: ParsableCommand {
         let explanation: CheckExplanation?
         do {
             explanation = try configured.explain(
-                CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset)))
+                CheckInput(
+                    dataset: dataset, index: DatasetIndex(dataset: dataset),
+                    coverage: ruleSet.coverage))
         } catch {
             console.err("error: \(error)")
             throw CommandExit.usage

@@ -46,7 +46,10 @@ struct RulesCommand: ParsableCommand {
                 + (ruleSet.sources.isEmpty
                     ? "nothing else" : ruleSet.sources.joined(separator: ", ")) + "."
         ]
-        console.out(RuleFileWriter.render(checks: checks, dataset: ruleSet.dataset, header: header))
+        console.out(
+            RuleFileWriter.render(
+                checks: checks, dataset: ruleSet.dataset, header: header,
+                coverage: ruleSet.coverage))
     }
 
     static let defaultsHeader = [

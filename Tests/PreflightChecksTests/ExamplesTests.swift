@@ -36,6 +36,7 @@ func documentedExample(_ c: ExampleCase) throws {
     #expect(
         ids == [
             "malformed_record", "volume", "class_balance", "split_shift", "label_hygiene",
+            "coverage",
             "exact_duplicates",
             "near_duplicates", "conflicting_labels", "conflicting_answers", "label_issues",
             "class_confusion",

@@ -158,6 +158,15 @@ struct RuleFileWriterTests {
                   # The record id field used in locations; unset: detected.
                   # id_field: id
 
+                # Declared slices, checked by 'coverage' (README: Coverage); merged by name across files.
+                # coverage:
+                #   slices:
+                #     refund_requests:
+                #       where: {keywords: [refund, money back], case_insensitive: true}
+                #       min_count: 20
+                #       min_share: 0.02
+                #       splits: [train, test]
+
                 # Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);
                 # '<id>: false' is shorthand for 'enabled: false'.
                 checks:

@@ -61,11 +61,13 @@ public enum CheckExampleRunner {
     /// Configures `type` with `options` (the body of `checks.<id>`) through the engine and runs
     /// it on `dataset`; findings get the configured severity.
     /// - Throws: `RulesError` for bad options, `CheckError` when the check cannot run.
-    public static func run(_ type: any Check.Type, options: String = "", on dataset: Dataset) throws
-        -> CheckOutcome
-    {
+    /// `rules` holds other top-level sections (e.g. `coverage:`), written before `checks:`.
+    public static func run(
+        _ type: any Check.Type, options: String = "", rules extra: String = "", on dataset: Dataset
+    ) throws -> CheckOutcome {
         let id = type.descriptor.id.rawValue
         var yaml = "version: 1\n"
+        if !extra.isEmpty { yaml += extra.hasSuffix("\n") ? extra : extra + "\n" }
         if !options.isEmpty {
             yaml += "checks:\n  \(id):\n"
             yaml +=
@@ -75,7 +77,8 @@ public enum CheckExampleRunner {
         let configured = try Auditor.configure(rules, registry: [type])
         guard let check = configured.first else { return .skipped("not configured") }
         var outcome = try check.run(
-            CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset)))
+            CheckInput(
+                dataset: dataset, index: DatasetIndex(dataset: dataset), coverage: rules.coverage))
         for i in outcome.findings.indices {
             outcome.findings[i].severity = check.adjust(outcome.findings[i].severity)
         }
@@ -86,7 +89,7 @@ public enum CheckExampleRunner {
     public static func run(_ example: CheckExample, of type: any Check.Type) throws -> [Finding] {
         let parsed = parse(example.jsonl)
         let dataset = FixtureDataset.make(parsed.files)
-        return try run(type, options: example.options, on: dataset).findings
+        return try run(type, options: example.options, rules: example.rules, on: dataset).findings
     }
 
     /// Problems with how `findings` match an example's expectation; empty when they match.

@@ -61,9 +61,14 @@ public struct CheckError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct CheckInput: Sendable {
     public let dataset: Dataset
     public let index: DatasetIndex
-    public init(dataset: Dataset, index: DatasetIndex) {
+    /// The rule files' `coverage:` section (declared slices), for the checks that measure
+    /// slices; rule-level sections other than `checks:` reach checks only through here.
+    public let coverage: CoverageRules
+
+    public init(dataset: Dataset, index: DatasetIndex, coverage: CoverageRules = CoverageRules()) {
         self.dataset = dataset
         self.index = index
+        self.coverage = coverage
     }
 }
 
@@ -120,12 +125,19 @@ public struct CheckExample: Sendable {
     public var expectation: Expectation
     /// Option overrides as YAML (the body of `checks.<id>`), empty for defaults.
     public var options: String
+    /// Other top-level rule-file sections as YAML (e.g. `coverage:` slices), empty for none.
+    public var rules: String = ""
 
-    public static func passes(jsonl: String, options: String = "") -> CheckExample {
-        CheckExample(jsonl: jsonl, expectation: .passes, options: options)
-    }
-    public static func fails(jsonl: String, findings: Int = 0, options: String = "") -> CheckExample
+    public static func passes(jsonl: String, options: String = "", rules: String = "")
+        -> CheckExample
     {
-        CheckExample(jsonl: jsonl, expectation: .fails(datasetFindings: findings), options: options)
+        CheckExample(jsonl: jsonl, expectation: .passes, options: options, rules: rules)
+    }
+    public static func fails(
+        jsonl: String, findings: Int = 0, options: String = "", rules: String = ""
+    ) -> CheckExample {
+        CheckExample(
+            jsonl: jsonl, expectation: .fails(datasetFindings: findings), options: options,
+            rules: rules)
     }
 }

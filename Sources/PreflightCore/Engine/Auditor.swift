@@ -6,11 +6,14 @@ public struct AuditRequest: Sendable {
     public var checks: [ConfiguredCheck]
     public var failOn: Severity
     public var metadata: ReportMetadata
+    /// Declared coverage slices from the rule files, handed to every check.
+    public var coverage: CoverageRules
 
     public init(
         dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
-        metadata: ReportMetadata
+        metadata: ReportMetadata, coverage: CoverageRules = CoverageRules()
     ) {
+        self.coverage = coverage
         self.dataset = dataset
         self.checks = checks
         self.failOn = failOn
@@ -77,7 +80,8 @@ public enum Auditor {
     /// - Throws: `CheckError` when a check cannot run at all.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let index = DatasetIndex(dataset: request.dataset)
-        let input = CheckInput(dataset: request.dataset, index: index)
+        let input = CheckInput(
+            dataset: request.dataset, index: index, coverage: request.coverage)
         var findings: [Finding] = []
         var summaries: [CheckSummary] = []
         for check in request.checks {

@@ -81,6 +81,15 @@ enum EmbeddedProfiles {
               # The record id field used in locations; unset: detected.
               # id_field: id
 
+            # Declared slices, checked by 'coverage' (README: Coverage); merged by name across files.
+            # coverage:
+            #   slices:
+            #     refund_requests:
+            #       where: {keywords: [refund, money back], case_insensitive: true}
+            #       min_count: 20
+            #       min_share: 0.02
+            #       splits: [train, test]
+
             # Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);
             # '<id>: false' is shorthand for 'enabled: false'.
             checks:
@@ -142,6 +151,21 @@ enum EmbeddedProfiles {
                 normalize: [nfkc, case, whitespace, punctuation]
                 # report training labels that a held-out split never contains
                 flag_missing_in_heldout: true
+
+              # Checks declared slices against their minimum counts per split and reports slice coverage.
+              coverage:
+                enabled: true
+                severity: error
+                # report (as info) automatic slices present in training but absent from a held-out split
+                heldout_gaps: true
+                # report a gap only when the training share × the held-out split's size reaches this
+                min_expected_heldout: 3
+                # inputs with fewer words than this form the automatic slice very_short
+                very_short_words: 3
+                # inputs with more words than this form the automatic slice very_long
+                very_long_words: 512
+                # labels shown in the coverage_by_label table, most frequent first
+                max_label_rows: 50
 
               # Flags records that repeat an earlier record of the same split after normalization.
               exact_duplicates:

@@ -16,14 +16,18 @@ public enum RuleFileWriter {
     ///   - dataset: the dataset section to write.
     ///   - header: comment lines for the top of the file, without the leading `#`.
     /// - Returns: the YAML text, ending with a newline.
-    public static func render(checks: [ConfiguredCheck], dataset: DatasetRules, header: [String])
-        -> String
-    {
+    ///   - coverage: the declared slices; none renders a commented example.
+    public static func render(
+        checks: [ConfiguredCheck], dataset: DatasetRules, header: [String],
+        coverage: CoverageRules = CoverageRules()
+    ) -> String {
         var out = Output()
         for line in header { out.comment(line, indent: 0) }
         out.line("version: \(RuleSet.supportedVersion)", indent: 0)
         out.blank()
         renderDataset(dataset, into: &out)
+        out.blank()
+        renderCoverage(coverage, into: &out)
         out.blank()
         if checks.isEmpty {
             out.line("checks: {}", indent: 0)
@@ -77,6 +81,87 @@ public enum RuleFileWriter {
             renderEntry(key: "id_field", value: .scalar(id), indent: 1, into: &out)
         } else {
             out.comment("id_field: id", indent: 1)
+        }
+    }
+
+    private static func renderCoverage(_ coverage: CoverageRules, into out: inout Output) {
+        out.comment(
+            "Declared slices, checked by 'coverage' (README: Coverage); merged by name across files.",
+            indent: 0)
+        guard !coverage.slices.isEmpty else {
+            out.comment("coverage:", indent: 0)
+            out.comment("  slices:", indent: 0)
+            out.comment("    refund_requests:", indent: 0)
+            out.comment(
+                "      where: {keywords: [refund, money back], case_insensitive: true}", indent: 0)
+            out.comment("      min_count: 20", indent: 0)
+            out.comment("      min_share: 0.02", indent: 0)
+            out.comment("      splits: [train, test]", indent: 0)
+            return
+        }
+        out.line("coverage:", indent: 0)
+        out.line("slices:", indent: 1)
+        for slice in coverage.slices {
+            out.line("\(key(slice.name)):", indent: 2)
+            if let d = slice.description { out.line("description: \(scalar(d))", indent: 3) }
+            out.line("where: \(flow(slice.predicate))", indent: 3)
+            let r = slice.requirements
+            if let n = r.minCount { out.line("min_count: \(n)", indent: 3) }
+            if let v = r.minShare, case .scalar(let text) = v.yamlValue {
+                out.line("min_share: \(text)", indent: 3)
+            }
+            if let splits = r.splits {
+                out.line("splits: \(flowList(splits.map(\.rawValue)))", indent: 3)
+            }
+            if r.perLabel { out.line("per_label: true", indent: 3) }
+            if let severity = r.severity { out.line("severity: \(severity.rawValue)", indent: 3) }
+        }
+    }
+
+    /// A predicate in flow style, as `RuleSet.parse` reads it back.
+    static func flow(_ predicate: SlicePredicate) -> String {
+        func bounds(_ min: Int?, _ max: Int?) -> [String] {
+            (min.map { ["min: \($0)"] } ?? []) + (max.map { ["max: \($0)"] } ?? [])
+        }
+        switch predicate {
+        case .all(let ps): return "{all: [" + ps.map(flow).joined(separator: ", ") + "]}"
+        case .any(let ps): return "{any: [" + ps.map(flow).joined(separator: ", ") + "]}"
+        case .not(let p): return "{not: \(flow(p))}"
+        case .text(let target, let match):
+            var parts: [String] = []
+            switch target {
+            case .input: break
+            case .field(let name): parts.append("field: \(scalar(name))")
+            case .role(let role): parts.append("role: \(scalar(role))")
+            }
+            let ci: Bool
+            switch match {
+            case .regex(let regex):
+                parts.append("regex: \(doubleQuoted(regex.pattern))")
+                ci = regex.caseInsensitive
+            case .keywords(let words, let caseInsensitive):
+                parts.append("keywords: \(flowList(words))")
+                ci = caseInsensitive
+            }
+            if ci { parts.append("case_insensitive: true") }
+            return "{text: {" + parts.joined(separator: ", ") + "}}"
+        case .label(let labels): return "{label: {in: \(flowList(labels))}}"
+        case .length(let min, let max, let unit):
+            return "{length: {"
+                + (bounds(min, max) + ["unit: \(unit.rawValue)"])
+                .joined(separator: ", ") + "}}"
+        case .turns(let min, let max):
+            return "{turns: {" + bounds(min, max).joined(separator: ", ") + "}}"
+        case .hasToolCall(let flag): return "{has_tool_call: \(flag)}"
+        case .field(let name, let test):
+            let t: String
+            switch test {
+            case .equals(let v): t = "equals: \(doubleQuoted(v))"
+            case .contains(let v): t = "contains: \(doubleQuoted(v))"
+            case .present(let flag): t = "present: \(flag)"
+            }
+            return "{field: {name: \(scalar(name)), \(t)}}"
+        case .script(let scripts): return "{script: \(flowList(scripts.map(\.rawValue)))}"
         }
     }
 

@@ -36,10 +36,11 @@ public struct DatasetRules: Sendable, Equatable {
     }
 }
 
-/// Merged rule files: dataset mapping and per-check settings.
+/// Merged rule files: dataset mapping, per-check settings and coverage slices.
 ///
 /// Files merge left to right, key by key: a later file's `checks.x.threshold` replaces an
-/// earlier one's and leaves the check's other keys alone.
+/// earlier one's and leaves the check's other keys alone. Coverage slices merge by name
+/// (see `CoverageRules.merging`).
 public struct RuleSet: Sendable, Equatable {
     /// The highest rule-file version this build reads.
     public static let supportedVersion = 1
@@ -53,6 +54,8 @@ public struct RuleSet: Sendable, Equatable {
     public var checkOrder: [String] = []
     /// The exact text of every merged file, in order, for the rules digest.
     public var texts: [String] = []
+    /// Declared coverage slices (`coverage:`), merged by name.
+    public var coverage = CoverageRules()
 
     public init() {}
 
@@ -87,6 +90,8 @@ public struct RuleSet: Sendable, Equatable {
                 }
             case "dataset":
                 rules.dataset = try parseDataset(pair.value)
+            case "coverage":
+                rules.coverage = try parseCoverage(pair.value, source: text)
             case "checks":
                 guard let checkPairs = pair.value.pairs else {
                     if pair.value.isNull { continue }
@@ -100,7 +105,8 @@ public struct RuleSet: Sendable, Equatable {
             default:
                 throw .unknownKey(
                     pair.key.mark, key: key, context: "top-level key",
-                    suggestion: Suggestion.closest(to: key, in: ["version", "dataset", "checks"]))
+                    suggestion: Suggestion.closest(
+                        to: key, in: ["version", "dataset", "checks", "coverage"]))
             }
         }
         if !sawVersion { throw .missingVersion(file: name) }
@@ -116,6 +122,7 @@ public struct RuleSet: Sendable, Equatable {
         out.dataset.textFields = other.dataset.textFields ?? dataset.textFields
         out.dataset.labelField = other.dataset.labelField ?? dataset.labelField
         out.dataset.idField = other.dataset.idField ?? dataset.idField
+        out.coverage = coverage.merging(other.coverage)
         for id in other.checkOrder {
             guard let incoming = other.checks[id] else { continue }
             guard var existing = out.checks[id] else {
@@ -144,7 +151,7 @@ public struct RuleSet: Sendable, Equatable {
 
     // MARK: - Parsing pieces
 
-    private static func uniquePairs(_ pairs: [YAMLPair], context: String) throws(RulesError)
+    static func uniquePairs(_ pairs: [YAMLPair], context: String) throws(RulesError)
         -> [YAMLPair]
     {
         var seen = Set<String>()

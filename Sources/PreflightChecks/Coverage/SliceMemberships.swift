@@ -1,0 +1,395 @@
+import Dispatch
+import PreflightCore
+
+/// Which records belong to which declared slice, and the format features of every record's
+/// input (for the automatic slices), flat over `DatasetLayout` positions.
+///
+/// Computed in one parallel pass over the records (`DispatchQueue.concurrentPerform` over
+/// chunks of 4,096 records, a multiple of 64 so that chunks write disjoint bitset words);
+/// regexes are compiled once when the rule file is read, keyword sets once per audit.
+struct SliceMemberships: Sendable {
+    /// The declared slices, in rule-file order.
+    let slices: [SliceDefinition]
+    /// Records in the layout.
+    let count: Int
+    /// 64-bit words per slice bitset.
+    let wordsPerSlice: Int
+    /// Slice `s`'s bit for position `p` is bit `p % 64` of `bits[s * wordsPerSlice + p / 64]`.
+    let bits: [UInt64]
+    /// Format features of each record's input.
+    let features: [TextFeatures]
+
+    /// Whether the record at `position` is in slice `slice`.
+    func contains(_ slice: Int, _ position: Int) -> Bool {
+        bits[slice * wordsPerSlice + position >> 6] & (1 << UInt64(position & 63)) != 0
+    }
+
+    /// Records of slice `slice` within the position ranges.
+    /// - Complexity: O(positions / 64).
+    func count(_ slice: Int, in ranges: [Range<Int>]) -> Int {
+        var total = 0
+        let base = slice * wordsPerSlice
+        for range in ranges where !range.isEmpty {
+            var p = range.lowerBound
+            while p < range.upperBound {
+                let word = bits[base + p >> 6]
+                let offset = p & 63
+                let take = min(64 - offset, range.upperBound - p)
+                let mask: UInt64 = take == 64 ? ~0 : ((1 << UInt64(take)) - 1) << UInt64(offset)
+                total += (word & mask).nonzeroBitCount
+                p += take
+            }
+        }
+        return total
+    }
+
+    /// The index column for `slices`: one per distinct slice set within an audit.
+    static func key(_ slices: [SliceDefinition]) -> IndexKey<SliceMemberships> {
+        var hasher = Hasher()
+        hasher.combine(slices)
+        // Hasher is seeded per process; the index lives within one process, so this only
+        // tells slice sets apart within an audit.
+        return IndexKey("coverage.slices.\(slices.count).\(hasher.finalize())") { dataset in
+            SliceMemberships(dataset: dataset, slices: slices)
+        }
+    }
+
+    /// Evaluates every slice and measures every input.
+    /// - Complexity: O(total text bytes × predicates), parallel over chunks of records.
+    init(dataset: Dataset, slices: [SliceDefinition]) {
+        let layout = DatasetLayout(dataset)
+        let total = layout.count
+        let compiled = slices.map { CompiledPredicate($0.predicate) }
+        var inputCases = Set<Bool>()
+        for p in compiled { p.collectInputKeywordCases(into: &inputCases) }
+        let inputNeedsBoth = inputCases.count == 2
+        let wordsPerSlice = (total + 63) / 64
+        // One spare word so the buffer has an address even with no slices.
+        var bits = [UInt64](repeating: 0, count: wordsPerSlice * slices.count + 1)
+        var features = [TextFeatures](repeating: TextFeatures(), count: total)
+        let chunk = 4_096
+        let chunks = (total + chunk - 1) / chunk
+        bits.withUnsafeMutableBufferPointer { bitBuffer in
+            features.withUnsafeMutableBufferPointer { featureBuffer in
+                guard total > 0, let featureBase = featureBuffer.baseAddress,
+                    let bitBase = bitBuffer.baseAddress
+                else { return }
+                let bitTarget = SendableBuffer(base: bitBase)
+                let featureTarget = SendableBuffer(base: featureBase)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var context = RecordContext()
+                    context.inputNeedsBoth = inputNeedsBoth
+                    let start = c * chunk
+                    let end = min(total, start + chunk)
+                    var f = layout.file(of: start)
+                    var p = start
+                    while p < end {
+                        while layout.offsets[f + 1] <= p { f += 1 }
+                        let base = layout.offsets[f]
+                        let stop = min(end, layout.offsets[f + 1])
+                        let shape = dataset.files[f].schema.shape
+                        // Records are read in place: no copy (and retain) of a record or a
+                        // file per record.
+                        dataset.files[f].records.withUnsafeBufferPointer { records in
+                            for q in p..<stop {
+                                context.reset(records.baseAddress! + (q - base), shape: shape)
+                                featureTarget.base[q] = context.features
+                                let word = q >> 6
+                                let bit: UInt64 = 1 << UInt64(q & 63)
+                                for (s, predicate) in compiled.enumerated()
+                                where predicate.evaluate(&context) {
+                                    bitTarget.base[s * wordsPerSlice + word] |= bit
+                                }
+                            }
+                        }
+                        p = stop
+                    }
+                }
+            }
+        }
+        self.slices = slices
+        self.count = total
+        self.wordsPerSlice = wordsPerSlice
+        self.bits = bits
+        self.features = features
+    }
+}
+
+// MARK: - Evaluation
+
+/// A record being evaluated, with what several predicates share computed once.
+struct RecordContext {
+    /// The record being evaluated, in its file's storage (valid during `reset`'s caller's
+    /// access to that storage only).
+    private var pointer: UnsafePointer<Record>?
+    var shape = Shape.unknown
+    /// The record being evaluated.
+    var record: Record { pointer!.pointee }
+    var features = TextFeatures()
+    /// Word hashes of the input, case-folded and not, computed on first use per record.
+    private var foldedWords: [UInt64] = []
+    private var plainWords: [UInt64] = []
+    private var foldedValid = false
+    private var plainValid = false
+    private var scratch: [UInt8] = []
+    private var words: [UInt64] = []
+
+    mutating func reset(_ record: UnsafePointer<Record>, shape: Shape) {
+        pointer = record
+        self.shape = shape
+        features = TextFeatures(record.pointee.input)
+        foldedValid = false
+        plainValid = false
+    }
+
+    /// Set when keyword sets of both case settings read the input: one pass computes both.
+    var inputNeedsBoth = false
+
+    /// Whether the keywords occur in the input (its words computed once per case setting).
+    mutating func inputMatches(_ matcher: KeywordMatcher) -> Bool {
+        if inputNeedsBoth && !foldedValid && !plainValid {
+            KeywordMatcher.wordsBoth(
+                record.input, scratch: &scratch, folded: &foldedWords, plain: &plainWords)
+            foldedValid = true
+            plainValid = true
+        }
+        if matcher.caseInsensitive {
+            if !foldedValid {
+                KeywordMatcher.words(
+                    record.input, caseInsensitive: true, scratch: &scratch, into: &foldedWords)
+                foldedValid = true
+            }
+            return matcher.matches(foldedWords)
+        }
+        if !plainValid {
+            KeywordMatcher.words(
+                record.input, caseInsensitive: false, scratch: &scratch, into: &plainWords)
+            plainValid = true
+        }
+        return matcher.matches(plainWords)
+    }
+
+    /// Whether the keywords occur in `text`.
+    mutating func matches(_ matcher: KeywordMatcher, in text: String) -> Bool {
+        KeywordMatcher.words(
+            text, caseInsensitive: matcher.caseInsensitive, scratch: &scratch, into: &words)
+        return matcher.matches(words)
+    }
+}
+
+/// A `SlicePredicate` prepared for evaluation (keyword sets hashed once).
+indirect enum CompiledPredicate: Sendable {
+    case all([CompiledPredicate])
+    case any([CompiledPredicate])
+    case not(CompiledPredicate)
+    case regex(SliceText, ByteRegex)
+    case keywords(SliceText, KeywordMatcher)
+    case label(Set<String>)
+    case length(min: Int?, max: Int?, unit: LengthUnit)
+    case turns(min: Int?, max: Int?)
+    case hasToolCall(Bool)
+    case field(name: String, FieldTest)
+    case script(Set<TextScript>)
+
+    init(_ predicate: SlicePredicate) {
+        switch predicate {
+        case .all(let ps): self = .all(ps.map(CompiledPredicate.init))
+        case .any(let ps): self = .any(ps.map(CompiledPredicate.init))
+        case .not(let p): self = .not(CompiledPredicate(p))
+        case .text(let target, .regex(let regex)): self = .regex(target, regex)
+        case .text(let target, .keywords(let words, let ci)):
+            self = .keywords(target, KeywordMatcher(words, caseInsensitive: ci))
+        case .label(let labels): self = .label(Set(labels))
+        case .length(let min, let max, let unit): self = .length(min: min, max: max, unit: unit)
+        case .turns(let min, let max): self = .turns(min: min, max: max)
+        case .hasToolCall(let flag): self = .hasToolCall(flag)
+        case .field(let name, let test): self = .field(name: name, test)
+        case .script(let scripts): self = .script(Set(scripts))
+        }
+    }
+
+    /// The case settings of the keyword sets that read the input.
+    func collectInputKeywordCases(into cases: inout Set<Bool>) {
+        switch self {
+        case .all(let ps), .any(let ps): for p in ps { p.collectInputKeywordCases(into: &cases) }
+        case .not(let p): p.collectInputKeywordCases(into: &cases)
+        case .keywords(.input, let matcher): cases.insert(matcher.caseInsensitive)
+        default: break
+        }
+    }
+
+    func evaluate(_ context: inout RecordContext) -> Bool {
+        switch self {
+        case .all(let ps):
+            for p in ps where !p.evaluate(&context) { return false }
+            return true
+        case .any(let ps):
+            for p in ps where p.evaluate(&context) { return true }
+            return false
+        case .not(let p):
+            return !p.evaluate(&context)
+        case .regex(.input, let regex):
+            return Self.matches(regex, context.record.input)
+        case .regex(let target, let regex):
+            for text in RecordTexts.texts(target, of: context.record, shape: context.shape)
+            where Self.matches(regex, text) {
+                return true
+            }
+            return false
+        case .keywords(.input, let matcher):
+            return context.inputMatches(matcher)
+        case .keywords(let target, let matcher):
+            for text in RecordTexts.texts(target, of: context.record, shape: context.shape)
+            where context.matches(matcher, in: text) {
+                return true
+            }
+            return false
+        case .label(let labels):
+            guard let label = context.record.label else { return false }
+            return labels.contains(label.text)
+        case .length(let min, let max, let unit):
+            let n: Int =
+                switch unit {
+                case .chars: context.features.chars
+                case .words: context.features.words
+                case .tokens: Self.estimatedTokens(words: context.features.words)
+                }
+            return n >= (min ?? 0) && n <= (max ?? .max)
+        case .turns(let min, let max):
+            let n = RecordTexts.turns(of: context.record, shape: context.shape)
+            return n >= (min ?? 0) && n <= (max ?? .max)
+        case .hasToolCall(let flag):
+            return RecordTexts.hasToolCall(context.record, shape: context.shape) == flag
+        case .field(let name, let test):
+            return RecordTexts.test(context.record.value[name], test)
+        case .script(let scripts):
+            guard let script = context.features.script else { return false }
+            return scripts.contains(script)
+        }
+    }
+
+    /// The token estimate of the `tokens` unit: words × 1.3, rounded up.
+    static func estimatedTokens(words: Int) -> Int { (words * 13 + 9) / 10 }
+
+    private static func matches(_ regex: ByteRegex, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { regex.matches(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+// MARK: - Reading record values
+
+/// The texts, turns and tool calls of a record's parsed value.
+enum RecordTexts {
+    /// Roles that `role:` names and what each shape calls them.
+    static func roleNames(_ role: String, shape: Shape) -> Set<String> {
+        guard shape == .sharegpt else { return [role] }
+        switch role {
+        case "user": return ["user", "human"]
+        case "assistant": return ["assistant", "gpt"]
+        case "tool": return ["tool", "function_call", "observation"]
+        default: return [role]
+        }
+    }
+
+    /// The texts a target names: a field's strings, or the contents of a role's messages
+    /// (chat, ShareGPT and preference message lists; `user` is the prompt or instruction and
+    /// `assistant` the completion or output of prompt/completion and instruction records).
+    static func texts(_ target: SliceText, of record: Record, shape: Shape) -> [String] {
+        switch target {
+        case .input: return [record.input]
+        case .field(let name): return strings(record.value[name])
+        case .role(let role):
+            let value = record.value
+            switch shape {
+            case .chat, .sharegpt:
+                let (list, roleKey, contentKey) =
+                    shape == .sharegpt
+                    ? ("conversations", "from", "value") : ("messages", "role", "content")
+                guard case .array(let messages)? = value[list] else { return [] }
+                let names = roleNames(role, shape: shape)
+                return messages.compactMap { m in
+                    guard let r = m[roleKey]?.stringValue, names.contains(r) else { return nil }
+                    return content(m[contentKey])
+                }
+            case .promptCompletion:
+                if role == "user" { return strings(value["prompt"]) }
+                if role == "assistant" { return strings(value["completion"]) }
+                return []
+            case .instruction:
+                if role == "user" { return strings(value["instruction"]) + strings(value["input"]) }
+                if role == "assistant" { return strings(value["output"]) }
+                return []
+            default:
+                return []
+            }
+        }
+    }
+
+    /// Chat messages other than system (and developer) messages; 0 for other shapes.
+    static func turns(of record: Record, shape: Shape) -> Int {
+        guard shape == .chat || shape == .sharegpt else { return 0 }
+        let (list, roleKey) = shape == .sharegpt ? ("conversations", "from") : ("messages", "role")
+        guard case .array(let messages)? = record.value[list] else { return 0 }
+        return messages.reduce(0) { n, m in
+            let role = m[roleKey]?.stringValue ?? ""
+            return n + (role == "system" || role == "developer" ? 0 : 1)
+        }
+    }
+
+    /// A message with non-empty `tool_calls`, a `function_call`, or a tool or function role
+    /// (ShareGPT: `function_call`, `observation`, `tool`).
+    static func hasToolCall(_ record: Record, shape: Shape) -> Bool {
+        guard shape == .chat || shape == .sharegpt else { return false }
+        let (list, roleKey) = shape == .sharegpt ? ("conversations", "from") : ("messages", "role")
+        guard case .array(let messages)? = record.value[list] else { return false }
+        let toolRoles: Set<String> =
+            shape == .sharegpt ? ["function_call", "observation", "tool"] : ["tool", "function"]
+        for m in messages {
+            if let role = m[roleKey]?.stringValue, toolRoles.contains(role) { return true }
+            if case .array(let calls)? = m["tool_calls"], !calls.isEmpty { return true }
+            if let call = m["function_call"], call != .null { return true }
+        }
+        return false
+    }
+
+    /// A `field:` test on a value.
+    static func test(_ value: DataValue?, _ test: FieldTest) -> Bool {
+        switch test {
+        case .present(let flag):
+            let present = value.map { $0 != .null } ?? false
+            return present == flag
+        case .equals(let expected):
+            return value?.scalarText == expected
+        case .contains(let expected):
+            if case .array(let items)? = value {
+                return items.contains { $0.scalarText == expected }
+            }
+            return value?.scalarText == expected
+        }
+    }
+
+    /// A string or number, or the strings and numbers of an array.
+    private static func strings(_ value: DataValue?) -> [String] {
+        switch value {
+        case .string(let s)?: return [s]
+        case .number(let n)?: return [n]
+        case .array(let items)?: return items.compactMap { strings($0).first }
+        default: return []
+        }
+    }
+
+    /// A message's content: a string, or its text parts joined by "\n".
+    private static func content(_ value: DataValue?) -> String? {
+        switch value {
+        case .string(let s)?: return s
+        case .array(let parts)?:
+            let texts = parts.compactMap { part -> String? in
+                if case .string(let s) = part { return s }
+                return part["text"]?.stringValue
+            }
+            return texts.joined(separator: "\n")
+        default: return nil
+        }
+    }
+}
