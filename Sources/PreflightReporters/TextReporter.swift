@@ -2,8 +2,9 @@ import Foundation
 import PreflightCore
 
 /// Renders the terminal report a data engineer reads: the verdict and what to do first,
-/// readiness per prerequisite, the inputs, the check table and the checks' tables, the
-/// findings that matter most, and the split statistics.
+/// readiness per prerequisite, the inputs, the check table, the findings that matter most,
+/// then the checks' tables (reference material: what to fix comes first) and the split
+/// statistics.
 ///
 /// Lines are at most `width` columns (wide characters count two). Text that comes from the
 /// data (paths, messages, labels) is escaped so control characters cannot break the layout
@@ -48,8 +49,8 @@ public struct TextReporter: Reporter {
         readiness(report, &out)
         inputs(report, &out)
         checks(report, &out)
-        tables(report, &out)
         findings(report, &out)
+        tables(report, &out)
         splits(report, &out)
         footer(report, &out)
         return out.lines.joined(separator: "\n") + "\n"
