@@ -90,6 +90,15 @@ enum EmbeddedProfiles {
             #       min_share: 0.02
             #       splits: [train, test]
 
+            # Failure modes, checked by 'failure_taxonomy' (README: Failure taxonomy); merged by name.
+            # taxonomy:
+            #   modes:
+            #     wrong_refund_policy:
+            #       description: the model promises refunds outside the 30-day window
+            #       slice: refund_requests   # or where: {…} as in coverage slices
+            #       min_train: 20
+            #       min_heldout: 5
+
             # Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);
             # '<id>: false' is shorthand for 'enabled: false'.
             checks:
@@ -166,6 +175,15 @@ enum EmbeddedProfiles {
                 very_long_words: 512
                 # labels shown in the coverage_by_label table, most frequent first
                 max_label_rows: 50
+
+              # Requires every declared failure mode to have examples in training and in the regression (or test) split.
+              failure_taxonomy:
+                enabled: true
+                severity: error
+                # severity of the finding when the rule files declare no failure taxonomy (off, info, warning, error; capped by the check's severity)
+                no_taxonomy_severity: warning
+                # count held-out examples in the test split when there is no regression split
+                test_fallback: true
 
               # Flags records that repeat an earlier record of the same split after normalization.
               exact_duplicates:
