@@ -135,7 +135,7 @@ enum EmbeddedProfiles {
                 # a training class with fewer (but some) records than this in a held-out split is a warning
                 min_heldout_class: 3
 
-              # Flags held-out splits whose label or length distribution differs from training, and classes only one side has.
+              # Flags held-out splits whose label, length or slice distribution differs from training, and classes only one side has.
               split_shift:
                 enabled: true
                 severity: warning
@@ -151,6 +151,12 @@ enum EmbeddedProfiles {
                 missing_class_severity: "off"
                 # severity of one finding per held-out split naming its classes that training lacks (off, info, warning, error; capped by the check's severity); off by default because label_hygiene reports each such label
                 unseen_class_severity: "off"
+                # severity of slice_shift (a slice's share of a held-out split differs from training's) and slice_absent_from_heldout (off, info, warning, error; capped by the check's severity)
+                slice_shift_severity: info
+                # effect floor: a slice's share must differ by at least this (0.10: 10 percentage points) and its two-proportion z-test p-value be below min_p_value
+                min_slice_share_difference: 0.1
+                # report a declared slice absent from a held-out split only when training's share × the split's size reaches this
+                min_expected_slice_records: 3
 
               # Flags label spelling variants, unseen held-out labels and mixed label types.
               label_hygiene:
