@@ -17,6 +17,9 @@ public enum BuiltInChecks {
         // computes the slice memberships (one pass over the records) that later checks
         // reading slices (split_shift, failure_taxonomy) find in the index.
         CoverageCheck.self,
+        // After coverage: reads the same slice memberships (declared slices and the
+        // taxonomy's inline predicates, evaluated together) from the index.
+        FailureTaxonomyCheck.self,
         // Computes the normalized-input hashes and per-split hash groups.
         ExactDuplicatesCheck.self,
         // After exact_duplicates: near pairs skip records that are exact copies of an earlier

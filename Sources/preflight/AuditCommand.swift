@@ -122,7 +122,7 @@ struct AuditCommand: ParsableCommand {
             report = try Auditor.run(
                 AuditRequest(
                     dataset: dataset, checks: checks, failOn: failOn, metadata: metadata,
-                    coverage: ruleSet.coverage))
+                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy))
         } catch let error as PredictionsError {
             console.err(error.description)
             throw CommandExit.usage

@@ -57,7 +57,7 @@ struct ExplainCommand: ParsableCommand {
             explanation = try configured.explain(
                 CheckInput(
                     dataset: dataset, index: DatasetIndex(dataset: dataset),
-                    coverage: ruleSet.coverage))
+                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy))
         } catch {
             console.err("error: \(error)")
             throw CommandExit.usage

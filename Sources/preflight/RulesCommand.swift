@@ -49,7 +49,7 @@ struct RulesCommand: ParsableCommand {
         console.out(
             RuleFileWriter.render(
                 checks: checks, dataset: ruleSet.dataset, header: header,
-                coverage: ruleSet.coverage))
+                coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy))
     }
 
     static let defaultsHeader = [

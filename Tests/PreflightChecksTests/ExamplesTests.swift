@@ -37,6 +37,7 @@ func documentedExample(_ c: ExampleCase) throws {
         ids == [
             "malformed_record", "volume", "class_balance", "split_shift", "label_hygiene",
             "coverage",
+            "failure_taxonomy",
             "exact_duplicates",
             "near_duplicates", "conflicting_labels", "conflicting_answers", "label_issues",
             "class_confusion",

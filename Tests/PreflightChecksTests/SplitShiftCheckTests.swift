@@ -181,7 +181,7 @@ private func splits(_ train: [String], _ test: [String], testName: String = "tes
         let result = try outcome(SplitShiftCheck.self, splits(train, test))
         #expect(result.findings.map(\.code) == ["length_shift"])
         #expect(result.metrics["js_divergence.test"] == nil)
-        #expect(result.tables.map(\.id) == ["split_comparison"])
+        #expect(result.tables.map(\.id) == ["split_comparison", "slice_shares"])
     }
 
     @Test func tablesCompareEverySplit() throws {
@@ -307,4 +307,99 @@ struct SplitShiftRealDataTests {
         #expect(result.findings.map(\.code) == ["label_shift"])
         #expect(result.findings[0].severity == .warning)
     }
+}
+
+// MARK: - Slice shares
+
+/// `n` training records and `m` test records; the first `a` / `b` of them mention a refund.
+private func sliceData(train n: Int, refunds a: Int, test m: Int, refunds b: Int) -> String {
+    var lines = ["--- train.jsonl"]
+    for i in 0..<n {
+        lines.append(
+            #"{"text": "\#(i < a ? "please refund order" : "my parcel is late") \#(i)", "label": "x"}"#
+        )
+    }
+    lines.append("--- test.jsonl")
+    for i in 0..<m {
+        lines.append(
+            #"{"text": "\#(i < b ? "please refund order" : "my parcel is late") \#(i)", "label": "x"}"#
+        )
+    }
+    return lines.joined(separator: "\n")
+}
+
+private let refundSlice = """
+    coverage:
+      slices:
+        refunds: {where: {keywords: [refund]}}
+    """
+
+private func shift(_ files: String, options: String = "", rules: String = refundSlice) throws
+    -> CheckOutcome
+{
+    let parsed = CheckExampleRunner.parse(files)
+    return try CheckExampleRunner.run(
+        SplitShiftCheck.self, options: options, rules: rules, on: FixtureDataset.make(parsed.files))
+}
+
+@Test func sliceShiftNeedsALargeAndSignificantDifference() throws {
+    // 10% of training vs 40% of test, 400 and 200 records: large and significant.
+    let large = try shift(sliceData(train: 400, refunds: 40, test: 200, refunds: 80))
+    let findings = large.findings.filter { $0.code == "slice_shift" }
+    #expect(findings.count == 1)
+    #expect(findings.first?.severity == .info)
+    #expect(
+        findings.first?.message.hasPrefix(
+            "slice 'refunds' is 40.0% of 'test' but 10.0% of training (a difference of 30 points")
+            == true)
+    #expect(large.metrics["slice_share.refunds.test"] == 0.4)
+    // 10% vs 15%: significant-looking at this size but below the 10-point floor.
+    let small = try shift(sliceData(train: 4000, refunds: 400, test: 2000, refunds: 300))
+    #expect(!small.findings.contains { $0.code == "slice_shift" })
+    // 10% vs 40% on 10 test records: large but not significant at p < 0.001.
+    let few = try shift(sliceData(train: 100, refunds: 10, test: 10, refunds: 4))
+    #expect(!few.findings.contains { $0.code == "slice_shift" })
+}
+
+@Test func sliceShiftSeverityIsAnOption() throws {
+    let data = sliceData(train: 400, refunds: 40, test: 200, refunds: 80)
+    let warning = try shift(data, options: "slice_shift_severity: warning")
+    #expect(warning.findings.filter { $0.code == "slice_shift" }.map(\.severity) == [.warning])
+    let off = try shift(data, options: "slice_shift_severity: off")
+    #expect(!off.findings.contains { $0.code.hasPrefix("slice_") })
+}
+
+@Test func declaredSliceAbsentFromHeldOut() throws {
+    // 10% of training; 40 test records should hold 4.
+    let absent = try shift(sliceData(train: 100, refunds: 10, test: 40, refunds: 0))
+    let finding = absent.findings.first { $0.code == "slice_absent_from_heldout" }
+    #expect(
+        finding?.message
+            == "slice 'refunds' has no records in 'test', though it is 10.0% of training (about 4 expected at that share)"
+    )
+    // 20 test records should hold 2: below min_expected_slice_records 3.
+    let fewer = try shift(sliceData(train: 100, refunds: 10, test: 20, refunds: 0))
+    #expect(!fewer.findings.contains { $0.code == "slice_absent_from_heldout" })
+}
+
+@Test func sliceSharesTable() throws {
+    let outcome = try shift(sliceData(train: 10, refunds: 5, test: 4, refunds: 1))
+    let table = try #require(outcome.tables.first { $0.id == "slice_shares" })
+    #expect(table.columns == ["slice", "kind", "train", "test"])
+    #expect(table.rows.first == [.text("refunds"), .text("declared"), .share(0.5), .share(0.25)])
+    // Automatic slices no split has are left out.
+    #expect(!table.rows.contains { $0.first == .text("url") })
+    #expect(table.rows.contains { $0.first == .text("script_latin") })
+}
+
+@Test func twoProportionPValue() {
+    // 40/400 vs 80/200: z ≈ 8.6.
+    let p = SplitShiftCheck.twoProportionPValue(0.1, 400, 0.4, 200)!
+    #expect(p < 1e-15)
+    // Equal shares: p = 1.
+    #expect(SplitShiftCheck.twoProportionPValue(0.3, 50, 0.3, 50)! > 0.999)
+    #expect(SplitShiftCheck.twoProportionPValue(0, 50, 0, 50) == nil)
+    // 10/100 vs 20/100: z ≈ 1.98, p ≈ 0.048.
+    let q = SplitShiftCheck.twoProportionPValue(0.1, 100, 0.2, 100)!
+    #expect(abs(q - 0.0477) < 0.001)
 }

@@ -167,6 +167,15 @@ struct RuleFileWriterTests {
                 #       min_share: 0.02
                 #       splits: [train, test]
 
+                # Failure modes, checked by 'failure_taxonomy' (README: Failure taxonomy); merged by name.
+                # taxonomy:
+                #   modes:
+                #     wrong_refund_policy:
+                #       description: the model promises refunds outside the 30-day window
+                #       slice: refund_requests   # or where: {…} as in coverage slices
+                #       min_train: 20
+                #       min_heldout: 5
+
                 # Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);
                 # '<id>: false' is shorthand for 'enabled: false'.
                 checks:

@@ -78,7 +78,8 @@ public enum CheckExampleRunner {
         guard let check = configured.first else { return .skipped("not configured") }
         var outcome = try check.run(
             CheckInput(
-                dataset: dataset, index: DatasetIndex(dataset: dataset), coverage: rules.coverage))
+                dataset: dataset, index: DatasetIndex(dataset: dataset), coverage: rules.coverage,
+                taxonomy: rules.taxonomy))
         for i in outcome.findings.indices {
             outcome.findings[i].severity = check.adjust(outcome.findings[i].severity)
         }

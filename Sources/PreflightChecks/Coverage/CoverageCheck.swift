@@ -115,7 +115,8 @@ public struct CoverageCheck: Check {
         let layout = input.index.value(ChecksIndex.layout)
         guard layout.count > 0 else { return .skipped("no records") }
         let declared = input.coverage.slices
-        let memberships = input.index.value(SliceMemberships.key(declared))
+        // Shared with failure_taxonomy: declared slices first, then the taxonomy's hidden ones.
+        let memberships = SliceMemberships.evaluated(input)
         let labels = input.index.value(ChecksIndex.labels)
         let splits = dataset.splits
         let ranges = Dictionary(

@@ -54,6 +54,14 @@ struct SliceMemberships: Sendable {
         }
     }
 
+    /// The memberships every slice-reading check shares: the declared coverage slices (at
+    /// indices `0..<input.coverage.slices.count`, so declared results do not depend on the
+    /// taxonomy), then the failure modes' inline predicates (`TaxonomyRules.inlineSlices`),
+    /// all evaluated in one pass over the records.
+    static func evaluated(_ input: CheckInput) -> SliceMemberships {
+        input.index.value(key(input.coverage.slices + input.taxonomy.inlineSlices))
+    }
+
     /// Evaluates every slice and measures every input.
     /// - Complexity: O(total text bytes × predicates), parallel over chunks of records.
     init(dataset: Dataset, slices: [SliceDefinition]) {

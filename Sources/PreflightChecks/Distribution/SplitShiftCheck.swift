@@ -4,7 +4,8 @@ import PreflightCore
 /// Compares every held-out split (validation, test, regression, custom) with training: the
 /// label distribution (Jensen–Shannon divergence and a chi-square test of homogeneity), the
 /// input-length distribution in words (two-sample Kolmogorov–Smirnov), training classes the
-/// held-out split never contains and held-out classes training never contains.
+/// held-out split never contains and held-out classes training never contains, and the share
+/// of every declared coverage slice and automatic slice (table `slice_shares`).
 ///
 /// Why it matters: a held-out set only predicts production quality when it looks like the
 /// data the model is trained for. A test set with a different class mix or much shorter
@@ -21,6 +22,14 @@ import PreflightCore
 /// Classes only one side has are always counted (`missing_classes.<split>`); findings for them
 /// are off by default because `label_hygiene` already reports each such label, and can be
 /// switched on (`missing_class_severity`, `unseen_class_severity`) for one finding per split.
+///
+/// Slice shares are compared like labels, one slice at a time (automatic length slices only
+/// in the table: `length_shift` covers them): `slice_shift` when a slice's
+/// share of a held-out split differs from training's by at least `min_slice_share_difference`
+/// (10 points) *and* a two-proportion z-test gives p below `min_p_value`;
+/// `slice_absent_from_heldout` when a declared slice training has is absent from a held-out
+/// split that should hold at least `min_expected_slice_records` (3) of it. Both are info by
+/// default (`slice_shift_severity`).
 ///
 /// The chi-square test pools labels whose expected count is below 5 into one column
 /// (Cochran's rule) instead of reporting an unreliable p-value; the split comparison table
@@ -44,6 +53,11 @@ public struct SplitShiftCheck: Check {
         // 'unseen_label'); a second finding per split would repeat them in every report.
         public var missingClassSeverity = FindingLevel.off
         public var unseenClassSeverity = FindingLevel.off
+        // Info by default: a held-out split may over- or under-sample a slice on purpose
+        // (a test set enriched with hard cases); the table always shows the shares.
+        public var sliceShiftSeverity = FindingLevel.info
+        public var minSliceShareDifference = 0.10
+        public var minExpectedSliceRecords = 3.0
 
         public init() {}
 
@@ -78,6 +92,21 @@ public struct SplitShiftCheck: Check {
                 doc:
                     "severity of one finding per held-out split naming its classes that training lacks (off, info, warning, error; capped by the check's severity); off by default because label_hygiene reports each such label"
             ),
+            OptionField(
+                "slice_shift_severity", \.sliceShiftSeverity,
+                doc:
+                    "severity of slice_shift (a slice's share of a held-out split differs from training's) and slice_absent_from_heldout (off, info, warning, error; capped by the check's severity)"
+            ),
+            OptionField(
+                "min_slice_share_difference", \.minSliceShareDifference,
+                doc:
+                    "effect floor: a slice's share must differ by at least this (0.10: 10 percentage points) and its two-proportion z-test p-value be below min_p_value",
+                check: OptionRules.share),
+            OptionField(
+                "min_expected_slice_records", \.minExpectedSliceRecords,
+                doc:
+                    "report a declared slice absent from a held-out split only when training's share × the split's size reaches this",
+                check: { $0 >= 0 ? nil : "expected 0 or more, found \($0)" }),
         ]
 
         public func validate() throws(OptionsError) {
@@ -93,7 +122,7 @@ public struct SplitShiftCheck: Check {
     public static let descriptor = CheckDescriptor(
         id: "split_shift", title: "Split shift",
         summary:
-            "Flags held-out splits whose label or length distribution differs from training, and classes only one side has.",
+            "Flags held-out splits whose label, length or slice distribution differs from training, and classes only one side has.",
         category: .distribution, defaultSeverity: .warning,
         prerequisites: [.heldOutSets, .representative],
         examples: [
@@ -196,6 +225,15 @@ public struct SplitShiftCheck: Check {
                 Self.labelTable(comparisons, trainCounts: trainCounts, labels: column.labels))
         }
         tables.append(Self.comparisonTable(comparisons, trainRecords: trainLengths.count))
+        let (counts, declaredCount) = Self.sliceCounts(input, layout: layout)
+        let (shares, _) = Self.sliceShares(counts, minTrainShare: 0)
+        findings += sliceFindings(shares, counts: counts, declaredCount: declaredCount)
+        for share in shares {
+            metrics["slice_share.\(share.slice).\(share.split)"] = share.heldOutShare
+        }
+        if !shares.isEmpty {
+            tables.append(Self.sliceTable(counts, shares: shares, declaredCount: declaredCount))
+        }
         return CheckOutcome(
             findings: findings, metrics: metrics, summary: Self.summary(comparisons),
             tables: tables)
@@ -468,11 +506,148 @@ public struct SplitShiftCheck: Check {
         return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
     }
 
-    // MARK: - Extension point: slice shares
+    // MARK: - Slice shares
 
-    // TODO(issue 5, coverage): call `sliceShares` from `run` once the coverage work exposes
-    // per-split slice counts (declared and automatic slices) through the index. It is kept
-    // independent of that code on purpose: the two are being built in parallel.
+    /// Records of the declared coverage slices (first `declaredCount` entries) and of the
+    /// automatic slices per split, from the slice memberships shared with `coverage` and
+    /// `failure_taxonomy` (the taxonomy's hidden slices are left out). Automatic slices use
+    /// `coverage`'s default bounds for very short and very long inputs.
+    /// - Complexity: O(records × slices / 64) for declared slices, O(records) for automatic ones.
+    static func sliceCounts(_ input: CheckInput, layout: DatasetLayout)
+        -> (SliceCounts, declaredCount: Int)
+    {
+        let dataset = input.dataset
+        let declared = input.coverage.slices
+        let memberships = SliceMemberships.evaluated(input)
+        let ranges = Dictionary(
+            uniqueKeysWithValues: dataset.splits.map { ($0, layout.ranges(of: $0, in: dataset)) })
+        let defaults = CoverageCheck.Options()
+        let automatic = AutomaticSlices(
+            features: memberships.features, basis: ranges[.train] ?? [],
+            veryShort: defaults.veryShortWords, veryLong: defaults.veryLongWords)
+        let masks = automatic.masks(memberships.features)
+        var counts = SliceCounts(
+            slices: declared.map(\.name) + automatic.slices.map(\.name), counts: [:], totals: [:])
+        for (split, r) in ranges {
+            counts.counts[split] =
+                declared.indices.map { memberships.count($0, in: r) }
+                + automatic.counts(masks, in: r)
+            counts.totals[split] = r.reduce(0) { $0 + $1.count }
+        }
+        return (counts, declared.count)
+    }
+
+    /// `slice_shift` for slices whose held-out share differs from training's by at least
+    /// `min_slice_share_difference` with a two-proportion z-test p-value below `min_p_value`;
+    /// `slice_absent_from_heldout` for declared slices training has and a held-out split lacks
+    /// when it should hold at least `min_expected_slice_records` of them (automatic slices'
+    /// absences are `coverage`'s `automatic_slice_absent`).
+    func sliceFindings(_ shares: [SliceShare], counts: SliceCounts, declaredCount: Int)
+        -> [Finding]
+    {
+        guard let severity = options.sliceShiftSeverity.severity,
+            let trainTotal = counts.totals[.train]
+        else { return [] }
+        let declared = Set(counts.slices.prefix(declaredCount))
+        var out: [Finding] = []
+        for share in shares {
+            let heldTotal = counts.totals[share.split] ?? 0
+            let kind = declared.contains(share.slice) ? "slice" : "automatic slice"
+            let name = Format.quoted(share.slice)
+            if share.heldOutShare == 0, share.trainShare > 0, declared.contains(share.slice) {
+                let expected = share.trainShare * Double(heldTotal)
+                if expected >= options.minExpectedSliceRecords {
+                    out.append(
+                        Finding(
+                            checkID: Self.descriptor.id, code: "slice_absent_from_heldout",
+                            severity: severity,
+                            message:
+                                "\(kind) \(name) has no records in '\(share.split)', though it is "
+                                + "\(Format.percent(share.trainShare)) of training (about "
+                                + "\(Format.number(expected.rounded())) expected at that share)",
+                            hint:
+                                "add '\(share.split)' examples of the slice so the score covers it",
+                            metrics: [
+                                "training_share": share.trainShare, "expected": expected,
+                                "threshold": options.minExpectedSliceRecords,
+                            ]))
+                    continue
+                }
+            }
+            // Length slices only restate the Kolmogorov–Smirnov length test: no second finding.
+            guard declared.contains(share.slice) || !Self.lengthSlices.contains(share.slice)
+            else { continue }
+            let difference = share.heldOutShare - share.trainShare
+            guard abs(difference) >= options.minSliceShareDifference,
+                let p = Self.twoProportionPValue(
+                    share.trainShare, trainTotal, share.heldOutShare, heldTotal),
+                p < options.minPValue
+            else { continue }
+            out.append(
+                Finding(
+                    checkID: Self.descriptor.id, code: "slice_shift", severity: severity,
+                    message:
+                        "\(kind) \(name) is \(Format.percent(share.heldOutShare)) of '\(share.split)' "
+                        + "but \(Format.percent(share.trainShare)) of training (a difference of "
+                        + "\(Format.number((abs(difference) * 1000).rounded() / 10)) points, at or above "
+                        + "'min_slice_share_difference' \(Self.threshold(options.minSliceShareDifference))), "
+                        + "two-proportion z-test \(Self.pText(p)) below 'min_p_value' "
+                        + "\(Self.threshold(options.minPValue))",
+                    hint:
+                        "sample '\(share.split)' so the slice has training's share, or accept the "
+                        + "difference if the held-out set over- or under-samples it on purpose",
+                    metrics: [
+                        "training_share": share.trainShare, "heldout_share": share.heldOutShare,
+                        "p_value": p, "threshold": options.minSliceShareDifference,
+                    ]))
+        }
+        return out
+    }
+
+    /// Automatic slices of input length, left to `length_shift`.
+    static let lengthSlices: Set<String> = [
+        "length_q1", "length_q2", "length_q3", "length_q4", "very_short", "very_long",
+    ]
+
+    /// The two-sided p-value of a two-proportion z-test (pooled standard error), or nil when
+    /// a sample is empty or both proportions are 0 or 1.
+    static func twoProportionPValue(_ p1: Double, _ n1: Int, _ p2: Double, _ n2: Int) -> Double? {
+        guard n1 > 0, n2 > 0 else { return nil }
+        let pooled = (p1 * Double(n1) + p2 * Double(n2)) / Double(n1 + n2)
+        let variance = pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))
+        guard variance > 0 else { return nil }
+        let z = abs(p1 - p2) / variance.squareRoot()
+        return erfc(z / 2.0.squareRoot())
+    }
+
+    /// Slice shares: one row per slice (declared first, then the automatic slices some split
+    /// has), training's share and each held-out split's.
+    static func sliceTable(_ counts: SliceCounts, shares: [SliceShare], declaredCount: Int)
+        -> ReportTable
+    {
+        let splits = Array(Set(shares.map(\.split))).sorted()
+        let trainTotal = Double(max(1, counts.totals[.train] ?? 1))
+        // Declared slices always; automatic ones only when some split has a record of them.
+        let shown = counts.slices.indices.filter { i in
+            i < declaredCount || counts.counts.values.contains { $0[i] > 0 }
+        }
+        let rows: [[ReportCell]] = shown.map { i in
+            let name = counts.slices[i]
+            var row: [ReportCell] = [
+                .text(name), .text(i < declaredCount ? "declared" : "automatic"),
+                .share(Double(counts.counts[.train]?[i] ?? 0) / trainTotal),
+            ]
+            for split in splits {
+                let share = shares.first { $0.slice == name && $0.split == split }
+                row.append(share.map { .share($0.heldOutShare) } ?? .empty)
+            }
+            return row
+        }
+        return ReportTable(
+            id: "slice_shares", title: "Slice shares: training vs held-out splits",
+            columns: ["slice", "kind", "train"] + splits.map(\.rawValue), rows: rows,
+            note: "share of each split's records in the slice (a record may be in several slices)")
+    }
 
     /// Record counts of named slices per split, as coverage slices will provide them.
     struct SliceCounts {

@@ -62,13 +62,20 @@ public struct CheckInput: Sendable {
     public let dataset: Dataset
     public let index: DatasetIndex
     /// The rule files' `coverage:` section (declared slices), for the checks that measure
-    /// slices; rule-level sections other than `checks:` reach checks only through here.
+    /// slices; rule-level sections other than `checks:` reach checks only through here and
+    /// `taxonomy`.
     public let coverage: CoverageRules
+    /// The rule files' `taxonomy:` section (failure modes), for `failure_taxonomy`.
+    public let taxonomy: TaxonomyRules
 
-    public init(dataset: Dataset, index: DatasetIndex, coverage: CoverageRules = CoverageRules()) {
+    public init(
+        dataset: Dataset, index: DatasetIndex, coverage: CoverageRules = CoverageRules(),
+        taxonomy: TaxonomyRules = TaxonomyRules()
+    ) {
         self.dataset = dataset
         self.index = index
         self.coverage = coverage
+        self.taxonomy = taxonomy
     }
 }
 

@@ -8,12 +8,16 @@ public struct AuditRequest: Sendable {
     public var metadata: ReportMetadata
     /// Declared coverage slices from the rule files, handed to every check.
     public var coverage: CoverageRules
+    /// The failure taxonomy from the rule files, handed to every check.
+    public var taxonomy: TaxonomyRules
 
     public init(
         dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
-        metadata: ReportMetadata, coverage: CoverageRules = CoverageRules()
+        metadata: ReportMetadata, coverage: CoverageRules = CoverageRules(),
+        taxonomy: TaxonomyRules = TaxonomyRules()
     ) {
         self.coverage = coverage
+        self.taxonomy = taxonomy
         self.dataset = dataset
         self.checks = checks
         self.failOn = failOn
@@ -30,10 +34,12 @@ public enum Auditor {
     ///   - rules: merged rule files.
     ///   - registry: the checks, in execution order.
     /// - Returns: one configured check per registry entry, in registry order.
-    /// - Throws: `RulesError` for unknown check ids and bad options.
+    /// - Throws: `RulesError` for unknown check ids, bad options and failure modes naming an
+    ///   undeclared slice.
     public static func configure(_ rules: RuleSet, registry: [any Check.Type]) throws(RulesError)
         -> [ConfiguredCheck]
     {
+        try rules.validateTaxonomy()
         var byID: [String: (any Check.Type, alias: String?)] = [:]
         for type in registry {
             byID[type.descriptor.id.rawValue] = (type, nil)
@@ -81,7 +87,8 @@ public enum Auditor {
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let index = DatasetIndex(dataset: request.dataset)
         let input = CheckInput(
-            dataset: request.dataset, index: index, coverage: request.coverage)
+            dataset: request.dataset, index: index, coverage: request.coverage,
+            taxonomy: request.taxonomy)
         var findings: [Finding] = []
         var summaries: [CheckSummary] = []
         for check in request.checks {

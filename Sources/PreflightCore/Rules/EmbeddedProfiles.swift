@@ -90,6 +90,15 @@ enum EmbeddedProfiles {
             #       min_share: 0.02
             #       splits: [train, test]
 
+            # Failure modes, checked by 'failure_taxonomy' (README: Failure taxonomy); merged by name.
+            # taxonomy:
+            #   modes:
+            #     wrong_refund_policy:
+            #       description: the model promises refunds outside the 30-day window
+            #       slice: refund_requests   # or where: {…} as in coverage slices
+            #       min_train: 20
+            #       min_heldout: 5
+
             # Every check takes 'enabled' (true or false) and 'severity' (info, warning, error);
             # '<id>: false' is shorthand for 'enabled: false'.
             checks:
@@ -126,7 +135,7 @@ enum EmbeddedProfiles {
                 # a training class with fewer (but some) records than this in a held-out split is a warning
                 min_heldout_class: 3
 
-              # Flags held-out splits whose label or length distribution differs from training, and classes only one side has.
+              # Flags held-out splits whose label, length or slice distribution differs from training, and classes only one side has.
               split_shift:
                 enabled: true
                 severity: warning
@@ -142,6 +151,12 @@ enum EmbeddedProfiles {
                 missing_class_severity: "off"
                 # severity of one finding per held-out split naming its classes that training lacks (off, info, warning, error; capped by the check's severity); off by default because label_hygiene reports each such label
                 unseen_class_severity: "off"
+                # severity of slice_shift (a slice's share of a held-out split differs from training's) and slice_absent_from_heldout (off, info, warning, error; capped by the check's severity)
+                slice_shift_severity: info
+                # effect floor: a slice's share must differ by at least this (0.10: 10 percentage points) and its two-proportion z-test p-value be below min_p_value
+                min_slice_share_difference: 0.1
+                # report a declared slice absent from a held-out split only when training's share × the split's size reaches this
+                min_expected_slice_records: 3
 
               # Flags label spelling variants, unseen held-out labels and mixed label types.
               label_hygiene:
@@ -166,6 +181,15 @@ enum EmbeddedProfiles {
                 very_long_words: 512
                 # labels shown in the coverage_by_label table, most frequent first
                 max_label_rows: 50
+
+              # Requires every declared failure mode to have examples in training and in the regression (or test) split.
+              failure_taxonomy:
+                enabled: true
+                severity: error
+                # severity of the finding when the rule files declare no failure taxonomy (off, info, warning, error; capped by the check's severity)
+                no_taxonomy_severity: warning
+                # count held-out examples in the test split when there is no regression split
+                test_fallback: true
 
               # Flags records that repeat an earlier record of the same split after normalization.
               exact_duplicates:

@@ -17,9 +17,10 @@ public enum RuleFileWriter {
     ///   - header: comment lines for the top of the file, without the leading `#`.
     /// - Returns: the YAML text, ending with a newline.
     ///   - coverage: the declared slices; none renders a commented example.
+    ///   - taxonomy: the failure modes; none renders a commented example.
     public static func render(
         checks: [ConfiguredCheck], dataset: DatasetRules, header: [String],
-        coverage: CoverageRules = CoverageRules()
+        coverage: CoverageRules = CoverageRules(), taxonomy: TaxonomyRules = TaxonomyRules()
     ) -> String {
         var out = Output()
         for line in header { out.comment(line, indent: 0) }
@@ -28,6 +29,8 @@ public enum RuleFileWriter {
         renderDataset(dataset, into: &out)
         out.blank()
         renderCoverage(coverage, into: &out)
+        out.blank()
+        renderTaxonomy(taxonomy, into: &out)
         out.blank()
         if checks.isEmpty {
             out.line("checks: {}", indent: 0)
@@ -115,6 +118,38 @@ public enum RuleFileWriter {
             }
             if r.perLabel { out.line("per_label: true", indent: 3) }
             if let severity = r.severity { out.line("severity: \(severity.rawValue)", indent: 3) }
+        }
+    }
+
+    private static func renderTaxonomy(_ taxonomy: TaxonomyRules, into out: inout Output) {
+        out.comment(
+            "Failure modes, checked by 'failure_taxonomy' (README: Failure taxonomy); merged by name.",
+            indent: 0)
+        guard taxonomy.isDeclared else {
+            out.comment("taxonomy:", indent: 0)
+            out.comment("  modes:", indent: 0)
+            out.comment("    wrong_refund_policy:", indent: 0)
+            out.comment(
+                "      description: the model promises refunds outside the 30-day window",
+                indent: 0)
+            out.comment(
+                "      slice: refund_requests   # or where: {…} as in coverage slices", indent: 0)
+            out.comment("      min_train: 20", indent: 0)
+            out.comment("      min_heldout: 5", indent: 0)
+            return
+        }
+        out.line("taxonomy:", indent: 0)
+        out.line("modes:", indent: 1)
+        for mode in taxonomy.modes {
+            out.line("\(key(mode.name)):", indent: 2)
+            if let d = mode.description { out.line("description: \(scalar(d))", indent: 3) }
+            out.line("severity: \(mode.severity.rawValue)", indent: 3)
+            switch mode.selector {
+            case .slice(let name, _): out.line("slice: \(scalar(name))", indent: 3)
+            case .predicate(let predicate): out.line("where: \(flow(predicate))", indent: 3)
+            }
+            out.line("min_train: \(mode.minTrain)", indent: 3)
+            out.line("min_heldout: \(mode.minHeldout)", indent: 3)
         }
     }
 

@@ -36,11 +36,12 @@ public struct DatasetRules: Sendable, Equatable {
     }
 }
 
-/// Merged rule files: dataset mapping, per-check settings and coverage slices.
+/// Merged rule files: dataset mapping, per-check settings, coverage slices and the failure
+/// taxonomy.
 ///
 /// Files merge left to right, key by key: a later file's `checks.x.threshold` replaces an
-/// earlier one's and leaves the check's other keys alone. Coverage slices merge by name
-/// (see `CoverageRules.merging`).
+/// earlier one's and leaves the check's other keys alone. Coverage slices and failure modes
+/// merge by name (see `CoverageRules.merging`, `TaxonomyRules.merging`).
 public struct RuleSet: Sendable, Equatable {
     /// The highest rule-file version this build reads.
     public static let supportedVersion = 1
@@ -56,6 +57,8 @@ public struct RuleSet: Sendable, Equatable {
     public var texts: [String] = []
     /// Declared coverage slices (`coverage:`), merged by name.
     public var coverage = CoverageRules()
+    /// Declared failure modes (`taxonomy:`), merged by name.
+    public var taxonomy = TaxonomyRules()
 
     public init() {}
 
@@ -92,6 +95,8 @@ public struct RuleSet: Sendable, Equatable {
                 rules.dataset = try parseDataset(pair.value)
             case "coverage":
                 rules.coverage = try parseCoverage(pair.value, source: text)
+            case "taxonomy":
+                rules.taxonomy = try parseTaxonomy(pair.value, source: text)
             case "checks":
                 guard let checkPairs = pair.value.pairs else {
                     if pair.value.isNull { continue }
@@ -106,7 +111,7 @@ public struct RuleSet: Sendable, Equatable {
                 throw .unknownKey(
                     pair.key.mark, key: key, context: "top-level key",
                     suggestion: Suggestion.closest(
-                        to: key, in: ["version", "dataset", "checks", "coverage"]))
+                        to: key, in: ["version", "dataset", "checks", "coverage", "taxonomy"]))
             }
         }
         if !sawVersion { throw .missingVersion(file: name) }
@@ -123,6 +128,7 @@ public struct RuleSet: Sendable, Equatable {
         out.dataset.labelField = other.dataset.labelField ?? dataset.labelField
         out.dataset.idField = other.dataset.idField ?? dataset.idField
         out.coverage = coverage.merging(other.coverage)
+        out.taxonomy = taxonomy.merging(other.taxonomy)
         for id in other.checkOrder {
             guard let incoming = other.checks[id] else { continue }
             guard var existing = out.checks[id] else {
