@@ -272,7 +272,7 @@ struct TextFeatures: Sendable, Equatable {
         return matches(b, at: start, word)
     }
 
-    private static func isEmail(_ b: UnsafeBufferPointer<UInt8>, at at: Int) -> Bool {
+    private static func isEmail(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
         func local(_ c: UInt8) -> Bool {
             isASCIILetter(c) || (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x5F || c == 0x25
                 || c == 0x2B || c == 0x2D

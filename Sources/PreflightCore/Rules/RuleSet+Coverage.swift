@@ -1,8 +1,6 @@
 // MARK: - Parsing the `coverage:` section
 
 extension RuleSet {
-    /// Keys of `coverage:`.
-    static let coverageKeys = ["slices"]
     /// Keys of one slice under `coverage.slices`.
     static let sliceKeys = [
         "description", "where", "min_count", "min_share", "splits", "per_label", "severity",
@@ -15,6 +13,32 @@ extension RuleSet {
     /// Keys of `text:`.
     static let textKeys = ["regex", "keywords", "case_insensitive", "field", "role"]
 
+    /// The entries of a section holding one mapping of named entries (`coverage: slices:`,
+    /// `taxonomy: modes:`), each key unique; an empty section or list has none.
+    /// - Throws: `RulesError` for another key in the section (with a suggestion), a section
+    ///   or list that is not a mapping, or a name given twice.
+    static func namedEntries(_ node: YAMLNode, section: String, list: String)
+        throws(RulesError) -> [YAMLPair]
+    {
+        if node.isNull { return [] }
+        guard let pairs = node.pairs else { throw .notAMapping(node.mark, context: "'\(section)'") }
+        var entries: [YAMLPair] = []
+        for pair in try uniquePairs(pairs, context: "'\(section)'") {
+            let key = pair.key.scalar ?? ""
+            guard key == list else {
+                throw .unknownKey(
+                    pair.key.mark, key: key, context: "key for '\(section)'",
+                    suggestion: Suggestion.closest(to: key, in: [list]))
+            }
+            if pair.value.isNull { continue }
+            guard let listPairs = pair.value.pairs else {
+                throw .notAMapping(pair.value.mark, context: "'\(section).\(list)'")
+            }
+            entries += try uniquePairs(listPairs, context: "'\(section).\(list)'")
+        }
+        return entries
+    }
+
     /// Parses `coverage:`.
     /// - Parameters:
     ///   - node: the section's value.
@@ -23,26 +47,12 @@ extension RuleSet {
     static func parseCoverage(_ node: YAMLNode, source: String) throws(RulesError)
         -> CoverageRules
     {
-        if node.isNull { return CoverageRules() }
-        guard let pairs = node.pairs else { throw .notAMapping(node.mark, context: "'coverage'") }
         var out = CoverageRules()
         let parser = SliceParser(source: source)
-        for pair in try uniquePairs(pairs, context: "'coverage'") {
-            let key = pair.key.scalar ?? ""
-            guard key == "slices" else {
-                throw .unknownKey(
-                    pair.key.mark, key: key, context: "key for 'coverage'",
-                    suggestion: Suggestion.closest(to: key, in: coverageKeys))
-            }
-            if pair.value.isNull { continue }
-            guard let slicePairs = pair.value.pairs else {
-                throw .notAMapping(pair.value.mark, context: "'coverage.slices'")
-            }
-            for slice in try uniquePairs(slicePairs, context: "'coverage.slices'") {
-                out.slices.append(
-                    try parser.slice(
-                        name: slice.key.scalar ?? "", slice.value, keyMark: slice.key.mark))
-            }
+        for slice in try namedEntries(node, section: "coverage", list: "slices") {
+            out.slices.append(
+                try parser.slice(name: slice.key.scalar ?? "", slice.value, keyMark: slice.key.mark)
+            )
         }
         return out
     }

@@ -1,8 +1,6 @@
 // MARK: - Parsing the `taxonomy:` section
 
 extension RuleSet {
-    /// Keys of `taxonomy:`.
-    static let taxonomyKeys = ["modes"]
     /// Keys of one mode under `taxonomy.modes`.
     static let modeKeys = [
         "description", "severity", "slice", "where", "min_train", "min_heldout",
@@ -17,27 +15,13 @@ extension RuleSet {
     static func parseTaxonomy(_ node: YAMLNode, source: String) throws(RulesError)
         -> TaxonomyRules
     {
-        if node.isNull { return TaxonomyRules() }
-        guard let pairs = node.pairs else { throw .notAMapping(node.mark, context: "'taxonomy'") }
         var out = TaxonomyRules()
         let parser = SliceParser(source: source)
-        for pair in try uniquePairs(pairs, context: "'taxonomy'") {
-            let key = pair.key.scalar ?? ""
-            guard key == "modes" else {
-                throw .unknownKey(
-                    pair.key.mark, key: key, context: "key for 'taxonomy'",
-                    suggestion: Suggestion.closest(to: key, in: taxonomyKeys))
-            }
-            if pair.value.isNull { continue }
-            guard let modePairs = pair.value.pairs else {
-                throw .notAMapping(pair.value.mark, context: "'taxonomy.modes'")
-            }
-            for mode in try uniquePairs(modePairs, context: "'taxonomy.modes'") {
-                out.modes.append(
-                    try parseMode(
-                        name: mode.key.scalar ?? "", mode.value, keyMark: mode.key.mark,
-                        parser: parser))
-            }
+        for mode in try namedEntries(node, section: "taxonomy", list: "modes") {
+            out.modes.append(
+                try parseMode(
+                    name: mode.key.scalar ?? "", mode.value, keyMark: mode.key.mark,
+                    parser: parser))
         }
         return out
     }
