@@ -28,7 +28,7 @@ import PreflightCore
 // `class_confusion: true` or `--profile classification` / `strict`.
 public struct ClassConfusionCheck: OptInCheck {
     /// Classifier, preconditions and the two triggers.
-    public struct Options: CheckOptions {
+    public struct Options: CheckOptions, NoiseEstimateOptions {
         public var folds = 5
         public var seed = 42
         public var minAccuracy = 0.5
@@ -51,11 +51,6 @@ public struct ClassConfusionCheck: OptInCheck {
                     "report a pair with at least this many near-copy training pairs across its two labels (0: off)",
                 check: OptionRules.nonNegative),
         ]
-
-        var gate: NoiseEstimateGate {
-            NoiseEstimateGate(minRecords: minRecords, minAccuracy: minAccuracy)
-        }
-        var classifier: ClassifierSpec { ClassifierSpec(folds: folds, seed: UInt64(seed)) }
     }
 
     public static let descriptor = CheckDescriptor(

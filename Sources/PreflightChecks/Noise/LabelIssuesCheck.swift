@@ -37,7 +37,7 @@ import PreflightCore
 ///   index), then O(n·K + K² + n log n) for n scored records of K classes.
 public struct LabelIssuesCheck: OptInCheck {
     /// Classifier, preconditions, ranking and severity thresholds.
-    public struct Options: CheckOptions {
+    public struct Options: CheckOptions, NoiseEstimateOptions {
         public var folds = 5
         public var seed = 42
         public var minAccuracy = 0.5
@@ -78,11 +78,6 @@ public struct LabelIssuesCheck: OptInCheck {
                 warning: warningRate, error: errorRate, warningKey: "warning_rate",
                 errorKey: "error_rate")
         }
-
-        var gate: NoiseEstimateGate {
-            NoiseEstimateGate(minRecords: minRecords, minAccuracy: minAccuracy)
-        }
-        var classifier: ClassifierSpec { ClassifierSpec(folds: folds, seed: UInt64(seed)) }
     }
 
     public static let descriptor = CheckDescriptor(
@@ -225,7 +220,25 @@ public struct LabelIssuesCheck: OptInCheck {
     }
 }
 
-// MARK: - Shared option keys of the noise checks
+// MARK: - Shared options of the noise checks
+
+/// The options label_issues and class_confusion share: the classifier and the gate that
+/// decides whether its estimate means anything.
+protocol NoiseEstimateOptions {
+    var folds: Int { get }
+    var seed: Int { get }
+    var minAccuracy: Double { get }
+    var minRecords: Int { get }
+}
+
+extension NoiseEstimateOptions {
+    /// When the noise estimate is skipped.
+    var gate: NoiseEstimateGate {
+        NoiseEstimateGate(minRecords: minRecords, minAccuracy: minAccuracy)
+    }
+    /// The classifier; equal specs share one scoring per audit.
+    var classifier: ClassifierSpec { ClassifierSpec(folds: folds, seed: UInt64(seed)) }
+}
 
 extension OptionField {
     /// `folds` of the cross-validated classifier; equal values share one scoring per audit.
