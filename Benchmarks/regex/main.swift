@@ -178,3 +178,32 @@ print(
         + "\(lpad(String(format: "%.2f s", totalReference), 13)) | "
         + "\(lpad(String(format: "%.0fx", totalReference / totalOurs), 8)) |           |")
 print("answers that differ from NSRegularExpression: \(disagreements)")
+
+// The same patterns as one ByteRegexSet: one scan of each text answers all 20.
+let set = ByteRegexSet(patterns.map { try! ByteRegex($0.0, caseInsensitive: $0.1) })
+var setHits = [Int](repeating: 0, count: patterns.count)
+let setSeconds = buffer.withUnsafeBytes { bytes in
+    var matched = [Bool](repeating: false, count: patterns.count)
+    return seconds {
+        for index in 0..<count {
+            let slice = UnsafeRawBufferPointer(
+                rebasing: bytes[offsets[index]..<offsets[index + 1]])
+            set.match(slice, into: &matched)
+            for (k, m) in matched.enumerated() where m { setHits[k] += 1 }
+        }
+    }
+}
+var setDisagreements = 0
+for (index, text) in strings.enumerated() {
+    let together = set.matches(text)
+    for (k, regex) in set.patterns.enumerated() where regex.matches(text) != together[k] {
+        setDisagreements += 1
+    }
+    if index >= 20_000 { break }
+}
+print(
+    String(
+        format: "one ByteRegexSet of the 20 patterns: %.2f s per 1M records (%.1fx the sum of "
+            + "separate scans); answers that differ from separate scans: %d",
+        setSeconds * 1_000_000 / Double(count),
+        totalOurs / (setSeconds * 1_000_000 / Double(count)), setDisagreements))

@@ -456,3 +456,91 @@ private let splitData = """
     #expect(pc["asks_refund"] == [1])
     #expect(pc["no_turns"] == [1, 2])  // turns count chat messages only
 }
+
+// MARK: - Matching the input's patterns together
+
+/// On ASCII texts, a keyword set's `asciiPattern` answers what its word-hash matcher answers.
+@Test(arguments: [true, false])
+func keywordPatternAgreesWithTheMatcherOnASCII(caseInsensitive: Bool) throws {
+    let keywordSets: [[String]] = [
+        ["refund"], ["money back", "e-mail"], ["ＲＥＦＵＮＤ"], ["ВОЗВРАТ", "refund"], ["ВОЗВРАТ"],
+        ["api_key", "4g"], ["Wi-Fi", "not  working"], ["!!!", "ok"], ["ﬁle"],
+    ]
+    let words = [
+        "refund", "Refund", "REFUNDS", "money", "back", "Money", "BACK", "e", "mail", "E-Mail",
+        "api_key", "api", "key", "4G", "4g", "wi", "fi", "Wi-Fi", "not", "working", "file",
+        "FILE", "ok", "OK", "_refund", "refund_", "x1",
+    ]
+    let separators = [" ", ", ", "-", "\t", "  ", "!", "_", "", "\n", "...", "/"]
+    var random = SplitMix(seed: caseInsensitive ? 1 : 2)
+    let texts = (0..<600).map { _ -> String in
+        let count = Int(random.next() % 6)
+        var text = ""
+        for _ in 0..<count {
+            text += words[Int(random.next() % UInt64(words.count))]
+            text += separators[Int(random.next() % UInt64(separators.count))]
+        }
+        return text
+    }
+    var scratch: [UInt8] = []
+    var hashes: [UInt64] = []
+    var hits = 0
+    for keywords in keywordSets {
+        let matcher = KeywordMatcher(keywords, caseInsensitive: caseInsensitive)
+        let pattern = try #require(matcher.asciiPattern)
+        for text in texts {
+            KeywordMatcher.words(
+                text, caseInsensitive: caseInsensitive, scratch: &scratch, into: &hashes)
+            let expected = matcher.matches(hashes)
+            if expected { hits += 1 }
+            #expect(pattern.matches(text) == expected, "\(keywords) \(pattern) on \"\(text)\"")
+        }
+    }
+    #expect(hits > 200)
+}
+
+/// Several regexes and keyword sets on the input, matched in one scan, put the same records
+/// in each slice as each slice evaluated alone (one pattern: its own scan), on ASCII and
+/// non-ASCII inputs, across several chunks.
+@Test func inputPatternsTogetherGiveTheSameMembershipsAsAlone() throws {
+    let texts = [
+        "I want a REFUND now", "refunded already?", "money back please", "Ваш возврат денег",
+        "order 12345 is late", "crash on my tablet", "Broken screen, device dead", "hello",
+        "Größe refund", "wifi router down", "ＲＥＦＵＮＤ", "cancel my plan",
+    ]
+    let rows = (0..<9_000).map { i -> String in
+        let text = texts[i % texts.count] + (i % 5 == 0 ? " \(i)" : "")
+        return #"{"text": "\#(text)", "label": "l\#(i % 7)"}"#
+    }
+    let dataset = FixtureDataset.make(CheckExampleRunner.parse(rows.joined(separator: "\n")).files)
+    let slices = try RuleSet.parse(
+        """
+        version: 1
+        coverage:
+          slices:
+            kw: {where: {keywords: [refund, money back], case_insensitive: true}}
+            kw_case: {where: {keywords: [refund]}}
+            kw_cyr: {where: {keywords: [ВОЗВРАТ], case_insensitive: true}}
+            rx: {where: {regex: "refund", case_insensitive: true}}
+            rx_num: {where: {regex: "[0-9]{3,}"}}
+            rx_dev: {where: {regex: "(broken|crash) .*(device|tablet|screen)", case_insensitive: true}}
+            rx_start: {where: {regex: "^(cancel|hello)"}}
+            mixed: {where: {all: [{keywords: [router, wifi]}, {not: {label: {in: [l0]}}}]}}
+        """, name: "t.yaml"
+    ).coverage.slices
+    let together = SliceMemberships(dataset: dataset, slices: slices)
+    var counts: [Int] = []
+    for (s, slice) in slices.enumerated() {
+        let alone = SliceMemberships(dataset: dataset, slices: [slice])
+        var differ = 0
+        var members = 0
+        for p in 0..<together.count {
+            if together.contains(s, p) != alone.contains(0, p) { differ += 1 }
+            if alone.contains(0, p) { members += 1 }
+        }
+        #expect(differ == 0, "slice \(slice.name): \(differ) records differ")
+        counts.append(members)
+    }
+    // Every slice has members and non-members, so the comparison is not trivial.
+    #expect(counts.allSatisfy { $0 > 0 && $0 < 9_000 }, "\(counts)")
+}

@@ -7,7 +7,7 @@ import Testing
 /// random ASCII texts without line terminators, where the two define the same language
 /// (ASCII `\d \w \s`, `\b`, `.` and `$` agree there).
 struct ByteRegexDifferentialTests {
-    private struct Generator {
+    struct Generator {
         var random: RegexTestRandom
 
         mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }

@@ -14,7 +14,26 @@ struct AutomaticSlices: Sendable {
         let name: String
         /// The records it holds, for messages: "inputs of more than 512 words".
         let phrase: String
-        let test: @Sendable (TextFeatures) -> Bool
+        let test: Test
+    }
+
+    /// What an automatic slice tests (an enum rather than a closure: `masks` evaluates every
+    /// test on every record, and a closure call retains its context each time).
+    enum Test: Sendable {
+        /// Word count within the bounds, inclusive.
+        case words(min: Int, max: Int)
+        case script(TextScript)
+        case flag(TextFeatures.Flags)
+        case notFlag(TextFeatures.Flags)
+
+        func callAsFunction(_ f: TextFeatures) -> Bool {
+            switch self {
+            case .words(let min, let max): return f.words >= min && f.words <= max
+            case .script(let script): return f.script == script
+            case .flag(let flag): return f.flags.contains(flag)
+            case .notFlag(let flag): return !f.flags.contains(flag)
+            }
+        }
     }
 
     let slices: [Slice]
@@ -40,26 +59,26 @@ struct AutomaticSlices: Sendable {
         var slices: [Slice] = [
             Slice(
                 name: "length_q1", phrase: "inputs of at most \(Format.count(b[0], "word"))",
-                test: { $0.words <= b[0] }),
+                test: .words(min: 0, max: b[0])),
             Slice(
                 name: "length_q2",
                 phrase: "inputs of \(b[0] + 1)–\(Format.count(b[1], "word"))",
-                test: { $0.words > b[0] && $0.words <= b[1] }),
+                test: .words(min: b[0] + 1, max: b[1])),
             Slice(
                 name: "length_q3",
                 phrase: "inputs of \(b[1] + 1)–\(Format.count(b[2], "word"))",
-                test: { $0.words > b[1] && $0.words <= b[2] }),
+                test: .words(min: b[1] + 1, max: b[2])),
             Slice(
                 name: "length_q4", phrase: "inputs of more than \(Format.count(b[2], "word"))",
-                test: { $0.words > b[2] }),
+                test: .words(min: b[2] + 1, max: .max)),
             Slice(
                 name: "very_short",
                 phrase: "very short inputs (under \(Format.count(veryShort, "word")))",
-                test: { $0.words < veryShort }),
+                test: .words(min: 0, max: veryShort - 1)),
             Slice(
                 name: "very_long",
                 phrase: "very long inputs (over \(Format.count(veryLong, "word")))",
-                test: { $0.words > veryLong }),
+                test: .words(min: veryLong + 1, max: .max)),
         ]
         var present = Set<TextScript>()
         for f in features { if let s = f.script { present.insert(s) } }
@@ -69,7 +88,7 @@ struct AutomaticSlices: Sendable {
                     name: "script_\(script.rawValue)",
                     phrase:
                         "inputs mostly in \(script == .other ? "other scripts" : "\(script.rawValue) script")",
-                    test: { $0.script == script }))
+                    test: .script(script)))
         }
         let flags: [(String, String, TextFeatures.Flags)] = [
             ("digits", "inputs with digits", .digits),
@@ -80,15 +99,15 @@ struct AutomaticSlices: Sendable {
             ("question", "questions", .question),
         ]
         for (name, phrase, flag) in flags {
-            slices.append(Slice(name: name, phrase: phrase, test: { $0.flags.contains(flag) }))
+            slices.append(Slice(name: name, phrase: phrase, test: .flag(flag)))
         }
         slices.append(
             Slice(
                 name: "statement", phrase: "statements (inputs that are not questions)",
-                test: { !$0.flags.contains(.question) }))
+                test: .notFlag(.question)))
         slices.append(
             Slice(
-                name: "all_caps", phrase: "all-caps inputs", test: { $0.flags.contains(.allCaps) }))
+                name: "all_caps", phrase: "all-caps inputs", test: .flag(.allCaps)))
         self.slices = slices
     }
 
@@ -98,10 +117,12 @@ struct AutomaticSlices: Sendable {
     func masks(_ features: [TextFeatures]) -> [UInt32] {
         precondition(slices.count <= 32, "automatic slices fit a 32-bit mask")
         let tests = slices.map(\.test)
-        return features.map { f in
-            var mask: UInt32 = 0
-            for (k, test) in tests.enumerated() where test(f) { mask |= 1 << UInt32(k) }
-            return mask
+        return tests.withUnsafeBufferPointer { tests in
+            features.map { f in
+                var mask: UInt32 = 0
+                for k in tests.indices where tests[k](f) { mask |= 1 << UInt32(k) }
+                return mask
+            }
         }
     }
 

@@ -20,6 +20,14 @@ struct KeywordMatcher: Sendable, Hashable {
     /// uniformly distributed; no `Set`, whose SipHash per lookup would dominate).
     private let filterLow: UInt64
     private let filterHigh: UInt64
+    /// A regular expression that matches a pure-ASCII text exactly when the keywords occur in
+    /// it, for matching together with other patterns in one scan (`ByteRegexSet`):
+    /// `\b(?:w1[^0-9A-Za-z_]+w2|w3|…)\b` over the keywords' normalized words, case-insensitive
+    /// with `caseInsensitive`. On ASCII text NFKC and whitespace collapse change nothing and
+    /// words are runs of `[0-9A-Za-z_]`, which is what `\b` separates; keywords with a
+    /// non-ASCII word cannot occur in ASCII text and are left out (a pattern of none of them
+    /// matches nothing). Nil if it did not compile, which the pattern's form rules out.
+    let asciiPattern: ByteRegex?
 
     init(_ keywords: [String], caseInsensitive: Bool) {
         self.caseInsensitive = caseInsensitive
@@ -28,7 +36,12 @@ struct KeywordMatcher: Sendable, Hashable {
         var rests: [[UInt64]] = []
         var scratch: [UInt8] = []
         var words: [UInt64] = []
+        var alternatives: [String] = []
         for keyword in keywords {
+            let texts = Self.wordTexts(keyword, caseInsensitive: caseInsensitive)
+            if !texts.isEmpty && texts.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+                alternatives.append(texts.joined(separator: "[^0-9A-Za-z_]+"))
+            }
             Self.words(keyword, caseInsensitive: caseInsensitive, scratch: &scratch, into: &words)
             guard let first = words.first else { continue }
             if words.count == 1 {
@@ -49,6 +62,23 @@ struct KeywordMatcher: Sendable, Hashable {
         }
         filterLow = low
         filterHigh = high
+        // Words are runs of [0-9A-Za-z_]: nothing in the pattern needs escaping, and it always
+        // compiles. `[^\s\S]` is the empty class.
+        let source =
+            alternatives.isEmpty
+            ? "[^\\s\\S]" : "\\b(?:" + alternatives.sorted().joined(separator: "|") + ")\\b"
+        asciiPattern = try? ByteRegex(source, caseInsensitive: caseInsensitive)
+    }
+
+    /// The normalized words of a keyword, as text (the words `words(_:…)` hashes).
+    static func wordTexts(_ keyword: String, caseInsensitive: Bool) -> [String] {
+        var bytes: [UInt8] = []
+        normalizer(caseInsensitive).normalize(keyword, into: &bytes)
+        var out: [String] = []
+        bytes.withUnsafeBufferPointer { b in
+            forEachWord(b) { range in out.append(String(decoding: b[range], as: UTF8.self)) }
+        }
+        return out
     }
 
     /// True when one of the keywords occurs in the word hashes of a text.
@@ -170,7 +200,18 @@ struct KeywordMatcher: Sendable, Hashable {
 
     /// Words of normalized UTF-8: runs of `Alphabetic` or numeric scalars, marks and `_`.
     private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
-        var h = fnvOffset
+        forEachWord(b) { range in
+            var h = fnvOffset
+            for k in range { h = (h ^ UInt64(b[k])) &* fnvPrime }
+            out.append(h)
+        }
+    }
+
+    /// Calls `body` with the byte range of each word of normalized UTF-8, in order.
+    private static func forEachWord(
+        _ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void
+    ) {
+        var start = 0
         var inWord = false
         var i = 0
         let n = b.count
@@ -194,15 +235,14 @@ struct KeywordMatcher: Sendable, Hashable {
                 }
             }
             if isWord {
-                for k in i..<(i + width) { h = (h ^ UInt64(b[k])) &* fnvPrime }
+                if !inWord { start = i }
                 inWord = true
             } else if inWord {
-                out.append(h)
-                h = fnvOffset
+                body(start..<i)
                 inWord = false
             }
             i += width
         }
-        if inWord { out.append(h) }
+        if inWord { body(start..<n) }
     }
 }

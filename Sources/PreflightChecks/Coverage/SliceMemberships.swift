@@ -6,7 +6,10 @@ import PreflightCore
 ///
 /// Computed in one parallel pass over the records (`DispatchQueue.concurrentPerform` over
 /// chunks of 4,096 records, a multiple of 64 so that chunks write disjoint bitset words);
-/// regexes are compiled once when the rule file is read, keyword sets once per audit.
+/// regexes are compiled once when the rule file is read, keyword sets once per audit. With
+/// two or more regexes or keyword sets on the input, they are matched together: one
+/// `ByteRegexSet` scan of each input answers all of them (keyword sets by their ASCII
+/// pattern on ASCII inputs; other inputs are tokenized as before).
 struct SliceMemberships: Sendable {
     /// The declared slices, in rule-file order.
     let slices: [SliceDefinition]
@@ -67,10 +70,9 @@ struct SliceMemberships: Sendable {
     init(dataset: Dataset, slices: [SliceDefinition]) {
         let layout = DatasetLayout(dataset)
         let total = layout.count
-        let compiled = slices.map { CompiledPredicate($0.predicate) }
-        var inputCases = Set<Bool>()
-        for p in compiled { p.collectInputKeywordCases(into: &inputCases) }
-        let inputNeedsBoth = inputCases.count == 2
+        let program = PredicateProgram(slices.map(\.predicate))
+        let inputSet = program.inputSet
+        let inputNeedsBoth = program.inputKeywordCases.count == 2
         let wordsPerSlice = (total + 63) / 64
         // One spare word so the buffer has an address even with no slices.
         var bits = [UInt64](repeating: 0, count: wordsPerSlice * slices.count + 1)
@@ -85,7 +87,7 @@ struct SliceMemberships: Sendable {
                 let bitTarget = SendableBuffer(base: bitBase)
                 let featureTarget = SendableBuffer(base: featureBase)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    var context = RecordContext()
+                    var context = RecordContext(inputSet: inputSet)
                     context.inputNeedsBoth = inputNeedsBoth
                     let start = c * chunk
                     let end = min(total, start + chunk)
@@ -99,14 +101,16 @@ struct SliceMemberships: Sendable {
                         // Records are read in place: no copy (and retain) of a record or a
                         // file per record.
                         dataset.files[f].records.withUnsafeBufferPointer { records in
-                            for q in p..<stop {
-                                context.reset(records.baseAddress! + (q - base), shape: shape)
-                                featureTarget.base[q] = context.features
-                                let word = q >> 6
-                                let bit: UInt64 = 1 << UInt64(q & 63)
-                                for (s, predicate) in compiled.enumerated()
-                                where predicate.evaluate(&context) {
-                                    bitTarget.base[s * wordsPerSlice + word] |= bit
+                            program.withOperations { ops in
+                                for q in p..<stop {
+                                    context.reset(records.baseAddress! + (q - base), shape: shape)
+                                    featureTarget.base[q] = context.features
+                                    let word = q >> 6
+                                    let bit: UInt64 = 1 << UInt64(q & 63)
+                                    for s in 0..<slices.count
+                                    where program.evaluate(ops.roots[s], ops, &context) {
+                                        bitTarget.base[s * wordsPerSlice + word] |= bit
+                                    }
                                 }
                             }
                         }
@@ -132,7 +136,10 @@ struct RecordContext {
     private var pointer: UnsafePointer<Record>?
     var shape = Shape.unknown
     /// The record being evaluated.
-    var record: Record { pointer!.pointee }
+    /// Read in place (a borrow, not a copy that would retain every field of the record).
+    var record: Record {
+        _read { yield pointer!.pointee }
+    }
     var features = TextFeatures()
     /// Word hashes of the input, case-folded and not, computed on first use per record.
     private var foldedWords: [UInt64] = []
@@ -141,13 +148,37 @@ struct RecordContext {
     private var plainValid = false
     private var scratch: [UInt8] = []
     private var words: [UInt64] = []
+    /// The patterns matched together on the input, and which of them match it (computed on
+    /// first use per record).
+    private let inputSet: ByteRegexSet?
+    private var inputMatched: [Bool]
+    private var inputMatchedValid = false
+
+    init(inputSet: ByteRegexSet? = nil) {
+        self.inputSet = inputSet
+        inputMatched = [Bool](repeating: false, count: inputSet?.patterns.count ?? 0)
+    }
 
     mutating func reset(_ record: UnsafePointer<Record>, shape: Shape) {
         pointer = record
         self.shape = shape
-        features = TextFeatures(record.pointee.input)
+        features =
+            record.pointee.input.utf8.withContiguousStorageIfAvailable {
+                TextFeatures(bytes: $0)
+            } ?? TextFeatures(record.pointee.input)
         foldedValid = false
         plainValid = false
+        inputMatchedValid = false
+    }
+
+    /// Whether pattern `index` of the input set matches the input.
+    mutating func inputPattern(_ index: Int) -> Bool {
+        if !inputMatchedValid, let inputSet {
+            var text = record.input
+            text.withUTF8 { inputSet.match(UnsafeRawBufferPointer($0), into: &inputMatched) }
+            inputMatchedValid = true
+        }
+        return inputMatched[index]
     }
 
     /// Set when keyword sets of both case settings read the input: one pass computes both.
@@ -182,106 +213,6 @@ struct RecordContext {
         KeywordMatcher.words(
             text, caseInsensitive: matcher.caseInsensitive, scratch: &scratch, into: &words)
         return matcher.matches(words)
-    }
-}
-
-/// A `SlicePredicate` prepared for evaluation (keyword sets hashed once).
-indirect enum CompiledPredicate: Sendable {
-    case all([CompiledPredicate])
-    case any([CompiledPredicate])
-    case not(CompiledPredicate)
-    case regex(SliceText, ByteRegex)
-    case keywords(SliceText, KeywordMatcher)
-    case label(Set<String>)
-    case length(min: Int?, max: Int?, unit: LengthUnit)
-    case turns(min: Int?, max: Int?)
-    case hasToolCall(Bool)
-    case field(name: String, FieldTest)
-    case script(Set<TextScript>)
-
-    init(_ predicate: SlicePredicate) {
-        switch predicate {
-        case .all(let ps): self = .all(ps.map(CompiledPredicate.init))
-        case .any(let ps): self = .any(ps.map(CompiledPredicate.init))
-        case .not(let p): self = .not(CompiledPredicate(p))
-        case .text(let target, .regex(let regex)): self = .regex(target, regex)
-        case .text(let target, .keywords(let words, let ci)):
-            self = .keywords(target, KeywordMatcher(words, caseInsensitive: ci))
-        case .label(let labels): self = .label(Set(labels))
-        case .length(let min, let max, let unit): self = .length(min: min, max: max, unit: unit)
-        case .turns(let min, let max): self = .turns(min: min, max: max)
-        case .hasToolCall(let flag): self = .hasToolCall(flag)
-        case .field(let name, let test): self = .field(name: name, test)
-        case .script(let scripts): self = .script(Set(scripts))
-        }
-    }
-
-    /// The case settings of the keyword sets that read the input.
-    func collectInputKeywordCases(into cases: inout Set<Bool>) {
-        switch self {
-        case .all(let ps), .any(let ps): for p in ps { p.collectInputKeywordCases(into: &cases) }
-        case .not(let p): p.collectInputKeywordCases(into: &cases)
-        case .keywords(.input, let matcher): cases.insert(matcher.caseInsensitive)
-        default: break
-        }
-    }
-
-    func evaluate(_ context: inout RecordContext) -> Bool {
-        switch self {
-        case .all(let ps):
-            for p in ps where !p.evaluate(&context) { return false }
-            return true
-        case .any(let ps):
-            for p in ps where p.evaluate(&context) { return true }
-            return false
-        case .not(let p):
-            return !p.evaluate(&context)
-        case .regex(.input, let regex):
-            return Self.matches(regex, context.record.input)
-        case .regex(let target, let regex):
-            for text in RecordTexts.texts(target, of: context.record, shape: context.shape)
-            where Self.matches(regex, text) {
-                return true
-            }
-            return false
-        case .keywords(.input, let matcher):
-            return context.inputMatches(matcher)
-        case .keywords(let target, let matcher):
-            for text in RecordTexts.texts(target, of: context.record, shape: context.shape)
-            where context.matches(matcher, in: text) {
-                return true
-            }
-            return false
-        case .label(let labels):
-            guard let label = context.record.label else { return false }
-            return labels.contains(label.text)
-        case .length(let min, let max, let unit):
-            let n: Int =
-                switch unit {
-                case .chars: context.features.chars
-                case .words: context.features.words
-                case .tokens: Self.estimatedTokens(words: context.features.words)
-                }
-            return n >= (min ?? 0) && n <= (max ?? .max)
-        case .turns(let min, let max):
-            let n = RecordTexts.turns(of: context.record, shape: context.shape)
-            return n >= (min ?? 0) && n <= (max ?? .max)
-        case .hasToolCall(let flag):
-            return RecordTexts.hasToolCall(context.record, shape: context.shape) == flag
-        case .field(let name, let test):
-            return RecordTexts.test(context.record.value[name], test)
-        case .script(let scripts):
-            guard let script = context.features.script else { return false }
-            return scripts.contains(script)
-        }
-    }
-
-    /// The token estimate of the `tokens` unit: words × 1.3, rounded up.
-    static func estimatedTokens(words: Int) -> Int { (words * 13 + 9) / 10 }
-
-    private static func matches(_ regex: ByteRegex, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { regex.matches(UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -38,6 +38,9 @@ struct TextFeatures: Sendable, Equatable {
         static let markup = Flags(rawValue: 1 << 4)
         static let question = Flags(rawValue: 1 << 5)
         static let allCaps = Flags(rawValue: 1 << 6)
+        /// A byte at or above 0x80 (not an automatic slice: slice evaluation uses it to take
+        /// ASCII fast paths).
+        static let nonASCII = Flags(rawValue: 1 << 7)
     }
 
     /// The features of `text`.
@@ -105,6 +108,7 @@ struct TextFeatures: Sendable, Equatable {
                 i += 1
                 continue
             }
+            flags.insert(.nonASCII)
             let (scalar, width) = Self.decode(b, at: i)
             let isSpace = Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
             if isSpace {

@@ -59,6 +59,8 @@ public struct ByteRegex: Sendable, Hashable, CustomStringConvertible {
     /// Letters match regardless of case (true also when the pattern starts with `(?i)`).
     public let caseInsensitive: Bool
     private let engine: LazyDFA
+    /// The parsed pattern, for sets of patterns (`ByteRegexSet`).
+    let node: RegexNode
 
     /// Compiles `pattern`.
     /// - Throws: `RegexSyntaxError` naming what is wrong and where in the pattern.
@@ -71,6 +73,7 @@ public struct ByteRegex: Sendable, Hashable, CustomStringConvertible {
         self.pattern = pattern
         var parser = RegexParser(pattern: pattern, caseInsensitive: caseInsensitive)
         let node = try parser.parse()
+        self.node = node
         self.caseInsensitive = parser.caseInsensitive
         engine = LazyDFA(program: try RegexProgram(node), stateLimit: stateLimit)
     }

@@ -14,6 +14,14 @@ import Foundation
 /// per state built), the search finishes as a plain NFA simulation from the current set.
 /// Either way each byte costs at most O(NFA size): the time is linear in the text.
 ///
+/// Sets of patterns (`ByteRegexSet`): the program's match instructions carry pattern indices.
+/// A step collects the patterns that match at that position into a mask and drops their match
+/// instructions from the next set; the mask belongs to the state the step enters, and the
+/// table entries into such *emitting* states are specially encoded, so the scan ORs the mask
+/// into its result only when it takes one of them. The scan goes on to the end of the text (or
+/// until every pattern has matched). A single pattern is the set of one: its first match ends
+/// the search.
+///
 /// Acceleration: the *idle* state (only the unanchored search loop and the pattern's start
 /// in progress) is entered through specially encoded table entries; from it the search jumps
 /// with a vector scan to the next byte a match can start with, when those bytes are few.
@@ -32,8 +40,11 @@ final class LazyDFA: @unchecked Sendable {
     let stride: Int
     let stateLimit: Int
     private let caches: [Unmanaged<Cache>]
-    /// The start state already contains match: every text matches.
-    private let matchesEverything: Bool
+    /// The bit of every pattern of the program.
+    let allMask: UInt64
+    /// Patterns that match the empty string at the start (so every text); their match
+    /// instructions are left out of every state.
+    private let alwaysMask: UInt64
     /// Bytes a match can start with, when few: from the idle state (nothing in progress)
     /// the search jumps to the next such byte instead of stepping through the others.
     private let accelerator: ByteSetScanner?
@@ -78,11 +89,18 @@ final class LazyDFA: @unchecked Sendable {
         self.stateLimit = limit
         let count = cacheCount ?? max(2, min(8, ProcessInfo.processInfo.activeProcessorCount))
         caches = (0..<count).map { _ in Unmanaged.passRetained(Cache()) }
+        allMask = program.patternCount == 64 ? ~0 : (1 << UInt64(program.patternCount)) - 1
         var scratch = Scratch(size: program.count)
         scratch.addPending(program.start, program)
-        initialLeaves = scratch.sortedLeaves(program)
+        var leaves = scratch.sortedLeaves(program)
+        var always: UInt64 = 0
+        for leaf in leaves where program.kinds[Int(leaf)] == .match {
+            always |= 1 << UInt64(program.out2[Int(leaf)])
+        }
+        leaves.removeAll { program.kinds[Int($0)] == .match }
+        initialLeaves = leaves
+        alwaysMask = always
         prefilter = program.prefilter
-        matchesEverything = initialLeaves.contains { program.kinds[Int($0)] == .match }
         accelerator = program.anchoredAtStart ? nil : Self.firstBytes(program)
     }
 
@@ -132,9 +150,10 @@ final class LazyDFA: @unchecked Sendable {
         return (flushes, fallbacks)
     }
 
-    /// True when the program matches somewhere in `bytes`.
+    /// True when the program (its only pattern, or any pattern of a set) matches somewhere
+    /// in `bytes`.
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if matchesEverything { return true }
+        if alwaysMask != 0 { return true }
         var start = 0
         if let base = bytes.baseAddress {
             guard let first = prefilter.firstStart(base, count: bytes.count) else { return false }
@@ -143,18 +162,29 @@ final class LazyDFA: @unchecked Sendable {
             return false  // empty text, and every match needs some byte
         }
         if prefilter.isExact { return true }
+        return withCache { search(bytes, from: start, cache: $0) } != 0
+    }
+
+    /// The patterns of the program that match somewhere in `bytes`: bit `i` for pattern `i`.
+    func matchMask(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        if alwaysMask == allMask { return allMask }
+        return withCache { search(bytes, from: 0, cache: $0) }
+    }
+
+    /// Runs `body` with a free cache, or waits for the first one when all are busy.
+    private func withCache(_ body: (Cache) -> UInt64) -> UInt64 {
         for unmanaged in caches {
-            let result = unmanaged._withUnsafeGuaranteedRef { cache -> Bool? in
+            let result = unmanaged._withUnsafeGuaranteedRef { cache -> UInt64? in
                 guard cache.tryLock() else { return nil }
                 defer { cache.unlock() }
-                return search(bytes, from: start, cache: cache)
+                return body(cache)
             }
             if let result { return result }
         }
         return caches[0]._withUnsafeGuaranteedRef { cache in
             cache.lock()
             defer { cache.unlock() }
-            return search(bytes, from: start, cache: cache)
+            return body(cache)
         }
     }
 
@@ -164,18 +194,21 @@ final class LazyDFA: @unchecked Sendable {
     private static let unknown: Int32 = -1
     private static let matchFound: Int32 = -2
     private static let dead: Int32 = -3
-    /// Entries at or below this encode a transition into an idle state: `idleBase - offset`.
-    private static let idleBase: Int32 = -8
+    /// Entries at or below this encode a transition into a *flagged* state, idle (with an
+    /// accelerator) or emitting matches: `flaggedBase - offset`.
+    private static let flaggedBase: Int32 = -8
 
     private static let atStartFlag: UInt8 = 2
     private static let wordFlag: UInt8 = 1
 
     /// States are table offsets (`id * stride`), so a step is one load and one add. No match
-    /// starts before `start`.
-    private func search(_ bytes: UnsafeRawBufferPointer, from start: Int, cache: Cache) -> Bool {
+    /// starts before `start`. Returns the mask of the patterns found.
+    private func search(_ bytes: UnsafeRawBufferPointer, from start: Int, cache: Cache) -> UInt64 {
         var state = startState(cache)
         let count = bytes.count
-        guard let base = bytes.baseAddress else { return endOfText(cache, state) }
+        var found = alwaysMask
+        let allMask = self.allMask
+        guard let base = bytes.baseAddress else { return found | endOfText(cache, state) }
         var flushesSeen = cache.flushes
         var lastFlushOffset = 0
         var badFlushes = 0
@@ -203,22 +236,30 @@ final class LazyDFA: @unchecked Sendable {
                         if offset - lastFlushOffset < 4 * stateLimit { badFlushes += 1 }
                         lastFlushOffset = offset
                         flushesSeen = cache.flushes
-                        if badFlushes >= 2 && (next >= 0 || next <= Self.idleBase) {
+                        if badFlushes >= 2 && (next >= 0 || next <= Self.flaggedBase) {
                             cache.fallbacks += 1
-                            let id = Int(next >= 0 ? next : Self.idleBase - next) / stride
+                            let id = Int(next >= 0 ? next : Self.flaggedBase - next) / stride
+                            found |= cache.emitted[id]
+                            if found == allMask { return found }
                             return simulate(
                                 bytes, from: offset + 1, leaves: cache.sets[id],
-                                flags: cache.flags[id])
+                                flags: cache.flags[id], found: found)
                         }
                     }
                     table = cache.table!
                 }
-                if next == Self.matchFound { return true }
-                if next == Self.dead { return false }
-                if next <= Self.idleBase {
+                if next == Self.matchFound { return allMask }
+                if next == Self.dead { return found }
+                if next <= Self.flaggedBase {
+                    next = Self.flaggedBase - next
+                    let id = Int(next) / stride
+                    let emitted = cache.emitted[id]
+                    if emitted != 0 {
+                        found |= emitted
+                        if found == allMask { return found }
+                    }
                     // Idle after this byte: jump to the next byte a match can start with.
-                    next = Self.idleBase - next
-                    if let accelerator {
+                    if let accelerator, cache.idleStates[id] {
                         let target =
                             accelerator.firstIndex(in: base, from: offset + 1, end: count) ?? count
                         if target > offset + 1 {
@@ -234,13 +275,16 @@ final class LazyDFA: @unchecked Sendable {
             state = next
             offset += 1
         }
-        return endOfText(cache, state)
+        return found | endOfText(cache, state)
     }
 
-    private func endOfText(_ cache: Cache, _ state: Int32) -> Bool {
+    /// The patterns that match at the end of the text from `state`.
+    private func endOfText(_ cache: Cache, _ state: Int32) -> UInt64 {
         var last = cache.table![Int(state) &+ stride &- 1]
         if last == Self.unknown { last = transition(cache, from: state, byteClass: stride - 1) }
-        return last == Self.matchFound
+        if last == Self.matchFound { return allMask }
+        if last <= Self.flaggedBase { return cache.emitted[Int(Self.flaggedBase - last) / stride] }
+        return 0
     }
 
     /// The idle state (only the search loop and the pattern's start in progress) after `byte`.
@@ -249,8 +293,8 @@ final class LazyDFA: @unchecked Sendable {
             program.usesWordBoundaries && RegexProgram.isWordByte(byte) ? Self.wordFlag : 0
         let known = cache.idle[Int(flags)]
         if known >= 0 { return known }
-        let key = StateKey(leaves: initialLeaves, flags: flags)
-        let id = cache.ids[key] ?? addState(cache, leaves: initialLeaves, flags: flags)
+        let key = StateKey(leaves: initialLeaves, flags: flags, emitted: 0)
+        let id = cache.ids[key] ?? addState(cache, key)
         let offset = id * Int32(stride)
         cache.idle[Int(flags)] = offset
         return offset
@@ -259,7 +303,8 @@ final class LazyDFA: @unchecked Sendable {
     private func startState(_ cache: Cache) -> Int32 {
         if cache.start >= 0 { return cache.start }
         cache.start =
-            addState(cache, leaves: initialLeaves, flags: Self.atStartFlag) * Int32(stride)
+            addState(cache, StateKey(leaves: initialLeaves, flags: Self.atStartFlag, emitted: 0))
+            * Int32(stride)
         return cache.start
     }
 
@@ -275,14 +320,12 @@ final class LazyDFA: @unchecked Sendable {
         switch result {
         case .matchFound: target = Self.matchFound
         case .dead: target = Self.dead
-        case .state(let nextLeaves, let nextFlags):
+        case .state(let key):
             let flushesBefore = cache.flushes
-            let nextID =
-                cache.ids[StateKey(leaves: nextLeaves, flags: nextFlags)]
-                ?? addState(cache, leaves: nextLeaves, flags: nextFlags)
+            let nextID = cache.ids[key] ?? addState(cache, key)
             target = nextID * Int32(stride)
-            if accelerator != nil && nextLeaves == initialLeaves {
-                target = Self.idleBase - target
+            if key.emitted != 0 || (accelerator != nil && cache.idleStates[Int(nextID)]) {
+                target = Self.flaggedBase - target
             }
             // After a flush `state` no longer exists; do not record the edge.
             if cache.flushes != flushesBefore { return target }
@@ -291,12 +334,14 @@ final class LazyDFA: @unchecked Sendable {
         return target
     }
 
-    private func addState(_ cache: Cache, leaves: [Int32], flags: UInt8) -> Int32 {
+    private func addState(_ cache: Cache, _ key: StateKey) -> Int32 {
         if cache.sets.count >= stateLimit { cache.flush() }
         let id = Int32(cache.sets.count)
-        cache.sets.append(leaves)
-        cache.flags.append(flags)
-        cache.ids[StateKey(leaves: leaves, flags: flags)] = id
+        cache.sets.append(key.leaves)
+        cache.flags.append(key.flags)
+        cache.emitted.append(key.emitted)
+        cache.idleStates.append(key.leaves == initialLeaves && key.flags & Self.atStartFlag == 0)
+        cache.ids[key] = id
         let needed = cache.sets.count * stride
         if needed > cache.capacity {
             let capacity = max(
@@ -314,35 +359,45 @@ final class LazyDFA: @unchecked Sendable {
         return id
     }
 
-    /// NFA simulation (no caching) from `offset` with the given current set.
+    /// NFA simulation (no caching) from `offset` with the given current set; `found`: the
+    /// patterns found so far.
     private func simulate(
-        _ bytes: UnsafeRawBufferPointer, from offset: Int, leaves: [Int32], flags: UInt8
+        _ bytes: UnsafeRawBufferPointer, from offset: Int, leaves: [Int32], flags: UInt8,
+        found: UInt64
     )
-        -> Bool
+        -> UInt64
     {
         var scratch = Scratch(size: program.count)
         var leaves = leaves
         var flags = flags
+        var found = found
         for index in offset...bytes.count {
             let byte = index == bytes.count ? -1 : Int(bytes[index])
             switch step(leaves: leaves, flags: flags, byte: byte, scratch: &scratch) {
-            case .matchFound: return true
-            case .dead: return false
-            case .state(let nextLeaves, let nextFlags):
-                leaves = nextLeaves
-                flags = nextFlags
+            case .matchFound: return allMask
+            case .dead: return found
+            case .state(let key):
+                found |= key.emitted
+                if found == allMask { return found }
+                leaves = key.leaves
+                flags = key.flags
             }
         }
-        return false
+        return found
     }
 
     private enum StepResult {
-        case matchFound, dead
-        case state([Int32], UInt8)
+        /// Every pattern matches here.
+        case matchFound
+        /// Nothing in progress and nothing matched.
+        case dead
+        /// The next state, with the patterns matched at this step (leaves empty at the end of
+        /// the text, or when only matches remain).
+        case state(StateKey)
     }
 
     /// One NFA step: resolve the assertions in `leaves` given the flags and `byte` (-1: end
-    /// of text), then consume `byte`.
+    /// of text), then consume `byte`. Match instructions met are the step's emitted patterns.
     private func step(leaves: [Int32], flags: UInt8, byte: Int, scratch: inout Scratch)
         -> StepResult
     {
@@ -355,6 +410,7 @@ final class LazyDFA: @unchecked Sendable {
         scratch.clear()
         for leaf in leaves { scratch.push(leaf) }
         var ready: [Int32] = []
+        var emitted: UInt64 = 0
         while let pc = scratch.pop() {
             if scratch.visited(pc) { continue }
             switch program.kinds[Int(pc)] {
@@ -372,30 +428,44 @@ final class LazyDFA: @unchecked Sendable {
                 }
                 if holds { scratch.push(program.out[Int(pc)]) }
             case .match:
-                return .matchFound
+                emitted |= 1 << UInt64(program.out2[Int(pc)])
             case .byteRange:
                 ready.append(pc)
             }
         }
-        guard byte >= 0 else { return .dead }
+        emitted &= ~alwaysMask
+        if emitted == allMask { return .matchFound }
+        guard byte >= 0 else {
+            return emitted == 0 ? .dead : .state(StateKey(leaves: [], flags: 0, emitted: emitted))
+        }
         // Consume the byte.
         scratch.clear()
         let value = UInt8(byte)
         for pc in ready where program.low[Int(pc)] <= value && value <= program.high[Int(pc)] {
             scratch.addPending(program.out[Int(pc)], program)
         }
-        let next = scratch.sortedLeaves(program)
-        if next.isEmpty { return .dead }
-        if next.contains(where: { program.kinds[Int($0)] == .match }) { return .matchFound }
+        var next = scratch.sortedLeaves(program)
+        if next.contains(where: { program.kinds[Int($0)] == .match }) {
+            for pc in next where program.kinds[Int(pc)] == .match {
+                emitted |= 1 << UInt64(program.out2[Int(pc)])
+            }
+            next.removeAll { program.kinds[Int($0)] == .match }
+            emitted &= ~alwaysMask
+            if emitted == allMask { return .matchFound }
+        }
+        if next.isEmpty && emitted == 0 { return .dead }
         let nextFlags: UInt8 = program.usesWordBoundaries && nextIsWord ? Self.wordFlag : 0
-        return .state(next, nextFlags)
+        return .state(StateKey(leaves: next, flags: nextFlags, emitted: emitted))
     }
 
     // MARK: - Storage
 
+    /// A DFA state: the NFA leaves in progress, the flags, and the patterns that matched on
+    /// entering it.
     private struct StateKey: Hashable {
         var leaves: [Int32]
         var flags: UInt8
+        var emitted: UInt64
     }
 
     private final class Cache {
@@ -419,6 +489,10 @@ final class LazyDFA: @unchecked Sendable {
         var capacity = 0
         var sets: [[Int32]] = []
         var flags: [UInt8] = []
+        /// Patterns matched on entering each state.
+        var emitted: [UInt64] = []
+        /// Whether each state is an idle state (only the search loop in progress).
+        var idleStates: [Bool] = []
         var ids: [StateKey: Int32] = [:]
         var start: Int32 = -1
         /// Idle state offsets by flags (previous byte not a word byte, a word byte); -1: none.
@@ -431,6 +505,8 @@ final class LazyDFA: @unchecked Sendable {
             flushes += 1
             sets.removeAll(keepingCapacity: true)
             flags.removeAll(keepingCapacity: true)
+            emitted.removeAll(keepingCapacity: true)
+            idleStates.removeAll(keepingCapacity: true)
             ids.removeAll(keepingCapacity: true)
             start = -1
             idle = SIMD2(-1, -1)

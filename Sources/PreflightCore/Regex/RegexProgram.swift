@@ -3,6 +3,10 @@
 /// Instructions: a byte range with one successor, a split into two successors, a zero-width
 /// assertion with one successor, and match. Compiled back to front: each node is compiled with
 /// its continuation already known, so no patch lists are needed.
+///
+/// A program holds one pattern or a set of up to 64 (`ByteRegexSet`): each pattern then has
+/// its own match instruction, whose `out2` is the pattern's index, and the patterns are the
+/// branches of one split chain after the search loop.
 struct RegexProgram: Sendable {
     enum Kind: UInt8 {
         case byteRange, split, assertion, match
@@ -10,6 +14,8 @@ struct RegexProgram: Sendable {
 
     /// Largest number of instructions; larger patterns are "pattern too large".
     static let maxInstructions = 100_000
+    /// Most patterns in one program: match results are bits of a `UInt64`.
+    static let maxPatterns = 64
 
     private(set) var kinds: [Kind] = []
     private(set) var low: [UInt8] = []
@@ -25,14 +31,33 @@ struct RegexProgram: Sendable {
     private(set) var usesWordBoundaries = false
     /// A cheap test that rejects texts no match can occur in.
     private(set) var prefilter = RegexPrefilter.none
+    /// Patterns in the program (1 for a single regex).
+    private(set) var patternCount = 1
 
     var count: Int { kinds.count }
 
     /// Compiles a parsed pattern; an unanchored search loops over any byte before `node`.
     init(_ node: RegexNode) throws(RegexSyntaxError) {
-        let match = try emit(.match, 0, 0, -1, -1)
-        var entry = try compile(node, next: match)
-        anchoredAtStart = Self.isAnchoredAtStart(node)
+        try self.init(patterns: [node])
+        // An anchored search ends within a few bytes anyway: a prefilter would scan more.
+        prefilter = anchoredAtStart ? .none : RegexPrefilter(node)
+    }
+
+    /// Compiles 1 to `maxPatterns` parsed patterns into one program whose match instructions
+    /// tell the patterns apart; no prefilter (a set is scanned by the automaton alone).
+    init(patterns nodes: [RegexNode]) throws(RegexSyntaxError) {
+        precondition(!nodes.isEmpty && nodes.count <= Self.maxPatterns)
+        patternCount = nodes.count
+        var entries: [Int32] = []
+        for (index, node) in nodes.enumerated() {
+            let match = try emit(.match, 0, 0, -1, Int32(index))
+            entries.append(try compile(node, next: match))
+        }
+        var entry = entries[entries.count - 1]
+        for branch in entries.dropLast().reversed() {
+            entry = try emit(.split, 0, 0, branch, entry)
+        }
+        anchoredAtStart = nodes.allSatisfy(Self.isAnchoredAtStart)
         patternStart = entry
         if !anchoredAtStart {
             // L: split(any byte -> L, entry); the split prefers the pattern (order is moot
@@ -43,8 +68,6 @@ struct RegexProgram: Sendable {
             entry = loop
         }
         start = entry
-        // An anchored search ends within a few bytes anyway: a prefilter would scan more.
-        prefilter = anchoredAtStart ? .none : RegexPrefilter(node)
     }
 
     // MARK: - Compilation
