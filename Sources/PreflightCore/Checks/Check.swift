@@ -67,15 +67,18 @@ public struct CheckInput: Sendable {
     public let coverage: CoverageRules
     /// The rule files' `taxonomy:` section (failure modes), for `failure_taxonomy`.
     public let taxonomy: TaxonomyRules
+    /// The tokenizer given with `--tokenizer`; nil: token counts are estimates.
+    public let tokenizer: (any TokenCounter)?
 
     public init(
         dataset: Dataset, index: DatasetIndex, coverage: CoverageRules = CoverageRules(),
-        taxonomy: TaxonomyRules = TaxonomyRules()
+        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil
     ) {
         self.dataset = dataset
         self.index = index
         self.coverage = coverage
         self.taxonomy = taxonomy
+        self.tokenizer = tokenizer
     }
 }
 

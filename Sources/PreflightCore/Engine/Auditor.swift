@@ -10,14 +10,17 @@ public struct AuditRequest: Sendable {
     public var coverage: CoverageRules
     /// The failure taxonomy from the rule files, handed to every check.
     public var taxonomy: TaxonomyRules
+    /// The tokenizer given with `--tokenizer`; nil: checks estimate token counts.
+    public var tokenizer: (any TokenCounter)?
 
     public init(
         dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
         metadata: ReportMetadata, coverage: CoverageRules = CoverageRules(),
-        taxonomy: TaxonomyRules = TaxonomyRules()
+        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil
     ) {
         self.coverage = coverage
         self.taxonomy = taxonomy
+        self.tokenizer = tokenizer
         self.dataset = dataset
         self.checks = checks
         self.failOn = failOn
@@ -88,7 +91,7 @@ public enum Auditor {
         let index = DatasetIndex(dataset: request.dataset)
         let input = CheckInput(
             dataset: request.dataset, index: index, coverage: request.coverage,
-            taxonomy: request.taxonomy)
+            taxonomy: request.taxonomy, tokenizer: request.tokenizer)
         var findings: [Finding] = []
         var summaries: [CheckSummary] = []
         for check in request.checks {
