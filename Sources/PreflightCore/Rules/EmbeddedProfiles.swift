@@ -259,6 +259,39 @@ enum EmbeddedProfiles {
                 # report at most this many groups, those with the most records (metrics count all)
                 max_findings: 1000
 
+              # Validates conversations against the provider profile: roles, keys, turn order, empty turns, tool calls, weights and preference pairs.
+              chat_format:
+                enabled: true
+                severity: error
+                # roles allowed as written; empty: the shape's standard roles (chat: system, developer, user, assistant, tool, function; ShareGPT: system, human, gpt, function_call, observation, tool)
+                roles: []
+                # keys allowed in a message; empty: any
+                message_keys: []
+                # keys allowed at the top level of a record; empty: any
+                record_keys: []
+                # a system or developer message may only come before every other message
+                system_first: true
+                # user and assistant turns alternate (tool results and system messages aside)
+                alternate: true
+                # the last message must be the assistant's
+                last_assistant: true
+                # message content must be a string, not a list of parts
+                string_content: false
+                # a per-message 'weight' of 0 or 1 is allowed
+                weights: true
+                # report preference pairs whose longer side has more than this many times the characters of the shorter; 0: off
+                max_length_ratio: 10
+                # fewer examples than this in a training file is an error; 0: no minimum
+                min_examples: 0
+                # more examples than this in one file is an error; 0: no maximum
+                max_examples: 0
+                # a file larger than this many bytes is an error; 0: no maximum
+                max_file_bytes: 0
+                # severity when some examples have a system message and others do not (off, info, warning, error)
+                missing_system: info
+                # per-record findings reported at most; the rest are counted in one finding
+                max_findings: 1000
+
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
                 enabled: false
