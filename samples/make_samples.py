@@ -420,6 +420,109 @@ def near_duplicates():
     write_jsonl(os.path.join(folder, "validation.jsonl"), val)
 
 
+def chat_format():
+    """OpenAI-style chat with tool calls and weights: clean conversations, then one format
+    defect per line (see samples/README.md for the list)."""
+    folder = os.path.join(ROOT, "chat-format")
+    os.makedirs(folder, exist_ok=True)
+    rng = random.Random(7)
+    system = "You are a support assistant for a hardware shop. Use the tools to look up orders."
+    tools = [{"type": "function", "function": {"name": "lookup_order", "parameters": {
+        "type": "object", "properties": {"order_id": {"type": "string"}}}}}]
+    convs = []
+    for i in range(30):
+        p = PRODUCTS[i % len(PRODUCTS)]
+        c = PLACES[(i * 7) % len(PLACES)]
+        order = f"A{4000 + i}"
+        user = rng.choice(TEMPLATES["shipping"]).format(p=p, c=c, n=rng.randint(2, 40))
+        call = {"id": f"call_{i}", "type": "function", "function": {
+            "name": "lookup_order", "arguments": json.dumps({"order_id": order})}}
+        convs.append({"messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": f"{user} My order is {order}."},
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": f"call_{i}",
+             "content": json.dumps({"status": "in transit", "depot": c})},
+            {"role": "assistant", "content": f"Your {p} is in transit via our {c} depot; it should arrive within {2 + i % 4} days.",
+             "weight": 1}], "tools": tools})
+
+    def conv(*turns, **extra):
+        row = {"messages": [{"role": r, "content": t} for r, t in turns]}
+        row.update(extra)
+        return row
+    defects = [
+        conv(("system", system), ("user", "Where is my monitor?"), ("bot", "It ships tomorrow.")),
+        conv(("system", system), ("user", "My router is late."), ("user", "Hello?"),
+             ("assistant", "Sorry for the wait: it left the depot today.")),
+        conv(("system", system), ("user", "Is the keyboard in stock?"), ("assistant", "  "),
+             ("user", "Anyone?"), ("assistant", "Yes, it is in stock.")),
+        conv(("system", system), ("user", "Cancel my order."), ("assistant", "Done: it is cancelled."),
+             ("user", "Thanks, and the refund?")),
+        conv(("user", "Track my printer."), ("system", system),
+             ("assistant", "It is at the depot and leaves tonight.")),
+        {"messages": [{"role": "system", "content": system},
+                      {"role": "user", "content": "Check order A4100."},
+                      {"role": "assistant", "content": None, "tool_calls": [{
+                          "id": "call_x", "type": "function", "function": {
+                              "name": "lookup_order", "arguments": "{order_id: A4100}"}}]},
+                      {"role": "tool", "tool_call_id": "call_x", "content": "{\"status\": \"lost\"}"},
+                      {"role": "assistant", "content": "I am sorry: the parcel is lost; I have sent a new one."}],
+         "tools": tools},
+        {"messages": [{"role": "system", "content": system},
+                      {"role": "user", "content": "Refund order A4101."},
+                      {"role": "assistant", "content": None, "tool_calls": [{
+                          "id": "call_y", "type": "function", "function": {
+                              "name": "refund_order", "arguments": "{\"order_id\": \"A4101\"}"}}]},
+                      {"role": "tool", "tool_call_id": "call_y", "content": "{\"refunded\": true}"},
+                      {"role": "assistant", "content": "The refund is on its way."}],
+         "tools": tools},
+        conv(("system", system), ("user", "Where is my camera?"), ("tool", "{\"status\": \"delivered\"}"),
+             ("assistant", "It was delivered this morning.")),
+        {"messages": [{"role": "system", "content": system},
+                      {"role": "user", "content": "Do you ship to Lyon?"},
+                      {"role": "assistant", "content": "Yes, within three days.", "weight": 2}]},
+        {"messages": [{"role": "system", "content": system},
+                      {"role": "user", "content": "Do you ship to Porto?"},
+                      {"role": "assistant", "content": "Yes, within four days.", "weight": 0}]},
+        conv(("system", system), ("user", "Hello, is anyone there?")),
+    ]
+    write_jsonl(os.path.join(folder, "train.jsonl"), convs + defects)
+    write_jsonl(os.path.join(folder, "validation.jsonl"), [
+        {"messages": [{"role": "system", "content": system},
+                      {"role": "user", "content": f"Does the {p} come with a warranty?"},
+                      {"role": "assistant", "content": f"Yes: the {p} has a two-year warranty."}]}
+        for p in PRODUCTS[:6]])
+
+
+def preference():
+    """Preference pairs (prompt / chosen / rejected): an identical pair, a pair whose sides
+    answer different prompts, an empty side and a lopsided pair after clean pairs."""
+    folder = os.path.join(ROOT, "preference")
+    os.makedirs(folder, exist_ok=True)
+    rows = []
+    for i in range(24):
+        p = PRODUCTS[i % len(PRODUCTS)]
+        c = PLACES[(i * 5) % len(PLACES)]
+        rows.append({"prompt": f"My {p} arrived broken in {c}. What can I do?",
+                     "chosen": f"I am sorry about your {p}. Reply with a photo of the damage and we will send a replacement to {c} within {2 + i % 3} days.",
+                     "rejected": f"Damage in transit is not our problem; contact the courier about your {p}."})
+    user = {"role": "user", "content": "Can I return an opened keyboard?"}
+    rows += [
+        {"prompt": "Can I change my delivery address?",
+         "chosen": "Yes: reply with the new address before the parcel leaves the depot.",
+         "rejected": "Yes: reply with the new address before the parcel leaves the depot."},
+        {"chosen": [user, {"role": "assistant", "content": "Yes, within 30 days, in its box."}],
+         "rejected": [{"role": "user", "content": "Can I return an opened monitor?"},
+                      {"role": "assistant", "content": "No."}]},
+        {"chosen": [user, {"role": "assistant", "content": "Yes, within 30 days, in its box."}],
+         "rejected": [user, {"role": "assistant", "content": " "}]},
+        {"prompt": "Why is my order late?",
+         "chosen": "Orders to islands take two extra days; yours left the depot yesterday and the tracking page shows the courier's latest scan, so it should arrive on Friday at the latest.",
+         "rejected": "Strikes."},
+    ]
+    write_jsonl(os.path.join(folder, "train.jsonl"), rows)
+
+
 if __name__ == "__main__":
     clean_intents()
     support_tickets()
@@ -427,3 +530,5 @@ if __name__ == "__main__":
     chat_sft()
     compressed()
     near_duplicates()
+    chat_format()
+    preference()

@@ -7,7 +7,7 @@ import Testing
 @Suite struct SamplesTests {
     static let samples = [
         "support-tickets", "clean-intents", "malformed", "chat-sft", "compressed",
-        "near-duplicates",
+        "near-duplicates", "chat-format", "preference",
     ]
 
     @Test(arguments: samples)
