@@ -73,9 +73,12 @@ private let openAIKeys = """
         {"messages": [{"role": "user", "content": "Hi", "mood": "happy"}, {"role": "assistant", "content": "Hello!"}], "source": "web"}
         {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}, {"role": "assistant", "content": "Hello!"}]}
         {"messages": [{"role": "developer", "content": "Be kind."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+        {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://example.test/cat.png"}}]}, {"role": "assistant", "content": "A cat."}]}
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": " "}]}, {"role": "assistant", "content": "Yes?"}]}
         """
     let outcome = try chatFormat(data)
-    #expect(lineCodes(outcome).isEmpty)
+    // An image part is content; a blank text part is not.
+    #expect(lineCodes(outcome) == ["5 empty_content"])
     // Turning the order rules off silences them.
     let relaxed = try chatFormat(
         """

@@ -414,7 +414,7 @@ struct RecordValidator: Sendable {
                 }
             }
             let calls = toolCalls(message)
-            if turn.content.allSatisfy(\.isWhitespace) && calls.isEmpty {
+            if Self.isBlank(message[contentKey]) && calls.isEmpty {
                 result.findings.append(
                     finding(
                         record, "empty_content", .error, "\(place) is empty or whitespace-only",
@@ -570,6 +570,29 @@ struct RecordValidator: Sendable {
         }
         guard value is [String: Any] else { return "valid JSON but not an object" }
         return nil
+    }
+
+    /// Content with nothing in it: absent, null, blank text, or a list of parts none of which
+    /// has non-blank text or is a non-text part (an image, audio, a file).
+    static func isBlank(_ content: DataValue?) -> Bool {
+        switch content {
+        case .string(let s)?: return s.allSatisfy(\.isWhitespace)
+        case .array(let parts)?:
+            return parts.allSatisfy { part in
+                switch part {
+                case .string(let s): return s.allSatisfy(\.isWhitespace)
+                case .object:
+                    if let text = part["text"]?.stringValue {
+                        return text.allSatisfy(\.isWhitespace)
+                    }
+                    // A typed part without text (image_url, input_audio, file) is content.
+                    return part["type"] == nil || part["type"] == .string("text")
+                default: return true
+                }
+            }
+        case .number?, .bool?, .object?: return false
+        case nil, .null?: return true
+        }
     }
 
     static func describe(_ value: DataValue) -> String {
