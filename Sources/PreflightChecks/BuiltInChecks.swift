@@ -32,6 +32,10 @@ public enum BuiltInChecks {
         // (input) hashes and groups, and the prompt-keyed near search at the default
         // threshold, which split_leakage (key: input) then reads from the index.
         ConflictingAnswersCheck.self,
+        // Content checks of texts and targets: each one parallel pass over the records; no
+        // index column read or written, so their place only orders the report.
+        TextQualityCheck.self,
+        OutputConsistencyCheck.self,
         // After conflicting_labels: exact conflicts are reported there first, and the label
         // noise checks reuse the label column and the near search already in the index. The
         // cross-validated scoring runs once for both (same folds and seed by default).

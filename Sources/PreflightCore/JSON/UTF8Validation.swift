@@ -3,7 +3,8 @@ public enum UTF8Validation {
     /// The offset of the first invalid sequence in `base[start..<end]`, or nil when valid.
     /// Surrogates (ED A0–BF) and overlong forms are invalid.
     /// - Complexity: O(n), eight ASCII bytes at a time.
-    public static func firstInvalid(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    public static func firstInvalid(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int?
+    {
         var i = start
         while i < end {
             if i + 8 <= end {
