@@ -105,12 +105,10 @@ public struct TextQualityCheck: Check {
         summary:
             "Flags encoding damage, markup remnants, refusals, copied prompts and boilerplate in texts and targets.",
         category: .content, defaultSeverity: .warning,
-        prerequisites: [.enoughExamples, .consistentTargets],
-        codePrerequisites: [
-            "mojibake": [.enoughExamples], "replacement_character": [.enoughExamples],
-            "control_character": [.enoughExamples], "markup_remnant": [.enoughExamples],
-            "more_findings": [.enoughExamples],
-        ],
+        // Every code is about the quality of examples (a refusal or a copied prompt is a bad
+        // example, not an inconsistency between targets); consistent_targets stays with the
+        // checks that compare targets, so classification data does not count as assessed.
+        prerequisites: [.enoughExamples],
         examples: [
             .passes(
                 jsonl: """
