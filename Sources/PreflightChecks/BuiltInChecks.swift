@@ -34,6 +34,10 @@ public enum BuiltInChecks {
         ConflictingAnswersCheck.self,
         // Independent of the others: validates conversations one record at a time.
         ChatFormatCheck.self,
+        // Content checks of texts and targets: each one parallel pass over the records; no
+        // index column read or written, so their place only orders the report.
+        TextQualityCheck.self,
+        OutputConsistencyCheck.self,
         // After conflicting_labels: exact conflicts are reported there first, and the label
         // noise checks reuse the label column and the near search already in the index. The
         // cross-validated scoring runs once for both (same folds and seed by default).

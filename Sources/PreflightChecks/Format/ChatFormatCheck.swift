@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import PreflightCore
 
 /// Validates conversational records against what a fine-tuning provider or trainer accepts:
@@ -562,13 +561,17 @@ struct RecordValidator: Sendable {
             let kind = arguments.kindName == "object" ? "an object" : "a \(arguments.kindName)"
             return "\(kind), not a string of JSON"
         }
-        guard
-            let value = try? JSONSerialization.jsonObject(
-                with: Data(text.utf8), options: [.fragmentsAllowed])
-        else {
-            return "not valid JSON: '\(Format.excerpt(text, limit: 40))'"
+        var bytes = Array(text.utf8)
+        bytes.append(0)  // the parser may read one byte past the end
+        let value = bytes.withUnsafeBufferPointer { b -> DataValue? in
+            var parser = JSONByteParser(base: b.baseAddress!, start: 0, end: b.count - 1)
+            parser.skipWhitespace()
+            guard let value = try? parser.parseValue() else { return nil }
+            parser.skipWhitespace()
+            return parser.pos == parser.end ? value : nil
         }
-        guard value is [String: Any] else { return "valid JSON but not an object" }
+        guard let value else { return "not valid JSON: '\(Format.excerpt(text, limit: 40))'" }
+        guard case .object = value else { return "valid JSON but not an object" }
         return nil
     }
 

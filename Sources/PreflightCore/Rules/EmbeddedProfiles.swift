@@ -292,6 +292,44 @@ enum EmbeddedProfiles {
                 # per-record findings reported at most; the rest are counted in one finding
                 max_findings: 1000
 
+              # Flags encoding damage, markup remnants, refusals, copied prompts and boilerplate in texts and targets.
+              text_quality:
+                enabled: true
+                severity: warning
+                # per-record findings reported per code, in file order (one more finding counts the rest)
+                max_findings: 100
+                # words a shared target opening or closing has at least
+                boilerplate_min_words: 3
+                # share of a split's targets that must share an opening or closing
+                boilerplate_min_share: 0.1
+                # a target of at most this many words is a refusal when a refusal phrase starts any of its words
+                refusal_max_words: 40
+                # a share of refusing targets above this is a dataset-level warning
+                refusal_warning_share: 0.05
+                # a target of at least this many words found verbatim in the prompt is a copy
+                copy_min_words: 10
+                # info when at least this share of conversations with a system prompt have one of their own
+                unique_system_share: 0.5
+                # codes not to report: mojibake, replacement_character, control_character, markup_remnant, boilerplate, refusal, copied_prompt, system_prompts
+                ignore: []
+
+              # Flags targets that do not parse or match the declared format, and JSON targets whose keys or types differ from the majority.
+              output_consistency:
+                enabled: true
+                severity: warning
+                # auto (JSON when 'json_min_share' of targets parse as JSON), json, or regex (with 'pattern')
+                format: auto
+                # with 'format: regex': a pattern every whole target must match (anchored as ^(?:pattern)$)
+                pattern: ""
+                # with 'format: auto': share of targets that must parse as JSON
+                json_min_share: 0.5
+                # compare the top-level keys and value types of JSON object targets
+                schema: true
+                # a key belongs to the majority schema when at least this share of object targets have it
+                key_share: 0.5
+                # per-record findings reported per code, in file order (one more finding counts the rest)
+                max_findings: 100
+
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
                 enabled: false

@@ -1,13 +1,18 @@
-import PreflightCore
-
 /// A JSON syntax or encoding error at a byte offset of the parser's buffer.
-struct JSONSyntaxError: Error, Sendable {
+public struct JSONSyntaxError: Error, Sendable {
     /// Absolute offset into the buffer where the problem is.
-    var offset: Int
+    public var offset: Int
     /// What is wrong, e.g. "expected ',' or '}' after a value".
-    var message: String
+    public var message: String
     /// True when the problem is the text encoding (invalid UTF-8, a lone surrogate).
-    var isEncoding: Bool
+    public var isEncoding: Bool
+
+    /// An error at `offset` of the parser's buffer.
+    public init(offset: Int, message: String, isEncoding: Bool) {
+        self.offset = offset
+        self.message = message
+        self.isEncoding = isEncoding
+    }
 }
 
 /// A hand-written, byte-level JSON parser producing `DataValue`.
@@ -16,28 +21,34 @@ struct JSONSyntaxError: Error, Sendable {
 /// Invalid UTF-8 and lone surrogates are encoding errors; nesting is limited to
 /// `maxDepth` so that hostile input cannot overflow the stack. One parser is reused for many
 /// lines (`reset`), so its scratch stacks allocate once.
-struct JSONByteParser {
+///
+/// It lives in Core, beside `DataValue`, because two layers parse JSON: the readers (JSONL
+/// lines, JSON arrays) and the checks that parse text inside records (`output_consistency`
+/// reads JSON targets), and checks may import only Core.
+public struct JSONByteParser {
     /// The deepest nesting accepted.
-    static let maxDepth = 128
+    public static let maxDepth = 128
 
-    let base: UnsafePointer<UInt8>
+    /// The buffer parsed; offsets (`pos`, `end`, error offsets) are relative to it.
+    public let base: UnsafePointer<UInt8>
     /// Exclusive end of the current input.
-    private(set) var end: Int
+    public private(set) var end: Int
     /// The next byte to read.
-    var pos: Int
+    public var pos: Int
     private var depth = 0
     private var fieldStack: [DataField] = []
     private var valueStack: [DataValue] = []
     private var scratch: [UInt8] = []
 
-    init(base: UnsafePointer<UInt8>, start: Int, end: Int) {
+    /// A parser of `base[start..<end]`; the buffer must outlive the parser.
+    public init(base: UnsafePointer<UInt8>, start: Int, end: Int) {
         self.base = base
         self.pos = start
         self.end = end
     }
 
     /// Points the parser at another range of the same buffer.
-    mutating func reset(start: Int, end: Int) {
+    public mutating func reset(start: Int, end: Int) {
         pos = start
         self.end = end
         depth = 0
@@ -50,11 +61,13 @@ struct JSONByteParser {
     private static let quote: UInt8 = 0x22
     private static let backslash: UInt8 = 0x5C
 
-    @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool {
+    /// True for the four JSON whitespace bytes.
+    @inlinable public static func isWhitespace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
     }
 
-    @inline(__always) mutating func skipWhitespace() {
+    /// Moves `pos` past JSON whitespace.
+    @inline(__always) public mutating func skipWhitespace() {
         while pos < end, JSONByteParser.isWhitespace(base[pos]) { pos += 1 }
     }
 
@@ -84,7 +97,7 @@ struct JSONByteParser {
     // MARK: - Values
 
     /// Parses one value starting at `pos` (leading whitespace skipped).
-    mutating func parseValue() throws(JSONSyntaxError) -> DataValue {
+    public mutating func parseValue() throws(JSONSyntaxError) -> DataValue {
         skipWhitespace()
         guard pos < end else { throw fail("expected a value", at: pos) }
         switch base[pos] {
@@ -225,7 +238,7 @@ struct JSONByteParser {
 
     /// Parses a string at `pos` (which holds the opening quote).
     /// The common case — no escapes — decodes straight from the buffer.
-    mutating func parseString() throws(JSONSyntaxError) -> String {
+    public mutating func parseString() throws(JSONSyntaxError) -> String {
         let open = pos
         pos += 1
         let start = pos
@@ -379,10 +392,10 @@ struct JSONByteParser {
 
 extension JSONSyntaxError {
     /// The issue code: `invalid_utf8` for encoding problems, else `invalid_json`.
-    var code: String { isEncoding ? "invalid_utf8" : "invalid_json" }
+    public var code: String { isEncoding ? "invalid_utf8" : "invalid_json" }
 
     /// "invalid JSON at column 17: expected ',' or '}' after a value".
-    func issueMessage(column: Int) -> String {
+    public func issueMessage(column: Int) -> String {
         "\(isEncoding ? "invalid UTF-8" : "invalid JSON") at column \(column): \(message)"
     }
 }

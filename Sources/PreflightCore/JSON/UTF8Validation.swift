@@ -1,9 +1,10 @@
 /// UTF-8 validation over raw bytes, with the position of the first bad sequence.
-enum UTF8Validation {
+public enum UTF8Validation {
     /// The offset of the first invalid sequence in `base[start..<end]`, or nil when valid.
     /// Surrogates (ED A0–BF) and overlong forms are invalid.
     /// - Complexity: O(n), eight ASCII bytes at a time.
-    static func firstInvalid(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    public static func firstInvalid(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int?
+    {
         var i = start
         while i < end {
             if i + 8 <= end {
@@ -55,7 +56,7 @@ enum UTF8Validation {
     }
 
     /// The number of characters (scalar starts) before `offset`, plus one: a 1-based column.
-    static func column(_ base: UnsafePointer<UInt8>, lineStart: Int, offset: Int) -> Int {
+    public static func column(_ base: UnsafePointer<UInt8>, lineStart: Int, offset: Int) -> Int {
         var column = 1
         var i = lineStart
         while i < offset {
