@@ -30,7 +30,9 @@ enum PIISamples {
     let scanner = PIIScanner()
 
     /// (kind, matched text) of every match in `text`.
-    func found(_ text: String, _ scanner: PIIScanner = PIIScanner()) -> [String] {
+    func found(
+        _ text: String, _ scanner: PIIScanner = PIIScanner(allow: PIICheck.Options().allow)
+    ) -> [String] {
         let bytes = Array(text.utf8)
         return scanner.matches(in: text).map {
             "\($0.kind.rawValue):" + String(decoding: bytes[$0.range], as: UTF8.self)
@@ -212,7 +214,7 @@ enum PIISamples {
         "-----BEGIN PUBLIC KEY----- and -----BEGIN CERTIFICATE-----",
         // Phone-like numbers that are not phones.
         "Call 555-0100? Dial 4155552671 (no separators), 123-45-6789, 10-11 12-13.",
-        "Scores 1990 2000 10 and 2020 2021 2022; lottery 07 12 23 34 45.",
+        "Scores 1990 2000 10 and 2020 2021 2022; lottery 7 12 23 34 45.",
         "Math: 3 + 4155552671 and +100.000.000 and 2^32 = 4294967296.",
         // IBAN-like words.
         "Models GB12 and DE44 are ZZ12345678901234567890 codes, AB12CD34EF56GH78.",
@@ -364,20 +366,34 @@ enum PIISamples {
     @Test func otherShapesAndFieldsAreRead() throws {
         let result = try run(
             #"""
+            --- train_sharegpt.jsonl
             {"conversations": [{"from": "human", "value": "mail \#(PIISamples.email)"}, {"from": "gpt", "value": "ok"}]}
+            --- train_instruction.jsonl
             {"instruction": "Fix", "input": "key \#(PIISamples.awsKey)", "output": "done"}
+            --- train_chat.jsonl
             {"messages": [{"role": "user", "content": [{"type": "text", "text": "call \#(PIISamples.phone)"}]}, {"role": "assistant", "content": "ok", "tool_calls": [{"type": "function", "function": {"name": "mail", "arguments": "{\"to\": \"\#(PIISamples.email)\"}"}}]}]}
-            {"prompt": "p", "chosen": "my card \#(PIISamples.card)", "rejected": "no"}
             {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok"}], "metadata": {"contact": "\#(PIISamples.email)"}}
+            --- train_preference.jsonl
+            {"prompt": "p", "chosen": "my card \#(PIISamples.card)", "rejected": "no"}
             """#)
         #expect(
             summary(result) == [
-                "1 email conversations[0]", "2 api_key input", "3 email messages[1].tool_calls[0].function.arguments",
-                "3 phone messages[0]", "4 credit_card chosen", "5 email metadata.contact",
+                "1 email conversations[0]", "1 api_key input",
+                "1 email messages[1].tool_calls[0].function.arguments", "1 phone messages[0]",
+                "2 email metadata.contact", "1 credit_card chosen",
             ])
-        #expect(result.findings[0].message.hasSuffix("in conversations[0] ('human')"))
-        #expect(result.findings[1].message == "AWS access key id 'AKIA…J2HD' in input ('user')")
-        #expect(result.findings[2].message.hasSuffix("('assistant')"))
+        let messages = result.findings.map(\.message)
+        #expect(messages[0].hasSuffix("in conversations[0] ('human')"))
+        #expect(messages[1] == "AWS access key id 'AKIA…J2HD' in input ('user')")
+        #expect(
+            messages[2].hasSuffix("in messages[1].tool_calls[0].function.arguments ('assistant')"))
+        #expect(messages[3] == "phone number '+** ** **** **58' in messages[0] ('user')")
+        #expect(messages[4].hasSuffix("in metadata.contact"))
+        #expect(messages[5].hasSuffix("in chosen ('assistant')"))
+        #expect(result.findings.map { $0.location?.path } == [
+            "train_sharegpt.jsonl", "train_instruction.jsonl", "train_chat.jsonl",
+            "train_chat.jsonl", "train_chat.jsonl", "train_preference.jsonl",
+        ])
     }
 
     @Test func preferencePairsDoNotCountTheSharedPromptTwice() throws {

@@ -427,30 +427,33 @@ struct PIIScanner: Sendable {
         let plus = t[i] == UInt8(ascii: "+")
         let start = plus ? i + 1 : i
         guard let g = phoneGroups(t, start, international: plus) else { return .none }
-        guard !Bytes.isWord(t[g.end]), !t.continuesNumber(g.end) else { return .none }
+        // A grouped number that is not a phone number is skipped whole, so that its later
+        // groups ('3704 0044 0532 …') are not read as numbers of their own.
+        let reject: Found = g.count >= 2 ? .skip(g.end) : .none
+        guard !Bytes.isWord(t[g.end]), !t.continuesNumber(g.end) else { return reject }
         let match = Found.match(.phone, i, g.end, "phone number")
         if plus {
             let digits = g.digits - g.trunk
             guard (9...15).contains(digits), g.count == 1 || g.length(0) <= 4,
                 g.count < 3 || !g.restAre(3...3)
-            else { return .none }
+            else { return reject }
             return match
         }
         // National families need one kind of separator and no single-digit groups (except a
         // leading North American `1`).
-        guard g.count >= 2, g.separators.nonzeroBitCount <= 1 else { return .none }
+        guard g.count >= 2, g.separators.nonzeroBitCount <= 1 else { return reject }
         if isNorthAmerican(t, i, g) { return match }
         let first = g.parenthesizedFirst ? i + 1 : i
         // `00` international prefix, grouped.
         if t[first] == UInt8(ascii: "0") && t[first + 1] == UInt8(ascii: "0") {
-            return (11...17).contains(g.digits) && g.restAre(2...15) ? match : .none
+            return (11...17).contains(g.digits) && g.restAre(2...15) ? match : reject
         }
         guard t[first] == UInt8(ascii: "0"), (10...12).contains(g.digits),
             (2...5).contains(g.length(0))
-        else { return .none }
-        if g.count == 2 { return (6...8).contains(g.length(1)) ? match : .none }
-        guard g.restAre(2...4), !g.restAre(3...3) else { return .none }  // not thousands
-        if g.length(0) <= 2 && g.length(1) <= 2 && g.length(2) == 4 { return .none }  // dd mm yyyy
+        else { return reject }
+        if g.count == 2 { return (6...8).contains(g.length(1)) ? match : reject }
+        guard g.restAre(2...4), !g.restAre(3...3) else { return reject }  // not thousands
+        if g.length(0) <= 2 && g.length(1) <= 2 && g.length(2) == 4 { return reject }  // dd mm yyyy
         return match
     }
 
@@ -498,7 +501,6 @@ struct PIIScanner: Sendable {
             g.count += 1
             g.digits += length
             g.end = j
-            if g.digits > 17 { return nil }
             // A separator, then the next group (right after `)` no separator is needed).
             let s = t[j]
             if paren && Bytes.isDigit(s) { continue }
@@ -559,11 +561,12 @@ struct PIIScanner: Sendable {
                 spaced = true
                 j += 1
             } else {
-                return .none
+                // A long IBAN-shaped run is not read again as numbers: skip it.
+                return j - i >= 12 ? .skip(j) : .none
             }
         }
         guard !Bytes.isWord(t[j]) else { return .none }
-        guard Self.mod97(t, i, j) == 1 else { return .none }
+        guard Self.mod97(t, i, j) == 1 else { return .skip(j) }
         return .match(.iban, i, j, "IBAN")
     }
 
@@ -904,7 +907,9 @@ struct PIIScanner: Sendable {
                 return .none
             }
             // An embedded dotted quad ends the address and counts as two groups.
-            if t[j + h] == UInt8(ascii: ".") {
+            if t[j + h] == UInt8(ascii: ".") && Bytes.isDigit(t[j + h + 1])
+                && (j..<(j + h)).allSatisfy({ Bytes.isDigit(t[$0]) })
+            {
                 guard groups > 0, let (_, end) = Self.dottedQuad(t, j) else { return .none }
                 groups += 2
                 hasDigit = true
