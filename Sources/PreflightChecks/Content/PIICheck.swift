@@ -121,13 +121,15 @@ public struct PIICheck: Check {
             .passes(
                 jsonl: #"""
                     {"messages": [{"role": "user", "content": "Write to support@example.com or call 555-0100."}, {"role": "assistant", "content": "Order ORD-2024-000123 shipped on 2024-01-15 at 12:30 for $1,299.99."}]}
-                    {"prompt": "Which version?", "completion": "Upgrade to v1.2.3.4 (build 10.0.19041.1); ISBN 978-3-16-148410-0."}
-                    {"text": "id 550e8400-e29b-41d4-a716-446655440000 sha d41d8cd98f00b204e9800998ecf8427e", "label": "a"}
+                    {"messages": [{"role": "user", "content": "Which version?"}, {"role": "assistant", "content": "Upgrade to v1.2.3.4 (build 10.0.19041.1); ISBN 978-3-16-148410-0."}]}
+                    {"messages": [{"role": "user", "content": "id 550e8400-e29b-41d4-a716-446655440000"}, {"role": "assistant", "content": "sha d41d8cd98f00b204e9800998ecf8427e, router 192.168.1.1"}]}
                     """#),
             .fails(
                 jsonl: #"""
+                    --- train.jsonl
                     ↓{"messages": [{"role": "user", "content": "I'm jane.doe@gmail.com, call me on +44 20 7946 0958."}, {"role": "assistant", "content": "Thanks!"}]}
                     {"messages": [{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4"}]}
+                    --- train_completions.jsonl
                     ↓{"prompt": "Charge 4242 4242 4242 4242 please", "completion": "Done."}
                     ↓{"prompt": "Deploy with key", "completion": "export GITHUB_TOKEN=ghp_R8cX2mKq7Lw0ZpN4vT1yB6sD9fH3jA5eU0gI"}
                     """#),

@@ -244,9 +244,11 @@ struct PIIScanner: Sendable {
         }
         guard labels >= 2, end - at <= 254, !Bytes.isWord(t[end]) else { return .none }
         let tld = lastLabel..<end
-        guard (2...24).contains(tld.count), tld.allSatisfy({ Bytes.isAlpha(t[$0]) }) else {
-            return .none
-        }
+        // All lower or all upper case: `kiosk.Valid` is two sentences without a space.
+        guard (2...24).contains(tld.count),
+            tld.allSatisfy({ Bytes.isAlpha(t[$0]) && !Bytes.isUpper(t[$0]) })
+                || tld.allSatisfy({ Bytes.isUpper(t[$0]) })
+        else { return .none }
         if Self.ignoredTLDs.contains(tld.map { Bytes.lower(t[$0]) }) { return .skip(end) }
         return .match(.email, s, end, "email address")
     }
@@ -394,8 +396,20 @@ struct PIIScanner: Sendable {
         /// Digits of a `(0)` trunk group inside an international number.
         var trunk = 0
         var end = 0
+        /// Where each group ends.
+        var ends = SIMD8<Int>()
 
         func length(_ k: Int) -> Int { k < count ? Int((lengths >> UInt64(8 * k)) & 0xFF) : 0 }
+
+        /// The groups without the last one (its end is where the one before ended).
+        func dropLast() -> Groups {
+            var g = self
+            g.count -= 1
+            g.digits -= length(count - 1)
+            g.lengths &= (UInt64(1) << UInt64(8 * g.count)) &- 1
+            g.end = ends[g.count - 1]
+            return g
+        }
 
         /// Whether every group after the first has a length in `range`.
         func restAre(_ range: ClosedRange<Int>) -> Bool {
@@ -439,22 +453,72 @@ struct PIIScanner: Sendable {
             else { return reject }
             return match
         }
-        // National families need one kind of separator and no single-digit groups (except a
-        // leading North American `1`).
-        guard g.count >= 2, g.separators.nonzeroBitCount <= 1 else { return reject }
-        if isNorthAmerican(t, i, g) { return match }
+        if g.count == 1 {
+            return isContiguousPhone(t, i, g) ? match : .none
+        }
+        // National families need one kind of separator. Space-separated groups may run on
+        // into unrelated numbers ('0845 2814032 16+'): the longest prefix that is a phone
+        // number counts.
+        guard g.separators.nonzeroBitCount <= 1 else { return reject }
+        var prefix = g
+        while prefix.count >= 2 {
+            if isNational(t, i, prefix) {
+                return .match(.phone, i, prefix.end, "phone number")
+            }
+            guard g.separators == 1 else { break }
+            prefix = prefix.dropLast()
+        }
+        return reject
+    }
+
+    /// Words that announce a phone number written without separators.
+    static let phoneWords: Set<[UInt8]> = Set(
+        ["call", "phone", "tel", "telephone", "mobile", "mob", "cell", "fax", "dial", "ring",
+         "text", "txt", "sms", "whatsapp", "contact", "freephone", "helpline", "hotline"].map {
+            Array($0.utf8)
+        })
+
+    /// A run of digits without separators is a phone number only with a phone word in the
+    /// 24 bytes before it (`call 09061701461`, `mobile: 4155552671`) and the digits of a
+    /// trunk-prefixed (10–12 digits, one leading `0`) or North American (10 digits, or 11
+    /// after a `1`) number; other digit runs are ids, amounts and timestamps.
+    func isContiguousPhone(_ t: Bytes, _ i: Int, _ g: Groups) -> Bool {
+        let n = g.digits
+        let trunk = t[i] == UInt8(ascii: "0") && t[i + 1] != UInt8(ascii: "0") && (10...12).contains(n)
+        let k = n == 11 && t[i] == UInt8(ascii: "1") ? i + 1 : i
+        let american =
+            (n == 10 || k > i) && t[k] >= UInt8(ascii: "2") && t[k + 3] >= UInt8(ascii: "2")
+        guard trunk || american else { return false }
+        var j = i
+        var words = 0
+        while j > 0 && i - j < 24 && words < 4 {
+            while j > 0 && i - j < 24 && !Bytes.isAlpha(t[j - 1]) { j -= 1 }
+            let end = j
+            while j > 0 && Bytes.isAlpha(t[j - 1]) { j -= 1 }
+            if end == j { break }
+            if end - j <= 9 && Self.phoneWords.contains((j..<end).map { Bytes.lower(t[$0]) }) {
+                return true
+            }
+            words += 1
+        }
+        return false
+    }
+
+    /// Whether grouped digits form a national number: North American, `00`-prefixed
+    /// international, or trunk-prefixed.
+    func isNational(_ t: Bytes, _ i: Int, _ g: Groups) -> Bool {
+        if isNorthAmerican(t, i, g) { return true }
         let first = g.parenthesizedFirst ? i + 1 : i
         // `00` international prefix, grouped.
         if t[first] == UInt8(ascii: "0") && t[first + 1] == UInt8(ascii: "0") {
-            return (11...17).contains(g.digits) && g.restAre(2...15) ? match : reject
+            return (11...17).contains(g.digits) && g.restAre(2...15)
         }
         guard t[first] == UInt8(ascii: "0"), (10...12).contains(g.digits),
             (2...5).contains(g.length(0))
-        else { return reject }
-        if g.count == 2 { return (6...8).contains(g.length(1)) ? match : reject }
-        guard g.restAre(2...4), !g.restAre(3...3) else { return reject }  // not thousands
-        if g.length(0) <= 2 && g.length(1) <= 2 && g.length(2) == 4 { return reject }  // dd mm yyyy
-        return match
+        else { return false }
+        if g.count == 2 { return (6...8).contains(g.length(1)) }
+        guard g.restAre(2...4), !g.restAre(3...3) else { return false }  // not thousands
+        return !(g.length(0) <= 2 && g.length(1) <= 2 && g.length(2) == 4)  // not dd mm yyyy
     }
 
     /// Whether the groups form a North American number: 3-3-4, optionally after a `1`, with
@@ -501,6 +565,7 @@ struct PIIScanner: Sendable {
             g.count += 1
             g.digits += length
             g.end = j
+            g.ends[g.count - 1] = j
             // A separator, then the next group (right after `)` no separator is needed).
             let s = t[j]
             if paren && Bytes.isDigit(s) { continue }
