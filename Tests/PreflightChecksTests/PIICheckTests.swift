@@ -240,7 +240,9 @@ enum PIISamples {
         let allowing = PIIScanner(allow: ["GMAIL.com", "4242 4242 4242 4242"])
         var kept: [PIIKind] = []
         var bytes = text
-        bytes.withUTF8 { allowing.scan($0, allowed: { _ in ignored += 1 }) { kept.append($0.kind) } }
+        bytes.withUTF8 {
+            allowing.scan($0, allowed: { _ in ignored += 1 }) { kept.append($0.kind) }
+        }
         #expect(kept == [.ipAddress])
         #expect(ignored == 2)
     }
@@ -248,7 +250,8 @@ enum PIISamples {
     @Test func arbitraryBytesNeverCrashAndMatchesStayInBounds() {
         var generator = SplitMix(seed: 42)
         // Bytes biased toward the triggers and separators recognizers care about.
-        let alphabet = Array("0123456789+-(). :@_/eyJAKIAghpskxoxDE89abcf-----BEGIN \n\u{00}".utf8)
+        let alphabet =
+            Array("0123456789+-(). :@_/eyJAKIAghpskxoxDE89abcf-----BEGIN \n\u{00}".utf8)
             + [0xC3, 0xA9, 0xFF]
         for _ in 0..<3_000 {
             let length = Int.random(in: 0...80, using: &generator)
@@ -328,14 +331,16 @@ enum PIISamples {
                 "8 iban messages[2]", "10 api_key messages[1]", "12 jwt messages[2]",
                 "14 ip_address messages[1]", "15 email messages[1]", "15 ip_address messages[1]",
             ])
-        #expect(result.findings[0].message == "email address 'j***@g***.com' in messages[1] ('user')")
+        #expect(
+            result.findings[0].message == "email address 'j***@g***.com' in messages[1] ('user')")
         #expect(
             result.findings[3].message
                 == "IBAN 'DE** **** **** **** **** 00' in messages[2] ('assistant')")
         #expect(result.findings[2].message.hasPrefix("Visa card number '**** **** **** 4242'"))
-        #expect(result.findings.map(\.severity) == [
-            .warning, .warning, .error, .warning, .error, .warning, .info, .warning, .info,
-        ])
+        #expect(
+            result.findings.map(\.severity) == [
+                .warning, .warning, .error, .warning, .error, .warning, .info, .warning, .info,
+            ])
         #expect(result.metrics["email"] == 2)
         #expect(result.metrics["ip_address"] == 2)
         #expect(result.metrics["records_with_pii"] == 8)
@@ -353,7 +358,8 @@ enum PIISamples {
             {"prompt": "Email \(PIISamples.email) twice: \(PIISamples.email)", "completion": "Sent to \(PIISamples.phone)"}
             {"prompt": "Card?", "completion": "\(PIISamples.card)"}
             """)
-        #expect(summary(pc) == ["2 email prompt", "2 phone completion", "3 credit_card completion"])
+        #expect(
+            summary(pc) == ["2 email prompt", "2 phone completion", "3 credit_card completion"])
         #expect(
             pc.findings[0].message
                 == "email address 'j***@g***.com' in prompt ('user'); 2 emails in the record")
@@ -396,10 +402,11 @@ enum PIISamples {
         #expect(messages[3] == "phone number '+** ** **** **58' in messages[0] ('user')")
         #expect(messages[4].hasSuffix("in metadata.contact"))
         #expect(messages[5].hasSuffix("in chosen ('assistant')"))
-        #expect(result.findings.map { $0.location?.path } == [
-            "train_sharegpt.jsonl", "train_instruction.jsonl", "train_chat.jsonl",
-            "train_chat.jsonl", "train_chat.jsonl", "train_preference.jsonl",
-        ])
+        #expect(
+            result.findings.map { $0.location?.path } == [
+                "train_sharegpt.jsonl", "train_instruction.jsonl", "train_chat.jsonl",
+                "train_chat.jsonl", "train_chat.jsonl", "train_preference.jsonl",
+            ])
     }
 
     @Test func preferencePairsDoNotCountTheSharedPromptTwice() throws {
@@ -415,10 +422,11 @@ enum PIISamples {
     /// No finding, metric or summary may contain a matched value: the JSON of the whole
     /// outcome is searched for every raw value.
     @Test func rawValuesNeverReachTheOutcome() throws {
-        let values = PIISamples.all.map(\.1) + [
-            PIISamples.awsKey, PIISamples.ipv6, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
-            "-----BEGIN RSA PRIVATE KEY-----", "4242424242424242",
-        ]
+        let values =
+            PIISamples.all.map(\.1) + [
+                PIISamples.awsKey, PIISamples.ipv6, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+                "-----BEGIN RSA PRIVATE KEY-----", "4242424242424242",
+            ]
         let text = values.enumerated().map { k, v in
             k % 2 == 0
                 ? Self.chat("value \(v) end")
@@ -433,7 +441,8 @@ enum PIISamples {
         }
         let json = String(
             decoding: try JSONEncoder().encode(
-                Encoded(findings: result.findings, metrics: result.metrics, summary: result.summary)),
+                Encoded(findings: result.findings, metrics: result.metrics, summary: result.summary)
+            ),
             as: UTF8.self)
         // JSONEncoder escapes "/" and non-ASCII; these values have neither.
         for value in values {
@@ -456,7 +465,8 @@ enum PIISamples {
         let rest = try #require(result.findings.last)
         #expect(rest.location == nil)
         #expect(rest.code == "unlisted_findings")
-        #expect(rest.message == "7 more findings beyond 'max_findings' 5 not listed: email 3, phone 4")
+        #expect(
+            rest.message == "7 more findings beyond 'max_findings' 5 not listed: email 3, phone 4")
         #expect(rest.metrics == ["email": 3, "phone": 4])
         #expect(rest.severity == .warning)
         #expect(result.metrics["email"] == 8)

@@ -101,7 +101,8 @@ public struct PIICheck: Check {
         public func validate() throws(OptionsError) {
             guard !kinds.isEmpty else {
                 throw OptionsError(
-                    key: "kinds", "'kinds' is empty: list a kind, or disable the check with 'pii: false'")
+                    key: "kinds",
+                    "'kinds' is empty: list a kind, or disable the check with 'pii: false'")
             }
             guard Set(kinds).count == kinds.count else {
                 throw OptionsError(key: "kinds", "list each kind once in 'kinds'")
@@ -512,8 +513,7 @@ enum PIIMask {
     ///   private key header as `-----BEGIN … PRIVATE KEY-----`;
     /// - JWT: `eyJ…(JWT)`;
     /// - IP address: the first part only: `81.***.***.***`, `2a00:…`.
-    static func mask(_ match: PIIScanner.Match, in bytes: UnsafeBufferPointer<UInt8>) -> String
-    {
+    static func mask(_ match: PIIScanner.Match, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         let text = Array(bytes[match.range])
         switch match.kind {
         case .email:

@@ -206,8 +206,10 @@ struct PIIScanner: Sendable {
     /// Top-level domains reserved for documentation and tests (RFC 2606, RFC 6761), and image
     /// file extensions (`icon@2x.png` is a file name).
     static let ignoredTLDs: Set<[UInt8]> = Set(
-        ["example", "test", "invalid", "localhost", "local", "internal", "png", "jpg", "jpeg",
-         "gif", "svg", "webp", "bmp", "ico"].map { Array($0.utf8) })
+        [
+            "example", "test", "invalid", "localhost", "local", "internal", "png", "jpg", "jpeg",
+            "gif", "svg", "webp", "bmp", "ico",
+        ].map { Array($0.utf8) })
 
     /// `local@domain.tld`: a local part of `A-Z a-z 0-9 . _ % + -` (1–64 bytes, not starting
     /// or ending with `.`), a domain of at least two labels of letters, digits and `-`, and an
@@ -422,7 +424,7 @@ struct PIIScanner: Sendable {
         }
     }
 
-    /// Phone numbers, in two families:
+    /// Phone numbers, in three families:
     /// - international: `+`, a country code and 9–15 digits in all (E.164), in groups
     ///   separated by single spaces, dashes, dots or parentheses (`+1 (415) 555-2671`,
     ///   `+44 20 7946 0958`, `+49 (0)30 1234567`, `+4915112345678`); `00` instead of `+` when
@@ -430,13 +432,17 @@ struct PIIScanner: Sendable {
     /// - national, at least two groups with one kind of separator: North American
     ///   `415-555-2671`, `(415) 555-2671`, `1 800 555 0199` (area code and exchange starting
     ///   2–9), and trunk-prefixed numbers of 10–12 digits whose first group starts with one
-    ///   `0`: `020 7946 0958`, `06 12 34 56 78`, `030 1234567`.
+    ///   `0`: `020 7946 0958`, `06 12 34 56 78`, `030 1234567`; space-separated groups that run
+    ///   on into another number count up to the longest prefix that is a phone number;
+    /// - the same digits without separators only right after a phone word (`call`, `phone`,
+    ///   `tel`, `mobile`, `fax`, `text`, `contact`, …): `Call 09061701461`.
     ///
-    /// Not phone numbers: digit runs without separators (`4155552671`: order ids, timestamps),
-    /// fewer than 10 digits (dates `2024-01-15`, `15.01.2024`, times, short codes), day-month-
-    /// year groups (`01 02 2024`), groups of exactly three after the first (`12 345 678 901`,
-    /// thousands), one-digit groups outside `+` numbers (ISBNs `978-3-16-148410-0`,
-    /// versions), and numbers glued to letters, `#`, `-`, `.` or `/` before them.
+    /// Not phone numbers: other digit runs without separators (`4155552671`: order ids,
+    /// timestamps), fewer than 10 digits (dates `2024-01-15`, `15.01.2024`, times, short
+    /// codes, `555-0100`), day-month-year groups (`01 02 2024`), groups of exactly three after
+    /// the first (`12 345 678 901`, thousands), one-digit groups outside `+` numbers (ISBNs
+    /// `978-3-16-148410-0`, versions), North American shapes with an area code or exchange
+    /// starting 0 or 1 (`123-456-7890`), and numbers glued to letters, `#`, `-`, `.` or `/`.
     func phone(_ t: Bytes, _ i: Int) -> Found {
         let plus = t[i] == UInt8(ascii: "+")
         let start = plus ? i + 1 : i
@@ -473,8 +479,10 @@ struct PIIScanner: Sendable {
 
     /// Words that announce a phone number written without separators.
     static let phoneWords: Set<[UInt8]> = Set(
-        ["call", "phone", "tel", "telephone", "mobile", "mob", "cell", "fax", "dial", "ring",
-         "text", "txt", "sms", "whatsapp", "contact", "freephone", "helpline", "hotline"].map {
+        [
+            "call", "phone", "tel", "telephone", "mobile", "mob", "cell", "fax", "dial", "ring",
+            "text", "txt", "sms", "whatsapp", "contact", "freephone", "helpline", "hotline",
+        ].map {
             Array($0.utf8)
         })
 
@@ -484,7 +492,8 @@ struct PIIScanner: Sendable {
     /// after a `1`) number; other digit runs are ids, amounts and timestamps.
     func isContiguousPhone(_ t: Bytes, _ i: Int, _ g: Groups) -> Bool {
         let n = g.digits
-        let trunk = t[i] == UInt8(ascii: "0") && t[i + 1] != UInt8(ascii: "0") && (10...12).contains(n)
+        let trunk =
+            t[i] == UInt8(ascii: "0") && t[i + 1] != UInt8(ascii: "0") && (10...12).contains(n)
         let k = n == 11 && t[i] == UInt8(ascii: "1") ? i + 1 : i
         let american =
             (n == 10 || k > i) && t[k] >= UInt8(ascii: "2") && t[k + 3] >= UInt8(ascii: "2")
@@ -732,8 +741,10 @@ struct PIIScanner: Sendable {
             return .match(.apiKey, i, end, "GitHub token")
         }
         guard t[i + 1] == UInt8(ascii: "h"), t[i + 3] == UInt8(ascii: "_"),
-            [UInt8(ascii: "p"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "s"),
-             UInt8(ascii: "r")].contains(t[i + 2]),
+            [
+                UInt8(ascii: "p"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "s"),
+                UInt8(ascii: "r"),
+            ].contains(t[i + 2]),
             t[i] == UInt8(ascii: "g"),
             let end = keyBody(t, i + 4, min: 36, Bytes.isAlnum)
         else { return .none }
@@ -744,8 +755,10 @@ struct PIIScanner: Sendable {
     /// digits and `-`, with a digit.
     func slackToken(_ t: Bytes, _ i: Int) -> Found {
         guard t.matches("xox", at: i),
-            [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "p"), UInt8(ascii: "r"),
-             UInt8(ascii: "s")].contains(t[i + 3]),
+            [
+                UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "p"), UInt8(ascii: "r"),
+                UInt8(ascii: "s"),
+            ].contains(t[i + 3]),
             t[i + 4] == UInt8(ascii: "-"),
             let end = keyBody(
                 t, i + 5, min: 10, needsDigit: true,
@@ -858,8 +871,10 @@ struct PIIScanner: Sendable {
 
     /// Words right before a dotted quad that make it a version number: `version 1.2.3.4`.
     static let versionWords: Set<[UInt8]> = Set(
-        ["v", "ver", "version", "release", "build", "firmware", "rev", "revision", "patch",
-         "update", "upgrade"].map { Array($0.utf8) })
+        [
+            "v", "ver", "version", "release", "build", "firmware", "rev", "revision", "patch",
+            "update", "upgrade",
+        ].map { Array($0.utf8) })
 
     /// IPv4 in dotted decimal: four parts 0–255 without leading zeros. Read as versions and
     /// not reported: a quad after `v` or a version word (`version`, `release`, `build`,
