@@ -332,11 +332,12 @@ enum PIISamples {
                 "14 ip_address messages[1]", "15 email messages[1]", "15 ip_address messages[1]",
             ])
         #expect(
-            result.findings[0].message == "email address 'j***@g***.com' in messages[1] ('user')")
+            result.findings[0].message
+                == "personal data in messages[1] ('user'): email address 'j***@g***.com'")
         #expect(
             result.findings[3].message
-                == "IBAN 'DE** **** **** **** **** 00' in messages[2] ('assistant')")
-        #expect(result.findings[2].message.hasPrefix("Visa card number '**** **** **** 4242'"))
+                == "payment data in messages[2] ('assistant'): IBAN 'DE** **** **** **** **** 00'")
+        #expect(result.findings[2].message.hasSuffix("Visa card number '**** **** **** 4242'"))
         #expect(
             result.findings.map(\.severity) == [
                 .warning, .warning, .error, .warning, .error, .warning, .info, .warning, .info,
@@ -362,7 +363,8 @@ enum PIISamples {
             summary(pc) == ["2 email prompt", "2 phone completion", "3 credit_card completion"])
         #expect(
             pc.findings[0].message
-                == "email address 'j***@g***.com' in prompt ('user'); 2 emails in the record")
+                == "personal data in prompt ('user'): email address 'j***@g***.com'; 2 emails in the record"
+        )
         #expect(pc.findings[0].metrics["count"] == 2)
 
         let classification = try run(
@@ -395,13 +397,15 @@ enum PIISamples {
                 "2 email metadata.contact", "1 credit_card chosen",
             ])
         let messages = result.findings.map(\.message)
-        #expect(messages[0].hasSuffix("in conversations[0] ('human')"))
-        #expect(messages[1] == "AWS access key id 'AKIA…J2HD' in input ('user')")
+        #expect(messages[0].hasPrefix("personal data in conversations[0] ('human'):"))
+        #expect(messages[1] == "secret in input ('user'): AWS access key id 'AKIA…J2HD'")
         #expect(
-            messages[2].hasSuffix("in messages[1].tool_calls[0].function.arguments ('assistant')"))
-        #expect(messages[3] == "phone number '+** ** **** **58' in messages[0] ('user')")
-        #expect(messages[4].hasSuffix("in metadata.contact"))
-        #expect(messages[5].hasSuffix("in chosen ('assistant')"))
+            messages[2].hasPrefix(
+                "personal data in messages[1].tool_calls[0].function.arguments ('assistant'):"))
+        #expect(
+            messages[3] == "personal data in messages[0] ('user'): phone number '+** ** **** **58'")
+        #expect(messages[4].hasPrefix("personal data in metadata.contact:"))
+        #expect(messages[5].hasPrefix("payment data in chosen ('assistant'):"))
         #expect(
             result.findings.map { $0.location?.path } == [
                 "train_sharegpt.jsonl", "train_instruction.jsonl", "train_chat.jsonl",

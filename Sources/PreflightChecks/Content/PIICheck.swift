@@ -290,7 +290,7 @@ public struct PIICheck: Check {
         let record = file.records[Int(ref.record)]
         var place = "in \(hit.path)"
         if let role = hit.role { place += " (\(Format.quoted(role)))" }
-        var message = "\(hit.detail) '\(hit.masked)' \(place)"
+        var message = "\(hit.kind.category) \(place): \(hit.detail) '\(hit.masked)'"
         if hit.count > 1 {
             message += "; \(Format.count(hit.count, hit.kind.noun)) in the record"
         }

@@ -24,6 +24,16 @@ public enum PIIKind: String, OptionEnum {
         }
     }
 
+    /// What a finding of the kind is about, to start its message: `personal data`,
+    /// `payment data`, `secret`.
+    var category: String {
+        switch self {
+        case .email, .phone, .ipAddress: "personal data"
+        case .creditCard, .iban: "payment data"
+        case .apiKey, .jwt: "secret"
+        }
+    }
+
     /// The kind as a counted noun in messages: `email`, `phone number`, …
     var noun: String {
         switch self {
