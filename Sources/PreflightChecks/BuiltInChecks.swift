@@ -38,6 +38,8 @@ public enum BuiltInChecks {
         // index column read or written, so their place only orders the report.
         TextQualityCheck.self,
         OutputConsistencyCheck.self,
+        // Independent of the others: one pass of its own over every record's texts.
+        PIICheck.self,
         // After conflicting_labels: exact conflicts are reported there first, and the label
         // noise checks reuse the label column and the near search already in the index. The
         // cross-validated scoring runs once for both (same folds and seed by default).

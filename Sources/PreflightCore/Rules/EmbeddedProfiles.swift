@@ -330,6 +330,31 @@ enum EmbeddedProfiles {
                 # per-record findings reported per code, in file order (one more finding counts the rest)
                 max_findings: 100
 
+              # Flags records containing email addresses, phone numbers, card numbers, IBANs, API keys, JWTs or public IP addresses.
+              pii:
+                enabled: true
+                severity: error
+                # what to detect: email, phone, credit_card, iban, api_key, jwt, ip_address
+                kinds: [email, phone, credit_card, iban, api_key, jwt, ip_address]
+                # matches containing one of these literal substrings (case-insensitive) are ignored: placeholder domains, known test values
+                allow: [example.com, example.net, example.org]
+                # severity of email address findings
+                email_severity: warning
+                # severity of phone number findings
+                phone_severity: warning
+                # severity of payment card number findings (Luhn-valid, known networks)
+                credit_card_severity: error
+                # severity of IBAN findings (mod-97-valid)
+                iban_severity: warning
+                # severity of API key, access token and private key findings (a leaked credential)
+                api_key_severity: error
+                # severity of JSON Web Token findings
+                jwt_severity: warning
+                # severity of public IPv4 and IPv6 address findings
+                ip_address_severity: info
+                # report at most this many findings (one per record and kind, in file order); one more finding counts the rest per kind
+                max_findings: 1000
+
               # Flags training records whose label a cross-validated model confidently disagrees with (confident learning), ranked, with a suggested label.
               label_issues:
                 enabled: false
