@@ -32,6 +32,8 @@ public enum BuiltInChecks {
         // (input) hashes and groups, and the prompt-keyed near search at the default
         // threshold, which split_leakage (key: input) then reads from the index.
         ConflictingAnswersCheck.self,
+        // Independent: counts the tokens of generative examples (one parallel pass).
+        TokenBudgetCheck.self,
         // After conflicting_labels: exact conflicts are reported there first, and the label
         // noise checks reuse the label column and the near search already in the index. The
         // cross-validated scoring runs once for both (same folds and seed by default).
