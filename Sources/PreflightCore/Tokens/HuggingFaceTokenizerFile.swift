@@ -117,8 +117,8 @@ public enum HuggingFaceTokenizerFile {
     }
 
     private static func number(_ value: Any?) -> Double? {
-        if let n = value as? NSNumber, !(value is Bool) { return n.doubleValue }
-        return nil
+        // On Linux an NSNumber of 0 or 1 also casts to Bool: do not test for booleans.
+        (value as? NSNumber)?.doubleValue
     }
 
     private static func normalizerSteps(
