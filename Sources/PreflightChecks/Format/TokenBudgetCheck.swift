@@ -257,7 +257,7 @@ public struct TokenBudgetCheck: Check {
     }
 
     /// OpenAI's default number of epochs for `examples` training examples.
-    static func defaultEpochs(examples n: Int) -> Int {
+    public static func defaultEpochs(examples n: Int) -> Int {
         guard n > 0 else { return 0 }
         let target = 3
         if n * target < 100 { return min(25, 100 / n) }
