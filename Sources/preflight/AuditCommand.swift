@@ -208,7 +208,8 @@ struct AuditCommand: ParsableCommand {
     /// Preflight never writes over its own inputs.
     private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
         let inputPaths = Set(
-            (inputs.allPaths + (predictionsPath.map { [$0] } ?? []) + (tokenizerPath.map { [$0] } ?? []))
+            (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])
+                + (tokenizerPath.map { [$0] } ?? []))
                 .map(ReportFile.canonical))
         for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")

@@ -23,7 +23,8 @@ import Testing
         configure(&options)
         let dataset = FixtureDataset.make(CheckExampleRunner.parse(jsonl).files)
         return TokenBudgetCheck(options: options).run(
-            CheckInput(dataset: dataset, index: DatasetIndex(dataset: dataset), tokenizer: tokenizer))
+            CheckInput(
+                dataset: dataset, index: DatasetIndex(dataset: dataset), tokenizer: tokenizer))
     }
 
     // system: 3 + 1 + 2 = 6; user with a name: 3 + 1 + (1 + 1) + 1 = 7; assistant: 3 + 1 + 3 = 7;
@@ -92,13 +93,23 @@ import Testing
     }
 
     @Test func overContextSeverityIsAnOption() {
-        #expect(run(Self.chat) { $0.contextLength = 18; $0.overContext = .off }.findings.isEmpty)
         #expect(
-            run(Self.chat) { $0.contextLength = 18; $0.overContext = .error }.findings.first?.severity
+            run(Self.chat) {
+                $0.contextLength = 18
+                $0.overContext = .off
+            }.findings.isEmpty)
+        #expect(
+            run(Self.chat) {
+                $0.contextLength = 18
+                $0.overContext = .error
+            }.findings.first?.severity
                 == .error)
         // No trainable token left is an error whatever 'over_context' says.
         #expect(
-            run(Self.chat) { $0.contextLength = 15; $0.overContext = .off }.findings.map(\.code)
+            run(Self.chat) {
+                $0.contextLength = 15
+                $0.overContext = .off
+            }.findings.map(\.code)
                 == ["no_trainable_tokens"])
     }
 
@@ -110,8 +121,9 @@ import Testing
         let f = try #require(out.findings.first)
         #expect(f.message.contains("turn 2 ('assistant', rejected) is cut at token 12"))
         // A cut in the reply primer only.
-        #expect(run(jsonl) { $0.contextLength = 14 }.findings.first?.message.hasSuffix(
-            "the end of the example is cut at token 14") == true)
+        #expect(
+            run(jsonl) { $0.contextLength = 14 }.findings.first?.message.hasSuffix(
+                "the end of the example is cut at token 14") == true)
         #expect(run(jsonl) { $0.contextLength = 16 }.findings.isEmpty)
     }
 
@@ -134,7 +146,9 @@ import Testing
         }
         #expect(out.findings.map(\.code) == ["over_context", "more_findings"])
         #expect(out.findings[1].location == nil)
-        #expect(out.findings[1].message == "2 more examples over the context of 18 not listed ('max_findings' 1)")
+        #expect(
+            out.findings[1].message
+                == "2 more examples over the context of 18 not listed ('max_findings' 1)")
         #expect(out.metrics["over_context"] == 3)
     }
 
@@ -171,10 +185,16 @@ import Testing
     }
 
     @Test func tableHasTheNotebooksDistributions() throws {
-        let out = run(Self.chat + "\n" + #"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}"#)
+        let out = run(
+            Self.chat + "\n"
+                + #"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}"#
+        )
         let table = try #require(out.tables.first)
         #expect(table.columns == ["per example", "min", "max", "mean", "median", "p5", "p95"])
-        #expect(table.rows.map { $0[0] } == [.text("messages"), .text("total tokens"), .text("assistant tokens")])
+        #expect(
+            table.rows.map { $0[0] } == [
+                .text("messages"), .text("total tokens"), .text("assistant tokens"),
+            ])
         // Totals 23 and 13.
         #expect(table.rows[1][1] == .count(13))
         #expect(table.rows[1][2] == .count(23))

@@ -47,7 +47,9 @@ import Testing
             var out: [Range<Int>] = []
             pattern.split(t, 0..<t.count, behavior: .removed, invert: true, into: &out)
             let ours = out.map { r in
-                String(decoding: t.bytes[Int(t.offsets[r.lowerBound])..<Int(t.offsets[r.upperBound])], as: UTF8.self)
+                String(
+                    decoding: t.bytes[Int(t.offsets[r.lowerBound])..<Int(t.offsets[r.upperBound])],
+                    as: UTF8.self)
             }
             #expect(ours == pieces, "\(name): \(text.debugDescription)")
         }
@@ -71,7 +73,9 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 8) { k in
             for (i, t) in texts.enumerated() { box.base[k * texts.count + i] = counter.count(t) }
         }
-        for k in 0..<8 { #expect(Array(results[(k * texts.count)..<((k + 1) * texts.count)]) == serial) }
+        for k in 0..<8 {
+            #expect(Array(results[(k * texts.count)..<((k + 1) * texts.count)]) == serial)
+        }
     }
 
     struct ResultsBox: @unchecked Sendable { let base: UnsafeMutablePointer<Int> }
@@ -89,13 +93,20 @@ import Testing
 
     @Test func unsupportedComponentsNameTheFileAndTheComponent() throws {
         let model = #""model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}"#
-        let pre = try #require(error(#"{"pre_tokenizer": {"type": "BertPreTokenizer"}, \#(model)}"#))
-        #expect(pre.description.hasPrefix("tok.json: error: pre_tokenizer 'BertPreTokenizer' is not supported;"))
+        let pre = try #require(
+            error(#"{"pre_tokenizer": {"type": "BertPreTokenizer"}, \#(model)}"#))
+        #expect(
+            pre.description.hasPrefix(
+                "tok.json: error: pre_tokenizer 'BertPreTokenizer' is not supported;"))
         #expect(!pre.isInputError)
         let norm = try #require(error(#"{"normalizer": {"type": "Precompiled"}, \#(model)}"#))
-        #expect(norm.description.hasPrefix("tok.json: error: normalizer 'Precompiled' is not supported;"))
+        #expect(
+            norm.description.hasPrefix(
+                "tok.json: error: normalizer 'Precompiled' is not supported;"))
         let regex = try #require(
-            error(#"{"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\w+"}, "behavior": "Isolated"}, \#(model)}"#))
+            error(
+                #"{"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\w+"}, "behavior": "Isolated"}, \#(model)}"#
+            ))
         #expect(regex.description.contains(#"'Split' with the regex '\w+' is not supported"#))
         let wordPiece = try #require(error(#"{"model": {"type": "WordPiece", "vocab": {}}}"#))
         #expect(wordPiece.description.contains("model type 'WordPiece' is not supported"))
@@ -115,7 +126,10 @@ import Testing
         let twice = try #require(error("IQ== 0\nIQ== 1\n", path: "x.tiktoken"))
         #expect(twice.description.hasPrefix("x.tiktoken:2: error: token 'IQ==' is listed twice"))
         let bytes = try #require(error("IQ== 0\n", path: "x.tiktoken"))
-        #expect(bytes.description == "x.tiktoken: error: byte 0x00 has no rank; a tiktoken ranks file has every single byte as a token")
+        #expect(
+            bytes.description
+                == "x.tiktoken: error: byte 0x00 has no rank; a tiktoken ranks file has every single byte as a token"
+        )
         let empty = try #require(error(" \n", path: "x"))
         #expect(empty.description.hasPrefix("x: error: the file is empty"))
         let json = try #require(error("{not json", path: "t.json"))
@@ -123,7 +137,9 @@ import Testing
     }
 
     @Test func missingFilesAndFoldersCannotBeRead() {
-        #expect(throws: TokenizerError.self) { try TokenizerFile.load(path: "/nonexistent/tok.json") }
+        #expect(throws: TokenizerError.self) {
+            try TokenizerFile.load(path: "/nonexistent/tok.json")
+        }
         do {
             _ = try TokenizerFile.load(path: Self.folder.path)
             Issue.record("a folder loaded")
@@ -142,7 +158,8 @@ import Testing
         // cl100k_base: 10 tokens.
         #expect((9...11).contains(e.count("The quick brown fox jumps over the lazy dog.")))
         // cl100k_base: 22 tokens.
-        let longer = "Preflight audits fine-tuning datasets: JSONL, CSV, YAML and JSON files, before training."
+        let longer =
+            "Preflight audits fine-tuning datasets: JSONL, CSV, YAML and JSON files, before training."
         #expect((18...26).contains(e.count(longer)))
         #expect(e.count("x") == 1)
     }

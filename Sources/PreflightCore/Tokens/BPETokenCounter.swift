@@ -152,8 +152,12 @@ enum NormalizerStep: Sendable, Equatable {
             return pattern.isEmpty ? s : s.replacingOccurrences(of: pattern, with: content)
         case .strip(let left, let right):
             var scalars = Substring(s).unicodeScalars[...]
-            if left { while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() } }
-            if right { while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() } }
+            if left {
+                while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
+            }
+            if right {
+                while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
+            }
             return String(String.UnicodeScalarView(scalars))
         }
     }

@@ -46,7 +46,9 @@ struct BytePairModel: Sendable {
                 let stop = min(piece.count, i + len)
                 if let id = vocab[Array(piece[i..<stop])] {
                     scratch.append(id)
-                } else if let byteFallback, (i..<stop).allSatisfy({ byteFallback[Int(piece[$0])] >= 0 }) {
+                } else if let byteFallback,
+                    (i..<stop).allSatisfy({ byteFallback[Int(piece[$0])] >= 0 })
+                {
                     for j in i..<stop { scratch.append(byteFallback[Int(piece[j])]) }
                 } else if let unknown {
                     if !(fuseUnknown && scratch.last == unknown) { scratch.append(unknown) }

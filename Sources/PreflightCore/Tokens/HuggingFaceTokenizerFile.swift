@@ -23,7 +23,9 @@ public enum HuggingFaceTokenizerFile {
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
         } catch {
-            throw fail("not valid JSON (\(error.localizedDescription)); give a tokenizer.json or a tiktoken ranks file")
+            throw fail(
+                "not valid JSON (\(error.localizedDescription)); give a tokenizer.json or a tiktoken ranks file"
+            )
         }
         guard let root = parsed as? [String: Any] else {
             throw fail("expected a JSON object with a 'model'")
@@ -34,7 +36,8 @@ public enum HuggingFaceTokenizerFile {
         let type = model["type"] as? String ?? (model["merges"] != nil ? "BPE" : "?")
         guard type == "BPE" else {
             throw fail(
-                "model type '\(type)' is not supported; only 'BPE' models can be counted exactly (without --tokenizer counts are estimates)")
+                "model type '\(type)' is not supported; only 'BPE' models can be counted exactly (without --tokenizer counts are estimates)"
+            )
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
             if let v = model[key] as? String, !v.isEmpty {
@@ -48,7 +51,8 @@ public enum HuggingFaceTokenizerFile {
         // Normalizer and pre-tokenizer first: they decide whether the vocabulary is byte-level.
         var byteLevel = false
         let normalizers = try normalizerSteps(root["normalizer"], byteLevel: &byteLevel, fail)
-        let preTokenizers = try preTokenizerSteps(root["pre_tokenizer"], byteLevel: &byteLevel, fail)
+        let preTokenizers = try preTokenizerSteps(
+            root["pre_tokenizer"], byteLevel: &byteLevel, fail)
 
         guard let rawVocab = model["vocab"] as? [String: Any] else {
             throw fail("model has no 'vocab' object")
@@ -92,10 +96,14 @@ public enum HuggingFaceTokenizerFile {
             }
             guard let l = ids[pair[0]], let r = ids[pair[1]] else {
                 let missing = ids[pair[0]] == nil ? pair[0] : pair[1]
-                throw fail("merge \(rank + 1) ('\(pair[0])', '\(pair[1])') uses '\(missing)', which is not in the vocabulary")
+                throw fail(
+                    "merge \(rank + 1) ('\(pair[0])', '\(pair[1])') uses '\(missing)', which is not in the vocabulary"
+                )
             }
             guard let m = ids[pair[0] + pair[1]] else {
-                throw fail("merge \(rank + 1) ('\(pair[0])', '\(pair[1])') makes '\(pair[0] + pair[1])', which is not in the vocabulary")
+                throw fail(
+                    "merge \(rank + 1) ('\(pair[0])', '\(pair[1])') makes '\(pair[0] + pair[1])', which is not in the vocabulary"
+                )
             }
             entries.append((l, r, UInt32(rank), m))
         }
@@ -138,7 +146,9 @@ public enum HuggingFaceTokenizerFile {
             byteLevel = true
             return []
         case "Prepend":
-            guard let p = object["prepend"] as? String else { throw fail("normalizer 'Prepend' has no 'prepend' string") }
+            guard let p = object["prepend"] as? String else {
+                throw fail("normalizer 'Prepend' has no 'prepend' string")
+            }
             return [.prepend(p)]
         case "Strip":
             return [
@@ -152,7 +162,8 @@ public enum HuggingFaceTokenizerFile {
             else { throw fail("normalizer 'Replace' needs a 'pattern' and a 'content'") }
             guard let literal = pattern["String"] as? String else {
                 throw fail(
-                    "normalizer 'Replace' with a regex pattern (\(pattern["Regex"] as? String ?? "?")) is not supported; only string patterns are")
+                    "normalizer 'Replace' with a regex pattern (\(pattern["Regex"] as? String ?? "?")) is not supported; only string patterns are"
+                )
             }
             return [.replace(literal, content)]
         case "Sequence":
@@ -164,7 +175,8 @@ public enum HuggingFaceTokenizerFile {
             return steps
         default:
             throw fail(
-                "normalizer '\(type)' is not supported; supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Strip, ByteLevel, Sequence (without --tokenizer counts are estimates)")
+                "normalizer '\(type)' is not supported; supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Strip, ByteLevel, Sequence (without --tokenizer counts are estimates)"
+            )
         }
     }
 
@@ -184,7 +196,8 @@ public enum HuggingFaceTokenizerFile {
                     useRegex: object["use_regex"] as? Bool ?? true)
             ]
         case "Metaspace":
-            let replacement = (object["replacement"] as? String)?.unicodeScalars.first?.value ?? 0x2581
+            let replacement =
+                (object["replacement"] as? String)?.unicodeScalars.first?.value ?? 0x2581
             var scheme = PrependScheme.always
             if let s = object["prepend_scheme"] as? String {
                 guard let p = PrependScheme(rawValue: s) else {
@@ -195,7 +208,9 @@ public enum HuggingFaceTokenizerFile {
                 scheme = .never
             }
             return [
-                .metaspace(replacement: replacement, prepend: scheme, split: object["split"] as? Bool ?? true)
+                .metaspace(
+                    replacement: replacement, prepend: scheme,
+                    split: object["split"] as? Bool ?? true)
             ]
         case "Split":
             let behaviorName = object["behavior"] as? String ?? "Isolated"
@@ -207,12 +222,15 @@ public enum HuggingFaceTokenizerFile {
                 throw fail("pre_tokenizer 'Split' has no 'pattern'")
             }
             if let literal = pattern["String"] as? String {
-                return [.split(.literal(literal.unicodeScalars.map(\.value)), behavior, invert: invert)]
+                return [
+                    .split(.literal(literal.unicodeScalars.map(\.value)), behavior, invert: invert)
+                ]
             }
             let regex = pattern["Regex"] as? String ?? ""
             guard let known = SplitPattern.known[regex] else {
                 throw fail(
-                    "pre_tokenizer 'Split' with the regex '\(regex)' is not supported; supported: the GPT-2, cl100k_base, o200k_base, Llama 3, Qwen2 and DeepSeek splits and \\p{N} runs")
+                    "pre_tokenizer 'Split' with the regex '\(regex)' is not supported; supported: the GPT-2, cl100k_base, o200k_base, Llama 3, Qwen2 and DeepSeek splits and \\p{N} runs"
+                )
             }
             return [.split(known, behavior, invert: invert)]
         case "Digits":
@@ -229,7 +247,8 @@ public enum HuggingFaceTokenizerFile {
             return steps
         default:
             throw fail(
-                "pre_tokenizer '\(type)' is not supported; supported: ByteLevel, Metaspace, Split, Digits, WhitespaceSplit, Sequence (without --tokenizer counts are estimates)")
+                "pre_tokenizer '\(type)' is not supported; supported: ByteLevel, Metaspace, Split, Digits, WhitespaceSplit, Sequence (without --tokenizer counts are estimates)"
+            )
         }
     }
 }

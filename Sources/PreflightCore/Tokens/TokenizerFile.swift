@@ -36,12 +36,15 @@ public enum TokenizerFile {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw .cannotRead(
-                path: path, reason: "no such file; give the path of a tokenizer.json or .tiktoken file")
+                path: path,
+                reason: "no such file; give the path of a tokenizer.json or .tiktoken file")
         }
         if isFolder.boolValue {
             throw .cannotRead(
                 path: path,
-                reason: "is a folder; give the tokenizer file itself (tokenizer.json or a .tiktoken ranks file)")
+                reason:
+                    "is a folder; give the tokenizer file itself (tokenizer.json or a .tiktoken ranks file)"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .cannotRead(path: path, reason: "cannot be read; check its permissions")
@@ -51,8 +54,10 @@ public enum TokenizerFile {
 
     /// Loads a tokenizer already in memory; `path` names it in messages and its name.
     /// - Throws: `TokenizerError.invalid`.
-    public static func load(bytes: [UInt8], path: String) throws(TokenizerError) -> BPETokenCounter {
-        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+    public static func load(bytes: [UInt8], path: String) throws(TokenizerError) -> BPETokenCounter
+    {
+        guard
+            let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
         else {
             throw .invalid(
                 path: path, line: nil,
@@ -117,7 +122,9 @@ public enum TiktokenFile {
             if vocab.updateValue(rank, forKey: key) != nil {
                 throw .invalid(
                     path: path, line: lineNumber,
-                    message: "token '\(String(decoding: line[..<space], as: UTF8.self))' is listed twice")
+                    message:
+                        "token '\(String(decoding: line[..<space], as: UTF8.self))' is listed twice"
+                )
             }
             tokens.append((key, rank))
         }
@@ -127,7 +134,9 @@ public enum TiktokenFile {
                 throw .invalid(
                     path: path, line: nil,
                     message: String(
-                        format: "byte 0x%02X has no rank; a tiktoken ranks file has every single byte as a token", b))
+                        format:
+                            "byte 0x%02X has no rank; a tiktoken ranks file has every single byte as a token",
+                        b))
             }
             byteIDs[b] = id
         }
@@ -142,7 +151,8 @@ public enum TiktokenFile {
         }
         let (pattern, split) =
             tokens.count < 75_000
-            ? (SplitPattern.gpt2, "r50k_base") : tokens.count < 150_000
+            ? (SplitPattern.gpt2, "r50k_base")
+            : tokens.count < 150_000
                 ? (.cl100k(digits: 3), "cl100k_base") : (.o200k, "o200k_base")
         let model = BytePairModel(
             vocab: vocab, merges: PairTable(entries), byteIDs: byteIDs, byteLevel: true,
