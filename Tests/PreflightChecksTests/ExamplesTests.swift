@@ -39,7 +39,8 @@ func documentedExample(_ c: ExampleCase) throws {
             "coverage",
             "failure_taxonomy",
             "exact_duplicates",
-            "near_duplicates", "conflicting_labels", "conflicting_answers", "label_issues",
+            "near_duplicates", "conflicting_labels", "conflicting_answers", "token_budget",
+            "label_issues",
             "class_confusion",
             "split_leakage",
         ])
