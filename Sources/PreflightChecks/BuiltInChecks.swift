@@ -34,6 +34,8 @@ public enum BuiltInChecks {
         ConflictingAnswersCheck.self,
         // Independent of the others: validates conversations one record at a time.
         ChatFormatCheck.self,
+        // Independent: counts the tokens of generative examples (one parallel pass).
+        TokenBudgetCheck.self,
         // Content checks of texts and targets: each one parallel pass over the records; no
         // index column read or written, so their place only orders the report.
         TextQualityCheck.self,

@@ -390,8 +390,9 @@ public struct TextReporter: Reporter {
 
     /// The findings to list: most severe first, then in report order, at most `limit`.
     ///
-    /// A first pass takes at most `perCheck` findings of each check; a second pass fills the
-    /// remaining slots, most severe first, so the cap only bites when other checks compete.
+    /// A first pass takes at most `perCheck` warnings and errors of each check; a second pass
+    /// fills the remaining slots, most severe first, so the cap only bites when other checks
+    /// compete, and an info never displaces an error or a warning.
     /// - Complexity: O(n log n) in the number of findings.
     static func select(_ findings: [Finding], limit: Int, perCheck: Int) -> [Finding] {
         let ranked = findings.indices.sorted { a, b in
@@ -400,7 +401,7 @@ public struct TextReporter: Reporter {
         }
         var chosen = Set<Int>()
         var taken: [CheckID: Int] = [:]
-        for index in ranked where chosen.count < limit {
+        for index in ranked where chosen.count < limit && findings[index].severity > .info {
             let id = findings[index].checkID
             if taken[id, default: 0] < perCheck {
                 chosen.insert(index)

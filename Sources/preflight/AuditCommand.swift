@@ -29,6 +29,13 @@ struct AuditCommand: ParsableCommand {
             {"classes": ["billing", "shipping"]}. Optionally .gz. Every labelled training \
             record needs one row; each row's probabilities must sum to 1 (within 0.01). A file \
             that does not fit the data is an error (exit 2) before any check runs.
+
+            --tokenizer FILE makes token_budget's counts exact: a tiktoken ranks file (lines \
+            of 'BASE64 RANK', e.g. cl100k_base.tiktoken; the split of r50k/p50k, cl100k_base \
+            or o200k_base is chosen by the number of ranks) or a Hugging Face tokenizer.json \
+            with a BPE model. The format is read from the content; nothing is downloaded. \
+            Without it, token counts are estimates. A file that cannot be used is an error \
+            (exit 2; exit 3 when it cannot be read) before any data is read.
             """)
 
     @OptionGroup var inputs: InputOptions
@@ -41,6 +48,13 @@ struct AuditCommand: ParsableCommand {
             "Your model's out-of-sample class probabilities for the labelled training records (.csv, .tsv, .jsonl, .ndjson, optionally .gz), used by label_issues and class_confusion instead of the built-in classifier; the format is described above.",
             valueName: "FILE"))
     var predictionsPath: String?
+
+    @Option(
+        name: .customLong("tokenizer"),
+        help: ArgumentHelp(
+            "The model's tokenizer for exact token counts (token_budget): a tiktoken ranks file or a Hugging Face tokenizer.json with a BPE model; without it counts are estimates.",
+            valueName: "FILE"))
+    var tokenizerPath: String?
 
     @Option(
         name: .customLong("report"),
@@ -96,6 +110,8 @@ struct AuditCommand: ParsableCommand {
         try refuseReportsOverInputs(outputs.map(\.path), console: console)
         // The predictions file alone can be wrong before any data is read: fail fast.
         let predictions = try readPredictions(checks: checks, console: console)
+        // So can the tokenizer file.
+        let tokenizer = try readTokenizer(console: console)
         clock.lap("rules")
 
         let progress = ProgressLine(console: console)
@@ -122,7 +138,7 @@ struct AuditCommand: ParsableCommand {
             report = try Auditor.run(
                 AuditRequest(
                     dataset: dataset, checks: checks, failOn: failOn, metadata: metadata,
-                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy))
+                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy, tokenizer: tokenizer))
         } catch let error as PredictionsError {
             console.err(error.description)
             throw CommandExit.usage
@@ -176,10 +192,25 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
+    /// Reads `--tokenizer`.
+    /// - Throws: `CommandExit.input` when the file cannot be read at all, `.usage` when it is
+    ///   not a tokenizer we can count with exactly.
+    private func readTokenizer(console: Console) throws -> (any TokenCounter)? {
+        guard let path = tokenizerPath else { return nil }
+        do {
+            return try TokenizerFile.load(path: path)
+        } catch {
+            console.err(error.description)
+            throw error.isInputError ? CommandExit.input : CommandExit.usage
+        }
+    }
+
     /// Preflight never writes over its own inputs.
     private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
         let inputPaths = Set(
-            (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])).map(ReportFile.canonical))
+            (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])
+                + (tokenizerPath.map { [$0] } ?? []))
+                .map(ReportFile.canonical))
         for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")
             throw CommandExit.usage

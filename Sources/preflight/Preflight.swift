@@ -15,6 +15,7 @@ struct PreflightCommand: ParsableCommand {
         version: PreflightVersion.current,
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, RulesCommand.self,
+            TokensCommand.self,
         ],
         defaultSubcommand: nil)
 }

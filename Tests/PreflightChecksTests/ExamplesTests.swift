@@ -40,7 +40,7 @@ func documentedExample(_ c: ExampleCase) throws {
             "failure_taxonomy",
             "exact_duplicates",
             "near_duplicates", "conflicting_labels", "conflicting_answers", "chat_format",
-            "text_quality", "output_consistency", "pii", "label_issues",
+            "token_budget", "text_quality", "output_consistency", "pii", "label_issues",
             "class_confusion",
             "split_leakage",
         ])

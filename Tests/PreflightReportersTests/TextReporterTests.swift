@@ -294,9 +294,13 @@ struct TextReporterTests {
             + [finding("other", .info, line: 200)]
         let chosen = TextReporter.select(findings, limit: 10, perCheck: 5)
         #expect(chosen.count == 10)
-        #expect(chosen.filter { $0.checkID == "noisy" }.count == 6)
+        // The warnings of 'quiet' get their slots before the last errors of 'noisy'; the info
+        // of 'other' does not take a slot from an error.
+        #expect(chosen.filter { $0.checkID == "noisy" }.count == 7)
         #expect(chosen.filter { $0.checkID == "quiet" }.count == 3)
-        #expect(chosen.filter { $0.checkID == "other" }.count == 1)
+        #expect(chosen.filter { $0.checkID == "other" }.count == 0)
+        let roomy = TextReporter.select(findings, limit: 12, perCheck: 5)
+        #expect(roomy.filter { $0.checkID == "other" }.count == 1)
         #expect(chosen.map(\.severity) == chosen.map(\.severity).sorted(by: >))
         #expect(TextReporter.select(findings, limit: 100, perCheck: 5).count == findings.count)
     }

@@ -25,6 +25,27 @@ public enum RepositoryPaths {
 }
 
 extension RepositoryPaths {
+    /// A real tokenizer file (`scripts/fetch-reference-tokenizers.sh`) from
+    /// `$PREFLIGHT_TOKENIZERS` or `Benchmarks/.data/tokenizers/`; nil when absent (skip then).
+    public static func referenceTokenizer(_ name: String) -> String? {
+        var folders = [root.appendingPathComponent("Benchmarks/.data/tokenizers").path]
+        if let env = ProcessInfo.processInfo.environment["PREFLIGHT_TOKENIZERS"] {
+            folders.insert(env, at: 0)
+        }
+        for folder in folders {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// The cl100k_base ranks file under tiktoken's cache name.
+    public static let cl100kFile = "9b5ad71b2ce5302211f9c61530b329a4922fc6a4"
+    /// The o200k_base ranks file under tiktoken's cache name.
+    public static let o200kFile = "fb374d419588a4632f3f557e76b4b70aebbca790"
+}
+
+extension RepositoryPaths {
     private static let directoryLock = NSLock()
 
     /// Runs `body` with the repository root as the current directory, so relative paths in

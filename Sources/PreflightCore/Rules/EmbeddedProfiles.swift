@@ -292,6 +292,31 @@ enum EmbeddedProfiles {
                 # per-record findings reported at most; the rest are counted in one finding
                 max_findings: 1000
 
+              # Counts the tokens of generative examples, flags examples longer than the context and estimates the tokens billed for training.
+              token_budget:
+                enabled: true
+                severity: error
+                # the model's context in tokens; longer examples are cut in training
+                context_length: 4096
+                # tokens each message adds to its role and content (OpenAI: 3)
+                tokens_per_message: 3
+                # tokens each example adds (OpenAI's reply primer: 3)
+                tokens_per_conversation: 3
+                # tokens a message's 'name' adds to the name's own (OpenAI: 1)
+                tokens_per_name: 1
+                # which end of an over-long example training cuts: right (the end) or left (the start)
+                truncation: right
+                # training epochs for the billing estimate; 0: OpenAI's default (3, within 1 to 25, keeping examples × epochs within 100 to 25,000)
+                epochs: 0
+                # price of a million trained tokens for the cost estimate; 0: no cost estimate
+                price_per_million_tokens: 0
+                # severity of examples longer than the context (off, info, warning, error)
+                over_context: warning
+                # severity of the note that counts are estimates when no --tokenizer is given (off, info, warning, error)
+                estimate_notice: info
+                # report at most this many examples, in file order (metrics count all)
+                max_findings: 1000
+
               # Flags encoding damage, markup remnants, refusals, copied prompts and boilerplate in texts and targets.
               text_quality:
                 enabled: true
