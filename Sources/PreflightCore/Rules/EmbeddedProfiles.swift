@@ -442,6 +442,82 @@ enum EmbeddedProfiles {
             """##
         ),
         (
+            name: "mistral-chat",
+            text: ##"""
+            # Profile for Mistral fine-tuning (La Plateforme and mistral-finetune), `messages`.
+            # Use with: preflight audit --profile mistral-chat DATA [--tokenizer tokenizer.json]
+            # Keys left out keep the defaults of rules/default.yaml. Rules as Mistral's text fine-tuning
+            # guide and the mistral-finetune README document them, read in November 2026.
+            version: 1
+            checks:
+              chat_format:
+                # Default instruct data is user and assistant turns, optionally after a system message;
+                # function-calling data adds `tool` results and assistant `tool_calls`.
+                roles: [system, user, assistant, tool]
+                message_keys: [role, content, weight, tool_calls, tool_call_id, name]
+                # mistral-finetune: `weight` 0 or 1 on assistant messages (0: not trained on).
+                weights: true
+                alternate: true
+                # The last message of a training conversation must be the assistant's.
+                last_assistant: true
+                string_content: true
+                # No per-file size limit is stated in the guides read; set max_file_bytes if your plan
+                # has one.
+              token_budget:
+                # mistral-finetune's example configurations train with seq_len 32768; set the value of
+                # your job. Content tokens only (the instruct template adds a few per turn).
+                context_length: 32768
+                tokens_per_message: 0
+                tokens_per_name: 0
+                tokens_per_conversation: 0
+
+            """##
+        ),
+        (
+            name: "openai-chat",
+            text: ##"""
+            # Profile for OpenAI chat fine-tuning files (supervised fine-tuning, `messages`).
+            # Use with: preflight audit --profile openai-chat DATA [--tokenizer o200k_base.tiktoken]
+            # Keys left out keep the defaults of rules/default.yaml. Limits as OpenAI documents them
+            # (fine-tuning guide, Files API reference, and the cookbook notebook "Data preparation and
+            # analysis for chat model fine-tuning"), read in November 2026: check them for your model.
+            version: 1
+            checks:
+              volume:
+                # The fine-tuning API rejects a training file with fewer than 10 examples; the guide
+                # recommends starting with 50 to 100 well-crafted examples.
+                min_train_error: 10
+                min_train_warning: 50
+              chat_format:
+                # Roles of the chat fine-tuning format (`function` is the legacy function-calling role).
+                roles: [system, developer, user, assistant, tool, function]
+                # Message keys the cookbook's validation accepts (role, content, name, weight,
+                # function_call), plus the tool-calling keys of the current format.
+                message_keys: [role, content, name, weight, function_call, tool_calls, tool_call_id]
+                # Record keys of the format: the conversation, tool definitions, parallel-call flag.
+                record_keys: [messages, tools, functions, parallel_tool_calls]
+                # `weight` (0 or 1) on assistant messages excludes a turn from training.
+                weights: true
+                # The API requires at least one assistant message; a trailing user turn teaches nothing.
+                last_assistant: true
+                # Files API: each uploaded file can be at most 512 MB.
+                max_file_bytes: 536870912
+              token_budget:
+                # Training examples are truncated beyond the model's context for fine-tuning: 65,536
+                # tokens for gpt-4o and gpt-4o-mini (16,385 for gpt-3.5-turbo-0125). Examples over it are
+                # truncated, not rejected: a warning.
+                context_length: 65536
+                # The cookbook's token counting: 3 tokens per message, 1 per name, 3 per conversation.
+                tokens_per_message: 3
+                tokens_per_name: 1
+                tokens_per_conversation: 3
+                # 0: the default epochs OpenAI picks (3, within 1 to 25, keeping examples × epochs within
+                # 100 to 25,000). Set price_per_million_tokens to your model's training price for a cost.
+                epochs: 0
+
+            """##
+        ),
+        (
             name: "strict",
             text: ##"""
             # Strict profile: for a pre-training gate in CI, where anything doubtful blocks the run.
@@ -465,6 +541,94 @@ enum EmbeddedProfiles {
                 enabled: true
               class_confusion:
                 enabled: true
+
+            """##
+        ),
+        (
+            name: "together-chat",
+            text: ##"""
+            # Profile for Together AI fine-tuning, conversational format (`messages`).
+            # Use with: preflight audit --profile together-chat DATA [--tokenizer tokenizer.json]
+            # Keys left out keep the defaults of rules/default.yaml. Limits as Together's fine-tuning
+            # data-preparation guide documents them, read in November 2026: check them for your model.
+            version: 1
+            checks:
+              chat_format:
+                # "Each message has a role (system, user, or assistant) and content."
+                roles: [system, user, assistant]
+                # "The conversation must start with system or user and alternate user and assistant
+                # afterwards."
+                system_first: true
+                alternate: true
+                last_assistant: true
+                # "If the same file has two possible formats (for example both text and messages), the
+                # server rejects it": only the conversation at the top level.
+                record_keys: [messages]
+                # "The file size limit for either format is 100 GB."
+                max_file_bytes: 107374182400
+              token_budget:
+                # The context depends on the model and the job's settings: set yours. Together applies
+                # the model's chat template, whose overhead per message is small; counts are of content.
+                context_length: 8192
+                tokens_per_message: 0
+                tokens_per_name: 0
+                tokens_per_conversation: 0
+
+            """##
+        ),
+        (
+            name: "trl-dpo",
+            text: ##"""
+            # Profile for preference optimization with Hugging Face TRL (`DPOTrainer`): `prompt`,
+            # `chosen`, `rejected`, as strings or message lists.
+            # Use with: preflight audit --profile trl-dpo DATA --tokenizer tokenizer.json
+            # Keys left out keep the defaults of rules/default.yaml.
+            version: 1
+            checks:
+              chat_format:
+                roles: [system, user, assistant]
+                alternate: true
+                weights: false
+                # A pair whose sides differ wildly in length teaches length rather than quality.
+                max_length_ratio: 5
+              token_budget:
+                # DPOConfig.max_length defaults to 1024 tokens for prompt + completion (the longer of
+                # chosen and rejected is what counts). Set it to your run's max_length.
+                context_length: 1024
+                tokens_per_message: 0
+                tokens_per_name: 0
+                tokens_per_conversation: 0
+
+            """##
+        ),
+        (
+            name: "trl-sft",
+            text: ##"""
+            # Profile for supervised fine-tuning with Hugging Face TRL (`SFTTrainer`): conversational
+            # (`messages`), prompt/completion, or instruction data.
+            # Use with: preflight audit --profile trl-sft DATA --tokenizer tokenizer.json
+            # Keys left out keep the defaults of rules/default.yaml. TRL applies the model's chat
+            # template, so the roles it accepts are the template's; these are the common ones.
+            version: 1
+            checks:
+              chat_format:
+                roles: [system, user, assistant, tool]
+                # Many chat templates (Llama 2, Mistral, Gemma) raise "Conversation roles must alternate
+                # user/assistant/user/assistant" on consecutive turns of one role.
+                alternate: true
+                # Completion-only loss (assistant_only_loss) learns from assistant turns only.
+                last_assistant: true
+                # TRL has no per-message weights.
+                weights: false
+              token_budget:
+                # SFTConfig.max_length defaults to 1024 tokens; longer examples are truncated on the
+                # right. Set it to your run's max_length. Content tokens only: the chat template adds its
+                # own (a few per turn), so leave some headroom.
+                context_length: 1024
+                truncation: right
+                tokens_per_message: 0
+                tokens_per_name: 0
+                tokens_per_conversation: 0
 
             """##
         ),
