@@ -66,9 +66,10 @@ private let openAIKeys = """
     #expect(system.message.hasPrefix("14 examples of 18 have no system message"))
 }
 
-/// The same conversations with default options (no key lists, parts allowed) keep the
-/// structural findings and drop the profile-specific ones.
-@Test func defaultOptionsAcceptAnyKeysAndContentParts() throws {
+/// With default options, record keys are not checked, content parts are allowed, and a
+/// message key outside the shape's standard keys is a warning (an error only for a profile's
+/// own list).
+@Test func defaultOptionsWarnOnNonStandardMessageKeysAndAcceptContentParts() throws {
     let data = """
         {"messages": [{"role": "user", "content": "Hi", "mood": "happy"}, {"role": "assistant", "content": "Hello!"}], "source": "web"}
         {"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}, {"role": "assistant", "content": "Hello!"}]}
@@ -78,7 +79,8 @@ private let openAIKeys = """
         """
     let outcome = try chatFormat(data)
     // An image part is content; a blank text part is not.
-    #expect(lineCodes(outcome) == ["5 empty_content"])
+    #expect(lineCodes(outcome) == ["1 unknown_key", "5 empty_content"])
+    #expect(outcome.findings.first { $0.code == "unknown_key" }?.severity == .warning)
     // Turning the order rules off silences them.
     let relaxed = try chatFormat(
         """

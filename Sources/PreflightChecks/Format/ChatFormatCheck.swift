@@ -21,7 +21,8 @@ public struct ChatFormatCheck: Check {
     public struct Options: CheckOptions {
         /// Roles allowed as written; empty: the shape's standard roles.
         public var roles: [String] = []
-        /// Keys allowed in a message; empty: any.
+        /// Keys allowed in a message (others are errors); empty: the shape's standard keys,
+        /// others a warning.
         public var messageKeys: [String] = []
         /// Keys allowed at the top level of a record; empty: any.
         public var recordKeys: [String] = []
@@ -58,7 +59,10 @@ public struct ChatFormatCheck: Check {
                     "roles allowed as written; empty: the shape's standard roles (chat: system, developer, user, assistant, tool, function; ShareGPT: system, human, gpt, function_call, observation, tool)"
             ),
             OptionField(
-                "message_keys", \.messageKeys, doc: "keys allowed in a message; empty: any"),
+                "message_keys", \.messageKeys,
+                doc:
+                    "keys allowed in a message, others an error; empty: the shape's standard keys (chat: role, content, name, weight, tool_calls, tool_call_id, function_call, refusal; ShareGPT: from, value, weight), others a warning"
+            ),
             OptionField(
                 "record_keys", \.recordKeys,
                 doc: "keys allowed at the top level of a record; empty: any"),
@@ -297,10 +301,18 @@ struct RecordValidator: Sendable {
     /// Roles allowed as written.
     let roles: Set<String>
     let messageKeys: Set<String>
+    /// Severity of a message key outside `messageKeys`: error for the profile's own list, a
+    /// warning for the standard keys (trainers differ in what they ignore).
+    let unknownKeySeverity: Severity
     let recordKeys: Set<String>
 
     static let chatRoles = ["system", "developer", "user", "assistant", "tool", "function"]
     static let shareGPTRoles = ["system", "human", "gpt", "function_call", "observation", "tool"]
+    static let chatKeys = [
+        "role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call",
+        "refusal",
+    ]
+    static let shareGPTKeys = ["from", "value", "weight"]
 
     init(options: ChatFormatCheck.Options, shape: Shape, file: InputFile) {
         self.options = options
@@ -309,7 +321,10 @@ struct RecordValidator: Sendable {
         roles = Set(
             options.roles.isEmpty
                 ? (shape == .sharegpt ? Self.shareGPTRoles : Self.chatRoles) : options.roles)
-        messageKeys = Set(options.messageKeys)
+        messageKeys = Set(
+            options.messageKeys.isEmpty
+                ? (shape == .sharegpt ? Self.shareGPTKeys : Self.chatKeys) : options.messageKeys)
+        unknownKeySeverity = options.messageKeys.isEmpty ? .warning : .error
         recordKeys = Set(options.recordKeys)
     }
 
@@ -402,15 +417,17 @@ struct RecordValidator: Sendable {
                         "\(place) has a role the profile does not accept; accepted: \(roles.sorted().joined(separator: ", "))",
                         hint: "use one of the accepted roles", field: turn.path))
             }
-            if !messageKeys.isEmpty {
-                let unknown = message.fieldNames.filter { !messageKeys.contains($0) }
-                if !unknown.isEmpty {
-                    result.findings.append(
-                        finding(
-                            record, "unknown_key", .error,
-                            "\(place) has \(unknown.count == 1 ? "a key" : "keys") the profile does not accept: \(unknown.map { "'\($0)'" }.joined(separator: ", ")); accepted: \(options.messageKeys.joined(separator: ", "))",
-                            hint: "remove the key", field: turn.path))
-                }
+            let unknown = message.fieldNames.filter { !messageKeys.contains($0) }
+            if !unknown.isEmpty {
+                let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
+                let accepted = messageKeys.sorted().joined(separator: ", ")
+                result.findings.append(
+                    finding(
+                        record, "unknown_key", unknownKeySeverity,
+                        "\(place) has \(unknown.count == 1 ? "a key" : "keys") the profile does not accept: \(names); accepted: \(accepted)",
+                        hint:
+                            "remove the key, or list it in 'message_keys' if your trainer reads it",
+                        field: turn.path))
             }
             let calls = toolCalls(message)
             if Self.isBlank(message[contentKey]) && calls.isEmpty {

@@ -265,7 +265,7 @@ enum EmbeddedProfiles {
                 severity: error
                 # roles allowed as written; empty: the shape's standard roles (chat: system, developer, user, assistant, tool, function; ShareGPT: system, human, gpt, function_call, observation, tool)
                 roles: []
-                # keys allowed in a message; empty: any
+                # keys allowed in a message, others an error; empty: the shape's standard keys (chat: role, content, name, weight, tool_calls, tool_call_id, function_call, refusal; ShareGPT: from, value, weight), others a warning
                 message_keys: []
                 # keys allowed at the top level of a record; empty: any
                 record_keys: []
@@ -451,6 +451,7 @@ enum EmbeddedProfiles {
             version: 1
             checks:
               chat_format:
+                # No minimum or maximum number of examples is documented in the guides read.
                 # Default instruct data is user and assistant turns, optionally after a system message;
                 # function-calling data adds `tool` results and assistant `tool_calls`.
                 roles: [system, user, assistant, tool]
@@ -489,6 +490,7 @@ enum EmbeddedProfiles {
                 min_train_error: 10
                 min_train_warning: 50
               chat_format:
+                # No maximum number of examples is documented; the 512 MB file limit bounds it.
                 # Roles of the chat fine-tuning format (`function` is the legacy function-calling role).
                 roles: [system, developer, user, assistant, tool, function]
                 # Message keys the cookbook's validation accepts (role, content, name, weight,
@@ -554,6 +556,7 @@ enum EmbeddedProfiles {
             version: 1
             checks:
               chat_format:
+                # No minimum or maximum number of examples is documented.
                 # "Each message has a role (system, user, or assistant) and content."
                 roles: [system, user, assistant]
                 # "The conversation must start with system or user and alternate user and assistant
