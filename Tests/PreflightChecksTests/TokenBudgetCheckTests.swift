@@ -190,15 +190,22 @@ import Testing
                 + #"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}"#
         )
         let table = try #require(out.tables.first)
-        #expect(table.columns == ["per example", "min", "max", "mean", "median", "p5", "p95"])
+        #expect(table.columns == ["distribution", "min", "max", "mean", "median", "p5", "p95"])
         #expect(
             table.rows.map { $0[0] } == [
                 .text("messages"), .text("total tokens"), .text("assistant tokens"),
+                .text("system turn tokens"), .text("user turn tokens"),
+                .text("assistant turn tokens"),
             ])
         // Totals 23 and 13.
         #expect(table.rows[1][1] == .count(13))
         #expect(table.rows[1][2] == .count(23))
         #expect(table.rows[1][4] == .number(18))
+        // Per turn, content only: the system turn has 2 words, user turns 1 and 1, assistant
+        // turns 3 and 1.
+        #expect(table.rows[3][1] == .count(2) && table.rows[3][2] == .count(2))
+        #expect(table.rows[4][1] == .count(1) && table.rows[4][2] == .count(1))
+        #expect(table.rows[5][1] == .count(1) && table.rows[5][2] == .count(3))
     }
 
     /// OpenAI's "Data preparation and analysis for chat model fine-tuning" notebook on its

@@ -139,7 +139,7 @@ public struct TokenBudgetCheck: Check {
         }
         let counter: any TokenCounter = input.tokenizer ?? EstimatedTokenCounter()
         let layout = DatasetLayout(dataset)
-        let sizes = measureAll(dataset, layout, counter)
+        let (sizes, turnTokens) = measureAll(dataset, layout, counter)
 
         // Findings, in file order.
         let id = Self.descriptor.id
@@ -229,14 +229,17 @@ public struct TokenBudgetCheck: Check {
         let table = ReportTable(
             id: "token_distribution",
             title:
-                "Per-example distributions (\(counter.isExact ? "counted with \(counter.name)" : "estimated"))",
-            columns: ["per example", "min", "max", "mean", "median", "p5", "p95"],
+                "Token distributions (\(counter.isExact ? "counted with \(counter.name)" : "estimated"))",
+            columns: ["distribution", "min", "max", "mean", "median", "p5", "p95"],
             rows: [
                 Self.row("messages", messages), Self.row("total tokens", totals),
                 Self.row("assistant tokens", assistants),
-            ],
+            ]
+                + zip(Self.turnKinds, turnTokens).filter { !$0.1.isEmpty }.map {
+                    Self.row("\($0.0.rawValue) turn tokens", $0.1)
+                },
             note:
-                "training split; total tokens include \(options.tokensPerMessage) per message and \(options.tokensPerConversation) per example; assistant tokens are the content of assistant and target turns"
+                "training split; total tokens include \(options.tokensPerMessage) per message and \(options.tokensPerConversation) per example; assistant tokens are the content of assistant and target turns; turn rows are per turn (content only), by role"
         )
 
         var summary =
@@ -327,55 +330,81 @@ public struct TokenBudgetCheck: Check {
         }
     }
 
-    /// Counts every record of a generative file, in parallel over chunks of records.
+    /// Roles whose per-turn content tokens the table shows, in its order.
+    static let turnKinds: [Conversation.Role] = [.system, .user, .assistant, .tool]
+
+    /// Counts every record of a generative file, in parallel over chunks of records; also
+    /// the content tokens of each turn of the counted split (training, or every split
+    /// without one), by role in `turnKinds` order.
     func measureAll(_ dataset: Dataset, _ layout: DatasetLayout, _ counter: any TokenCounter)
-        -> [ExampleSize]
+        -> (sizes: [ExampleSize], turnTokens: [[Int]])
     {
         let total = layout.count
         var sizes = [ExampleSize](repeating: ExampleSize(), count: total)
-        guard total > 0 else { return sizes }
+        let kinds = Self.turnKinds
+        guard total > 0 else { return (sizes, kinds.map { _ in [] }) }
         let chunk = 4_096
+        let chunks = (total + chunk - 1) / chunk
+        let counted = dataset.files.map { !dataset.hasTrain || $0.split == .train }
+        var perChunk = [[[Int]]](repeating: kinds.map { _ in [] }, count: chunks)
         sizes.withUnsafeMutableBufferPointer { buffer in
-            let target = SendableBuffer(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { c in
-                var roles = RoleCounts()
-                let start = c * chunk
-                let end = min(total, start + chunk)
-                var f = layout.file(of: start)
-                var p = start
-                while p < end {
-                    while layout.offsets[f + 1] <= p { f += 1 }
-                    let base = layout.offsets[f]
-                    let stop = min(end, layout.offsets[f + 1])
-                    let shape = dataset.files[f].schema.shape
-                    if shape.isGenerative {
-                        // Records are read in place: no copy (and retain) per record.
-                        dataset.files[f].records.withUnsafeBufferPointer { records in
-                            for q in p..<stop {
-                                guard
-                                    let conversation = Conversation(
-                                        records[q - base], shape: shape)
-                                else { continue }
-                                let m = measure(conversation, shape: shape, counter, &roles)
-                                var size = ExampleSize(
-                                    total: Int32(clamping: m.total),
-                                    assistant: Int32(clamping: m.assistant),
-                                    messages: Int32(clamping: m.spans.count),
-                                    flags: ExampleSize.measured)
-                                if m.total > options.contextLength {
-                                    size.flags |=
-                                        trainableLeft(m)
-                                        ? ExampleSize.over : ExampleSize.noTrainable
+            perChunk.withUnsafeMutableBufferPointer { turnBuffer in
+                let target = SendableBuffer(base: buffer.baseAddress!)
+                let turnTarget = SendableBuffer(base: turnBuffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var turns: [[Int]] = kinds.map { _ in [] }
+                    defer { turnTarget.base[c] = turns }
+                    var roles = RoleCounts()
+                    let start = c * chunk
+                    let end = min(total, start + chunk)
+                    var f = layout.file(of: start)
+                    var p = start
+                    while p < end {
+                        while layout.offsets[f + 1] <= p { f += 1 }
+                        let base = layout.offsets[f]
+                        let stop = min(end, layout.offsets[f + 1])
+                        let shape = dataset.files[f].schema.shape
+                        if shape.isGenerative {
+                            // Records are read in place: no copy (and retain) per record.
+                            dataset.files[f].records.withUnsafeBufferPointer { records in
+                                for q in p..<stop {
+                                    guard
+                                        let conversation = Conversation(
+                                            records[q - base], shape: shape)
+                                    else { continue }
+                                    let m = measure(conversation, shape: shape, counter, &roles)
+                                    if counted[f] {
+                                        for span in m.spans {
+                                            let kind = Conversation.kind(of: span.role)
+                                            if let k = kinds.firstIndex(of: kind) {
+                                                turns[k].append(span.end - span.contentStart)
+                                            }
+                                        }
+                                    }
+                                    var size = ExampleSize(
+                                        total: Int32(clamping: m.total),
+                                        assistant: Int32(clamping: m.assistant),
+                                        messages: Int32(clamping: m.spans.count),
+                                        flags: ExampleSize.measured)
+                                    if m.total > options.contextLength {
+                                        size.flags |=
+                                            trainableLeft(m)
+                                            ? ExampleSize.over : ExampleSize.noTrainable
+                                    }
+                                    target.base[q] = size
                                 }
-                                target.base[q] = size
                             }
                         }
+                        p = stop
                     }
-                    p = stop
                 }
             }
         }
-        return sizes
+        var turnTokens: [[Int]] = kinds.map { _ in [] }
+        for chunkTurns in perChunk {
+            for k in kinds.indices { turnTokens[k] += chunkTurns[k] }
+        }
+        return (sizes, turnTokens)
     }
 
     /// The longer side of an example (prompt + chosen, or prompt + rejected).
