@@ -16,26 +16,8 @@ dir="Benchmarks/.data/chat-$n"
 if [ ! -f "$dir/train.jsonl" ]; then python3 Benchmarks/generate_chat.py "$n" "$dir" >/dev/null; fi
 chat_checks=$("$bin" checks --markdown | grep -oE '^\| `(chat_format|token_budget|pii|text_quality|output_consistency)`' | tr -d '|` ' || true)
 
-run() {  # best of $runs: wall seconds, CPU seconds, then the stage line
-  local log times best_wall="" best_cpu="" stages="" wall user sys cpu
-  log=$(mktemp)
-  times=$(mktemp)
-  for _ in $(seq "$runs"); do
-    set +e
-    /usr/bin/time -f '%e %U %S' -o "$times" \
-      "$bin" audit --train "$dir/train.jsonl" --test "$dir/test.jsonl" --quiet --timings "$@" 2>"$log"
-    set -e
-    read -r wall user sys < <(tail -n 1 "$times")
-    cpu=$(echo "$user + $sys" | bc)
-    if [ -z "$best_wall" ] || [ "$(echo "$wall < $best_wall" | bc)" = 1 ]; then
-      best_wall=$wall
-      stages=$(grep '^timings:' "$log" | sed 's/^timings: //')
-    fi
-    if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc)" = 1 ]; then best_cpu=$cpu; fi
-  done
-  rm -f "$log" "$times"
-  echo "$best_wall $best_cpu $stages"
-}
+. Benchmarks/lib.sh
+run() { best_audit "$runs" "$bin" --train "$dir/train.jsonl" --test "$dir/test.jsonl" "$@"; }
 off=$(mktemp --suffix=.yaml)
 {
   printf 'version: 1\nchecks:\n'
@@ -44,7 +26,6 @@ off=$(mktemp --suffix=.yaml)
 without=$(run --rules "$off")
 rm -f "$off"
 with=$(run)
-field() { echo "$1" | cut -d' ' -f"$2"; }
 echo "chat checks in this build: $(echo $chat_checks)"
 printf '%-24s %8s %8s  %s\n' "audit (best of $runs)" wall_s cpu_s "stages (best wall run)"
 printf '%-24s %8.2f %8.2f  %s\n' "chat checks off" "$(field "$without" 1)" "$(field "$without" 2)" "$(echo "$without" | cut -d' ' -f3-)"

@@ -11,31 +11,13 @@ cd "$(dirname "$0")/.."
 n=${1:-1000000}
 swift build -c release --product preflight >/dev/null
 bin=$(swift build -c release --show-bin-path)/preflight
-dir="Benchmarks/.data/chat-$n"
+dir="Benchmarks/.data/pii-chat-$n"
 mkdir -p "$dir"
 if [ ! -f "$dir/train.jsonl" ]; then python3 Benchmarks/generate_pii_chat.py "$n" "$dir/train.jsonl"; fi
 runs=${RUNS:-3}
 
-run() {  # best of $runs: wall seconds, CPU seconds, then the stage line of the best wall run
-  local log times best_wall="" best_cpu="" stages="" wall cpu
-  log=$(mktemp)
-  times=$(mktemp)
-  for _ in $(seq "$runs"); do
-    set +e
-    /usr/bin/time -f '%e %U %S' -o "$times" \
-      "$bin" audit --train "$dir/train.jsonl" --quiet --timings "$@" 2>"$log"
-    set -e
-    read -r wall user sys < <(tail -n 1 "$times")
-    cpu=$(echo "$user + $sys" | bc)
-    if [ -z "$best_wall" ] || [ "$(echo "$wall < $best_wall" | bc)" = 1 ]; then
-      best_wall=$wall
-      stages=$(grep '^timings:' "$log" | sed 's/^timings: //; s/, total.*//')
-    fi
-    if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc)" = 1 ]; then best_cpu=$cpu; fi
-  done
-  rm -f "$log" "$times"
-  echo "$best_wall $best_cpu $stages"
-}
+. Benchmarks/lib.sh
+run() { best_audit "$runs" "$bin" --train "$dir/train.jsonl" "$@"; }
 off=$(mktemp --suffix=.yaml)
 printf 'version: 1\nchecks:\n  pii: false\n' >"$off"
 only=$(mktemp --suffix=.yaml)
@@ -47,7 +29,6 @@ without=$(run --rules "$off")
 with=$(run)
 alone=$(run --rules "$only")
 rm -f "$off" "$only"
-field() { echo "$1" | cut -d' ' -f"$2"; }
 printf '%-26s %8s %8s  %s\n' "audit of $n chats" wall_s cpu_s "stages (best wall run)"
 for row in "default rules, pii off|$without" "default rules|$with" "pii alone (others off)|$alone"; do
   name=${row%%|*}

@@ -19,33 +19,14 @@ if [ ! -f "$dir/train.jsonl" ]; then python3 Benchmarks/generate.py "$n" "$dir" 
 
 runs=${RUNS:-3}
 
-run() {  # best of $runs: wall seconds, CPU seconds (user + system), then the stage line
-  local log times best_wall="" best_cpu="" stages="" wall cpu
-  log=$(mktemp)
-  times=$(mktemp)
-  for _ in $(seq "$runs"); do
-    set +e
-    /usr/bin/time -f '%e %U %S' -o "$times" \
-      "$bin" audit --train "$dir/train.jsonl" --test "$dir/test.jsonl" --quiet --timings "$@" 2>"$log"
-    set -e
-    read -r wall user sys < <(tail -n 1 "$times")  # after "Command exited with …"
-    cpu=$(echo "$user + $sys" | bc)
-    if [ -z "$best_wall" ] || [ "$(echo "$wall < $best_wall" | bc)" = 1 ]; then
-      best_wall=$wall
-      stages=$(grep '^timings:' "$log" | sed 's/^timings: //')
-    fi
-    if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc)" = 1 ]; then best_cpu=$cpu; fi
-  done
-  rm -f "$log" "$times"
-  echo "$best_wall $best_cpu $stages"
-}
+. Benchmarks/lib.sh
+run() { best_audit "$runs" "$bin" --train "$dir/train.jsonl" --test "$dir/test.jsonl" "$@"; }
 off=$(mktemp --suffix=.yaml)
 printf 'version: 1\nchecks:\n  coverage: false\n' >"$off"
 none=$(run --rules "$off")
 rm -f "$off"
 base=$(run)
 sliced=$(run --rules Benchmarks/slices-20.yaml)
-field() { echo "$1" | cut -d' ' -f"$2"; }
 printf '%-22s %8s %8s  %s\n' "audit (best of $runs)" wall_s cpu_s "stages (best wall run)"
 for row in "coverage off|$none" "default rules|$base" "+ 20 declared slices|$sliced"; do
   name=${row%%|*}

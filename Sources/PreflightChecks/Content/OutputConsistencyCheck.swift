@@ -160,32 +160,18 @@ public struct OutputConsistencyCheck: Check {
         results.withUnsafeMutableBufferPointer { buffer in
             let out = SendableBuffer(base: buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { c in
-                let start = c * chunk
-                let end = min(total, start + chunk)
-                var f = layout.file(of: start)
-                var p = start
-                while p < end {
-                    while layout.offsets[f + 1] <= p { f += 1 }
-                    let base = layout.offsets[f]
-                    let stop = min(end, layout.offsets[f + 1])
+                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                    f, records, base, positions in
                     let shape = dataset.files[f].schema.shape
-                    if shape.isGenerative {
-                        dataset.files[f].records.withUnsafeBufferPointer { records in
-                            for q in p..<stop {
-                                guard
-                                    let conversation = Conversation(
-                                        records[q - base], shape: shape),
-                                    let answer = conversation.target.last(where: {
-                                        $0.kind == .assistant
-                                    })
-                                else { continue }
-                                out.base[q] = Self.read(
-                                    answer.content, field: answer.path, json: parseJSON,
-                                    regex: regex)
-                            }
-                        }
+                    guard shape.isGenerative else { return }
+                    for q in positions {
+                        guard
+                            let conversation = Conversation(records[q - base], shape: shape),
+                            let answer = conversation.target.last(where: { $0.kind == .assistant })
+                        else { continue }
+                        out.base[q] = Self.read(
+                            answer.content, field: answer.path, json: parseJSON, regex: regex)
                     }
-                    p = stop
                 }
             }
         }

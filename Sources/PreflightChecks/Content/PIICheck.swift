@@ -158,25 +158,15 @@ public struct PIICheck: Check {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 var walker = RecordWalker(scanner: scanner)
                 var result = ChunkResult()
-                let start = c * chunk
-                let end = min(total, start + chunk)
-                var f = layout.file(of: start)
-                var p = start
-                while p < end {
-                    while layout.offsets[f + 1] <= p { f += 1 }
-                    let base = layout.offsets[f]
-                    let stop = min(end, layout.offsets[f + 1])
+                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                    f, records, base, positions in
                     let schema = dataset.files[f].schema
-                    // Records are read in place: no copy (and retain) of a record per record.
-                    dataset.files[f].records.withUnsafeBufferPointer { records in
-                        for q in p..<stop {
-                            walker.scan(records.baseAddress! + (q - base), schema: schema)
-                            if walker.found {
-                                result.records.append(walker.recordHits(position: q))
-                            }
+                    for q in positions {
+                        walker.scan(records.baseAddress! + (q - base), schema: schema)
+                        if walker.found {
+                            result.records.append(walker.recordHits(position: q))
                         }
                     }
-                    p = stop
                 }
                 result.counts = walker.totals
                 result.allowed = walker.allowed

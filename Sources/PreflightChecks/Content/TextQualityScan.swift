@@ -67,25 +67,14 @@ struct TextQualityScan: Sendable {
                                 systems: SendableBuffer(base: systemBuffer.baseAddress!))
                             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                                 var scanner = RecordScanner(options: options, ignored: ignored)
-                                let start = c * chunk
-                                let end = min(total, start + chunk)
-                                var f = layout.file(of: start)
-                                var p = start
-                                while p < end {
-                                    while layout.offsets[f + 1] <= p { f += 1 }
-                                    let base = layout.offsets[f]
-                                    let stop = min(end, layout.offsets[f + 1])
+                                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                                    f, records, base, positions in
                                     let schema = dataset.files[f].schema
-                                    // Records are read in place: no copy (and retain) of a
-                                    // record or a file per record.
-                                    dataset.files[f].records.withUnsafeBufferPointer { records in
-                                        for q in p..<stop {
-                                            scanner.scan(
-                                                records[q - base], schema: schema, position: q,
-                                                into: out)
-                                        }
+                                    for q in positions {
+                                        scanner.scan(
+                                            records[q - base], schema: schema, position: q,
+                                            into: out)
                                     }
-                                    p = stop
                                 }
                                 out.hits.base[c] = scanner.hits
                             }

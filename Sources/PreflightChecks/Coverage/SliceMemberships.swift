@@ -89,32 +89,21 @@ struct SliceMemberships: Sendable {
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     var context = RecordContext(inputSet: inputSet)
                     context.inputNeedsBoth = inputNeedsBoth
-                    let start = c * chunk
-                    let end = min(total, start + chunk)
-                    var f = layout.file(of: start)
-                    var p = start
-                    while p < end {
-                        while layout.offsets[f + 1] <= p { f += 1 }
-                        let base = layout.offsets[f]
-                        let stop = min(end, layout.offsets[f + 1])
+                    layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                        f, records, base, positions in
                         let shape = dataset.files[f].schema.shape
-                        // Records are read in place: no copy (and retain) of a record or a
-                        // file per record.
-                        dataset.files[f].records.withUnsafeBufferPointer { records in
-                            program.withOperations { ops in
-                                for q in p..<stop {
-                                    context.reset(records.baseAddress! + (q - base), shape: shape)
-                                    featureTarget.base[q] = context.features
-                                    let word = q >> 6
-                                    let bit: UInt64 = 1 << UInt64(q & 63)
-                                    for s in 0..<slices.count
-                                    where program.evaluate(ops.roots[s], ops, &context) {
-                                        bitTarget.base[s * wordsPerSlice + word] |= bit
-                                    }
+                        program.withOperations { ops in
+                            for q in positions {
+                                context.reset(records.baseAddress! + (q - base), shape: shape)
+                                featureTarget.base[q] = context.features
+                                let word = q >> 6
+                                let bit: UInt64 = 1 << UInt64(q & 63)
+                                for s in 0..<slices.count
+                                where program.evaluate(ops.roots[s], ops, &context) {
+                                    bitTarget.base[s * wordsPerSlice + word] |= bit
                                 }
                             }
                         }
-                        p = stop
                     }
                 }
             }

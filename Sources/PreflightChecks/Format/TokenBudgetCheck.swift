@@ -355,47 +355,37 @@ public struct TokenBudgetCheck: Check {
                     var turns: [[Int]] = kinds.map { _ in [] }
                     defer { turnTarget.base[c] = turns }
                     var roles = RoleCounts()
-                    let start = c * chunk
-                    let end = min(total, start + chunk)
-                    var f = layout.file(of: start)
-                    var p = start
-                    while p < end {
-                        while layout.offsets[f + 1] <= p { f += 1 }
-                        let base = layout.offsets[f]
-                        let stop = min(end, layout.offsets[f + 1])
+                    layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                        f, records, base, positions in
                         let shape = dataset.files[f].schema.shape
                         if shape.isGenerative {
-                            // Records are read in place: no copy (and retain) per record.
-                            dataset.files[f].records.withUnsafeBufferPointer { records in
-                                for q in p..<stop {
-                                    guard
-                                        let conversation = Conversation(
-                                            records[q - base], shape: shape)
-                                    else { continue }
-                                    let m = measure(conversation, shape: shape, counter, &roles)
-                                    if counted[f] {
-                                        for span in m.spans {
-                                            let kind = Conversation.kind(of: span.role)
-                                            if let k = kinds.firstIndex(of: kind) {
-                                                turns[k].append(span.end - span.contentStart)
-                                            }
+                            for q in positions {
+                                guard
+                                    let conversation = Conversation(
+                                        records[q - base], shape: shape)
+                                else { continue }
+                                let m = measure(conversation, shape: shape, counter, &roles)
+                                if counted[f] {
+                                    for span in m.spans {
+                                        let kind = Conversation.kind(of: span.role)
+                                        if let k = kinds.firstIndex(of: kind) {
+                                            turns[k].append(span.end - span.contentStart)
                                         }
                                     }
-                                    var size = ExampleSize(
-                                        total: Int32(clamping: m.total),
-                                        assistant: Int32(clamping: m.assistant),
-                                        messages: Int32(clamping: m.spans.count),
-                                        flags: ExampleSize.measured)
-                                    if m.total > options.contextLength {
-                                        size.flags |=
-                                            trainableLeft(m)
-                                            ? ExampleSize.over : ExampleSize.noTrainable
-                                    }
-                                    target.base[q] = size
                                 }
+                                var size = ExampleSize(
+                                    total: Int32(clamping: m.total),
+                                    assistant: Int32(clamping: m.assistant),
+                                    messages: Int32(clamping: m.spans.count),
+                                    flags: ExampleSize.measured)
+                                if m.total > options.contextLength {
+                                    size.flags |=
+                                        trainableLeft(m)
+                                        ? ExampleSize.over : ExampleSize.noTrainable
+                                }
+                                target.base[q] = size
                             }
                         }
-                        p = stop
                     }
                 }
             }

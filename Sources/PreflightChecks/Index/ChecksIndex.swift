@@ -41,6 +41,35 @@ struct DatasetLayout: Sendable {
         dataset.files.indices.filter { dataset.files[$0].split == split }
             .map { offsets[$0]..<offsets[$0 + 1] }
     }
+
+    /// Walks the positions of `range` file by file: `body` gets the file's index, its records
+    /// read in place (no copy, and no retain, of a record or a file per record), the position
+    /// of its first record, and the positions of `range` in that file, in order. The shared
+    /// loop of every parallel pass over records (a chunk of positions per task).
+    func forEachRun(
+        in range: Range<Int>, of dataset: Dataset,
+        _ body: (
+            _ file: Int, _ records: UnsafeBufferPointer<Record>, _ base: Int,
+            _ positions: Range<Int>
+        ) -> Void
+    ) {
+        guard !range.isEmpty else { return }
+        var f = file(of: range.lowerBound)
+        var p = range.lowerBound
+        while p < range.upperBound {
+            while offsets[f + 1] <= p { f += 1 }
+            let stop = min(range.upperBound, offsets[f + 1])
+            dataset.files[f].records.withUnsafeBufferPointer { records in
+                body(f, records, offsets[f], p..<stop)
+            }
+            p = stop
+        }
+    }
+
+    /// The positions of chunk `c` when the layout is cut into chunks of `size` positions.
+    func chunk(_ c: Int, size: Int) -> Range<Int> {
+        (c * size)..<min(count, (c + 1) * size)
+    }
 }
 
 // MARK: - Key choice
@@ -159,22 +188,14 @@ enum ChecksIndex {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 var scratch: [UInt8] = []
                 scratch.reserveCapacity(1024)
-                let start = c * chunk
-                let end = min(total, start + chunk)
-                var f = layout.file(of: start)
-                var p = start
-                while p < end {
-                    while layout.offsets[f + 1] <= p { f += 1 }
-                    let file = dataset.files[f]
-                    let stop = min(end, layout.offsets[f + 1])
-                    let base = layout.offsets[f]
-                    let useInput = field == .input
-                    for q in p..<stop {
-                        let record = file.records[q - base]
+                let useInput = field == .input
+                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                    _, records, base, positions in
+                    for q in positions {
+                        let record = records[q - base]
                         target.base[q] = normalizer.hash(
                             useInput ? record.input : record.example, scratch: &scratch)
                     }
-                    p = stop
                 }
             }
         }

@@ -358,20 +358,12 @@ private struct KeyTexts: Sendable {
 
     /// Calls `body` with each position of `range` and its keyed text, in order.
     func forEach(in range: Range<Int>, _ body: (Int, String) -> Void) {
-        guard !range.isEmpty else { return }
-        var f = layout.file(of: range.lowerBound)
-        var p = range.lowerBound
-        while p < range.upperBound {
-            while layout.offsets[f + 1] <= p { f += 1 }
-            let records = dataset.files[f].records
-            let base = layout.offsets[f]
-            let stop = min(range.upperBound, layout.offsets[f + 1])
+        layout.forEachRun(in: range, of: dataset) { f, records, base, positions in
             let useInput = key.fields[f] == .input
-            for q in p..<stop {
+            for q in positions {
                 let record = records[q - base]
                 body(q, useInput ? record.input : record.example)
             }
-            p = stop
         }
     }
 }
