@@ -79,7 +79,8 @@ enum XMLDocumentReader {
                 return nil
             }
             return xmlCtxtReadMemory(
-                context, base, Int32(raw.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
+                context, base, Int32(raw.count), nil, nil,
+                Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue))
         }
         if document == nil || context.pointee.wellFormed == 0 {
             if let error = xmlCtxtGetLastError(context), let message = error.pointee.message {
