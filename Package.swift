@@ -60,7 +60,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "PreflightReportersTests",
-            dependencies: ["PreflightReporters", "PreflightTestSupport"],
+            dependencies: ["PreflightReporters", "PreflightTestSupport", "CLibXML2"],
             exclude: ["Golden"]),
         .testTarget(
             name: "PreflightCLITests",

@@ -66,7 +66,7 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             "'\(p)' is not valid gzip data: \(detail); re-create or re-download the file"
         case .unknownExtension(let p):
             "'\(p)' has an unknown extension: rename it to .jsonl, .ndjson, .csv, .tsv, .yaml, "
-                + ".yml or .json (optionally .gz), or give its format with --format"
+                + ".yml or .json (optionally .gz)"
         case .duplicateInput(let p, let first):
             "'\(p)' is the same file as '\(first)', which was already given: name each file once"
         case .decompressedTooLarge(let p, let limit):

@@ -8,7 +8,7 @@ public struct InputSpec: Sendable, Equatable {
     public var split: SplitRole?
     /// How the forced role was decided, for the report (e.g. "--train flag").
     public var splitSource: String?
-    /// The format forced by a flag (`--format`); nil means "from the extension" (sniffed for `-`).
+    /// The format forced by the caller (no CLI flag sets it yet); nil means "from the extension" (sniffed for `-`).
     public var format: InputFormat?
 
     /// Creates an input.

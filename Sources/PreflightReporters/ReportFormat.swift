@@ -9,6 +9,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case text
     /// The machine-readable report described by `schemas/report-v1.schema.json`.
     case json
+    /// JUnit XML for CI test-result views, described by `schemas/junit-preflight.xsd`.
+    case junit
+    /// GitHub Actions workflow commands: one annotation per finding.
+    case github
 
     /// The reporter for this format, with default options.
     ///
@@ -17,20 +21,26 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: TextReporter()
         case .json: JSONReporter()
+        case .junit: JUnitReporter()
+        case .github: GitHubReporter()
         }
     }
 
-    /// The usual file extension, without the dot.
+    /// The usual file extension, without the dot (`github.txt` keeps the annotations apart
+    /// from the text report; the goldens are named `canonical.<fileExtension>`).
     public var fileExtension: String {
         switch self {
         case .text: "txt"
         case .json: "json"
+        case .junit: "xml"
+        case .github: "github.txt"
         }
     }
 
     /// The format a report path implies by its extension, compared case-insensitively.
     ///
-    /// `.json` gives `json`; `.txt` and `.log` give `text`.
+    /// `.json` gives `json`, `.xml` gives `junit`, `.txt` and `.log` give `text`. No extension
+    /// implies `github`: name it, as in `github=annotations.txt`.
     /// - Parameter path: A report path as the user wrote it.
     /// - Returns: The format, or nil when the extension names none.
     public static func infer(fromPath path: String) -> ReportFormat? {
@@ -38,6 +48,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         switch name[name.index(after: dot)...].lowercased() {
         case "json": return .json
+        case "xml": return .junit
         case "txt", "log": return .text
         default: return nil
         }

@@ -64,6 +64,13 @@ struct AuditCommand: ParsableCommand {
     var reports: [String] = []
 
     @Option(
+        name: .customLong("format"),
+        help:
+            "What to print on standard output: the text report, the JSON report, or GitHub annotations."
+    )
+    var format: StdoutFormat = .text
+
+    @Option(
         name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
     var failOn: Severity = .error
 
@@ -149,9 +156,14 @@ struct AuditCommand: ParsableCommand {
         clock.lap("checks")
 
         if !quiet {
-            let text = TextReporter(
-                color: !noColor && console.colorAllowed, maxFindings: maxFindings)
-            console.out(String(decoding: try text.render(report), as: UTF8.self))
+            let reporter: any Reporter =
+                switch format {
+                case .text:
+                    TextReporter(color: !noColor && console.colorAllowed, maxFindings: maxFindings)
+                case .json: JSONReporter()
+                case .github: GitHubReporter()
+                }
+            console.out(String(decoding: try reporter.render(report), as: UTF8.self))
         }
         for output in outputs {
             do {
@@ -216,6 +228,16 @@ struct AuditCommand: ParsableCommand {
             throw CommandExit.usage
         }
     }
+}
+
+/// What `preflight audit --format` prints on standard output (`--quiet` prints nothing).
+enum StdoutFormat: String, CaseIterable, ExpressibleByArgument {
+    /// The terminal report (the default).
+    case text
+    /// The JSON report, the same bytes as `--report json=PATH`.
+    case json
+    /// GitHub Actions annotations, one workflow command per finding.
+    case github
 }
 
 /// A progress line on a terminal's standard error, shown only for inputs that take more

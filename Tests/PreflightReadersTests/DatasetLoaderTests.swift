@@ -73,7 +73,11 @@ import Testing
         #expect(throws: IngestError.unknownExtension(path: path)) {
             try DatasetLoader.load([InputSpec(path: path)], options: LoadOptions())
         }
-        #expect(IngestError.unknownExtension(path: "a.txt").description.contains("--format"))
+        // No CLI flag forces an input format (`--format` chooses the audit's stdout format),
+        // so the message offers only the rename.
+        let message = IngestError.unknownExtension(path: "a.txt").description
+        #expect(message.contains("rename it to .jsonl"))
+        #expect(!message.contains("--format"))
         // A format flag overrides the extension.
         #expect(throws: Never.self) {
             try DatasetLoader.load([InputSpec(path: path, format: .csv)], options: LoadOptions())
