@@ -9,6 +9,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case text
     /// The machine-readable report described by `schemas/report-v1.schema.json`.
     case json
+    /// A pull-request comment or `$GITHUB_STEP_SUMMARY`, within GitHub's comment limit.
+    case markdown
+    /// A SARIF 2.1.0 log for code-scanning views.
+    case sarif
 
     /// The reporter for this format, with default options.
     ///
@@ -17,6 +21,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: TextReporter()
         case .json: JSONReporter()
+        case .markdown: MarkdownReporter()
+        case .sarif: SARIFReporter()
         }
     }
 
@@ -25,19 +31,26 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: "txt"
         case .json: "json"
+        case .markdown: "md"
+        case .sarif: "sarif"
         }
     }
 
     /// The format a report path implies by its extension, compared case-insensitively.
     ///
-    /// `.json` gives `json`; `.txt` and `.log` give `text`.
+    /// `.json` gives `json`; `.txt` and `.log` give `text`; `.md` gives `markdown`; `.sarif` and
+    /// `.sarif.json` give `sarif`.
     /// - Parameter path: A report path as the user wrote it.
     /// - Returns: The format, or nil when the extension names none.
     public static func infer(fromPath path: String) -> ReportFormat? {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        let stem = name[..<dot].lowercased()
         switch name[name.index(after: dot)...].lowercased() {
+        case "json" where stem.hasSuffix(".sarif") && stem != ".sarif": return .sarif
         case "json": return .json
+        case "sarif": return .sarif
+        case "md", "markdown": return .markdown
         case "txt", "log": return .text
         default: return nil
         }

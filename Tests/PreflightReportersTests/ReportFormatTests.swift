@@ -9,17 +9,25 @@ struct ReportFormatTests {
     @Test func reporterMatchesFormat() {
         #expect(ReportFormat.text.reporter is TextReporter)
         #expect(ReportFormat.json.reporter is JSONReporter)
+        #expect(ReportFormat.markdown.reporter is MarkdownReporter)
+        #expect(ReportFormat.sarif.reporter is SARIFReporter)
     }
 
     @Test(arguments: [
         ("out/a.json", ReportFormat.json), ("A.JSON", .json), ("report.txt", .text),
-        ("logs/run.log", .text), ("dir.v2/report.json", .json),
+        ("logs/run.log", .text), ("dir.v2/report.json", .json), ("out/a.sarif", .sarif),
+        ("A.SARIF", .sarif), ("out/a.sarif.json", .sarif), ("A.Sarif.JSON", .sarif),
+        ("summary.md", .markdown), ("PR.MD", .markdown), ("out/sarif.json", .json),
+        (".sarif.json", .json),
     ])
     func infersFormatFromExtension(path: String, format: ReportFormat) {
         #expect(ReportFormat.infer(fromPath: path) == format)
     }
 
-    @Test(arguments: ["out/a.xml", "report", ".json", "dir.json/report", "a.json.gz", ""])
+    @Test(arguments: [
+        "out/a.xml", "report", ".json", "dir.json/report", "a.json.gz", "", ".md", ".sarif",
+        "a.sarif.gz", "dir.sarif/report",
+    ])
     func infersNothingFromOtherPaths(path: String) {
         #expect(ReportFormat.infer(fromPath: path) == nil)
     }
@@ -42,6 +50,12 @@ struct ReportSpecTests {
             try ReportSpec.parse("text=out/a.json") == ReportSpec(format: .text, path: "out/a.json")
         )
         #expect(try ReportSpec.parse("JSON=report") == ReportSpec(format: .json, path: "report"))
+        #expect(
+            try ReportSpec.parse("sarif=out/a.json")
+                == ReportSpec(format: .sarif, path: "out/a.json"))
+        #expect(
+            try ReportSpec.parse("markdown=$GITHUB_STEP_SUMMARY")
+                == ReportSpec(format: .markdown, path: "$GITHUB_STEP_SUMMARY"))
         #expect(try ReportSpec.parse("json=a=b") == ReportSpec(format: .json, path: "a=b"))
     }
 
@@ -55,7 +69,10 @@ struct ReportSpecTests {
     }
 
     @Test func unknownFormatSuggestsTheClosest() {
-        #expect(throws: ReportError.unknownFormat("jsn", known: ["text", "json"])) {
+        #expect(
+            throws: ReportError.unknownFormat(
+                "jsn", known: ["text", "json", "markdown", "sarif"])
+        ) {
             try ReportSpec.parse("jsn=out/a.json")
         }
         do {
@@ -64,7 +81,8 @@ struct ReportSpecTests {
         } catch {
             #expect(
                 error.description
-                    == "unknown report format 'jsno'; use one of text, json; did you mean 'json'?")
+                    == "unknown report format 'jsno'; use one of text, json, markdown, sarif; "
+                    + "did you mean 'json'?")
         }
     }
 
