@@ -14,7 +14,10 @@ import PreflightCore
 /// `physicalLocation.artifactLocation` (the path as given, percent-encoded, relative to
 /// `%SRCROOT%`; an absolute path becomes a `file://` URI), `region.startLine` when the line is
 /// known, `partialFingerprints["preflight/v1"]` with `Finding.fingerprint` (the baseline key),
-/// and `relatedLocations` for `related`. A dataset-level finding has no `locations`.
+/// and `relatedLocations` for `related`. A dataset-level finding is anchored at the file
+/// without a region (the first training input, else the first input) and marked
+/// `datasetLevel` in the location's property bag: GitHub code scanning rejects a whole log
+/// when one result has no location. Only a report without inputs leaves it unlocated.
 /// The record ordinal, id, field and split go in each location's property bag; the verdict,
 /// `--fail-on`, the rules digest and the counts go in `run.properties`.
 ///
@@ -126,6 +129,7 @@ extension JSONWriter {
             ruleIndex[check.id] = index
         }
         let counts = report.counts
+        let anchor = (report.inputs.first { $0.split == "train" } ?? report.inputs.first)?.path
         beginObject()
         key("invocations")
         beginArray()
@@ -159,7 +163,7 @@ extension JSONWriter {
         key("results")
         beginArray()
         for finding in report.findings {
-            writeResult(finding, ruleIndex: ruleIndex[finding.checkID])
+            writeResult(finding, ruleIndex: ruleIndex[finding.checkID], anchor: anchor)
         }
         endArray()
         key("tool")
@@ -211,7 +215,7 @@ extension JSONWriter {
         endObject()
     }
 
-    private mutating func writeResult(_ finding: Finding, ruleIndex: Int?) {
+    private mutating func writeResult(_ finding: Finding, ruleIndex: Int?, anchor: String?) {
         beginObject()
         key("level")
         string(SARIFReporter.level(finding.severity))
@@ -219,6 +223,11 @@ extension JSONWriter {
             key("locations")
             beginArray()
             writeLocation(location, id: nil, message: nil)
+            endArray()
+        } else if let anchor {
+            key("locations")
+            beginArray()
+            writeDatasetLocation(anchor)
             endArray()
         }
         key("message")
@@ -253,8 +262,35 @@ extension JSONWriter {
         endObject()
     }
 
+    /// The file a dataset-level finding is shown at: no region, `datasetLevel` set.
+    private mutating func writeDatasetLocation(_ path: String) {
+        beginObject()
+        key("physicalLocation")
+        beginObject()
+        writeArtifactLocation(path)
+        endObject()
+        key("properties")
+        beginObject()
+        key("datasetLevel")
+        boolean(true)
+        endObject()
+        endObject()
+    }
+
+    private mutating func writeArtifactLocation(_ path: String) {
+        let (uri, relative) = SARIFReporter.uri(forPath: path)
+        key("artifactLocation")
+        beginObject()
+        key("uri")
+        string(uri)
+        if relative {
+            key("uriBaseId")
+            string(SARIFReporter.sourceRoot)
+        }
+        endObject()
+    }
+
     private mutating func writeLocation(_ location: DataLocation, id: Int?, message: String?) {
-        let (uri, relative) = SARIFReporter.uri(forPath: location.path)
         beginObject()
         if let id {
             key("id")
@@ -269,15 +305,7 @@ extension JSONWriter {
         }
         key("physicalLocation")
         beginObject()
-        key("artifactLocation")
-        beginObject()
-        key("uri")
-        string(uri)
-        if relative {
-            key("uriBaseId")
-            string(SARIFReporter.sourceRoot)
-        }
-        endObject()
+        writeArtifactLocation(location.path)
         if let line = location.line, line >= 1 {
             key("region")
             beginObject()

@@ -46,6 +46,11 @@ struct SARIFReporterTests {
         #expect(errors.isEmpty, "\(errors)")
         let log = try render(report)
         #expect(log["runs"]?[0]?["results"] == .array([]))
+        // Without inputs, a dataset-level finding has nothing to anchor at.
+        var lone = report
+        lone.findings = [Finding(checkID: "volume", code: "c", severity: .error, message: "m")]
+        #expect(results(try render(lone))[0]["locations"] == nil)
+        #expect(validator.validate(try SARIFReporter().render(lone)).isEmpty)
         #expect(log["runs"]?[0]?["invocations"]?[0]?["endTimeUtc"] == nil)
     }
 
@@ -130,11 +135,25 @@ struct SARIFReporterTests {
 
     @Test func locationsUseRelativeURIsAndLines() throws {
         let items = results(try render())
-        // Dataset-level findings come first in report order and have no location.
-        #expect(items[0]["locations"] == nil)
-        #expect(items[1]["locations"] == nil)
-        let located = items.filter { $0["locations"] != nil }
-        #expect(located.count == items.count - 2)
+        // Dataset-level findings come first in report order; GitHub needs a location, so
+        // they sit at the first training file, without a region, marked as dataset-level.
+        for item in items.prefix(2) {
+            #expect(
+                item["locations"]
+                    == .array([
+                        .object([
+                            "physicalLocation": .object([
+                                "artifactLocation": .object([
+                                    "uri": .string("data/train.jsonl"),
+                                    "uriBaseId": .string("%SRCROOT%"),
+                                ])
+                            ]),
+                            "properties": .object(["datasetLevel": .bool(true)]),
+                        ])
+                    ]))
+        }
+        #expect(items.allSatisfy { $0["locations"]?[0]?["physicalLocation"] != nil })
+        let located = Array(items.dropFirst(2))
         let train = try #require(
             located.first { $0["ruleId"] == .string("malformed_record") }?["locations"]?[0])
         #expect(
