@@ -123,6 +123,11 @@ struct JSONWriter {
         bytes.append(contentsOf: utf8)
     }
 
+    mutating func boolean(_ value: Bool) {
+        beforeValue()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func null() {
         beforeValue()
         bytes.append(contentsOf: "null".utf8)

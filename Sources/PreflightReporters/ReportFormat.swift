@@ -13,6 +13,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case junit
     /// GitHub Actions workflow commands: one annotation per finding.
     case github
+    /// A pull-request comment or `$GITHUB_STEP_SUMMARY`, within GitHub's comment limit.
+    case markdown
+    /// A SARIF 2.1.0 log for code-scanning views.
+    case sarif
 
     /// The reporter for this format, with default options.
     ///
@@ -23,6 +27,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: JSONReporter()
         case .junit: JUnitReporter()
         case .github: GitHubReporter()
+        case .markdown: MarkdownReporter()
+        case .sarif: SARIFReporter()
         }
     }
 
@@ -34,21 +40,28 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: "json"
         case .junit: "xml"
         case .github: "github.txt"
+        case .markdown: "md"
+        case .sarif: "sarif"
         }
     }
 
     /// The format a report path implies by its extension, compared case-insensitively.
     ///
-    /// `.json` gives `json`, `.xml` gives `junit`, `.txt` and `.log` give `text`. No extension
-    /// implies `github`: name it, as in `github=annotations.txt`.
+    /// `.json` gives `json`; `.txt` and `.log` give `text`; `.xml` gives `junit`; `.md` gives
+    /// `markdown`; `.sarif` and `.sarif.json` give `sarif`. No extension implies `github`: name
+    /// it, as in `github=annotations.txt`.
     /// - Parameter path: A report path as the user wrote it.
     /// - Returns: The format, or nil when the extension names none.
     public static func infer(fromPath path: String) -> ReportFormat? {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        let stem = name[..<dot].lowercased()
         switch name[name.index(after: dot)...].lowercased() {
+        case "json" where stem.hasSuffix(".sarif") && stem != ".sarif": return .sarif
         case "json": return .json
         case "xml": return .junit
+        case "sarif": return .sarif
+        case "md", "markdown": return .markdown
         case "txt", "log": return .text
         default: return nil
         }

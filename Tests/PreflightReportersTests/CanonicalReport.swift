@@ -102,6 +102,20 @@ enum CanonicalReport {
             "class_balance": [labelsTable], "token_budget": [lengthTable],
             "split_leakage": [wideTable],
         ]
+        // What each check flags (`CheckDescriptor.summary`); chat_format has none, so reporters
+        // that list rules fall back to its title.
+        let purposes: [CheckID: String] = [
+            "malformed_record": "Flags records that cannot be parsed or lack a required field.",
+            "volume": "Flags splits with fewer records than the profile requires.",
+            "class_balance": "Flags skewed class distributions and classes with too few records.",
+            "exact_duplicates": "Flags records that repeat an earlier record after normalization.",
+            "split_leakage": "Flags held-out records that also occur in training.",
+            "label_issues": "Flags training records whose label a model confidently disputes.",
+            "failure_taxonomy": "Requires every declared failure mode to have examples.",
+            "token_budget": "Counts tokens and flags examples longer than the context.",
+            "pii": "Flags records containing e-mail addresses & other <personal> data.",
+            "text_quality": "Flags encoding damage, markup remnants and boilerplate.",
+        ]
         func row(
             _ id: CheckID, _ title: String, _ category: CheckCategory, _ status: CheckStatus,
             _ severity: Severity, _ summary: String, _ metrics: [String: Double] = [:]
@@ -111,7 +125,7 @@ enum CanonicalReport {
             return CheckSummary(
                 id: id, title: title, category: category, status: status, severity: severity,
                 summary: summary, metrics: metrics, counts: counts, tables: tables[id] ?? [],
-                prerequisites: prerequisites[id] ?? [])
+                prerequisites: prerequisites[id] ?? [], purpose: purposes[id] ?? "")
         }
         return [
             row(

@@ -11,18 +11,26 @@ struct ReportFormatTests {
         #expect(ReportFormat.json.reporter is JSONReporter)
         #expect(ReportFormat.junit.reporter is JUnitReporter)
         #expect(ReportFormat.github.reporter is GitHubReporter)
+        #expect(ReportFormat.markdown.reporter is MarkdownReporter)
+        #expect(ReportFormat.sarif.reporter is SARIFReporter)
     }
 
     @Test(arguments: [
         ("out/a.json", ReportFormat.json), ("A.JSON", .json), ("report.txt", .text),
         ("logs/run.log", .text), ("dir.v2/report.json", .json), ("out/junit.xml", .junit),
-        ("REPORT.XML", .junit),
+        ("REPORT.XML", .junit), ("out/a.sarif", .sarif),
+        ("A.SARIF", .sarif), ("out/a.sarif.json", .sarif), ("A.Sarif.JSON", .sarif),
+        ("summary.md", .markdown), ("PR.MD", .markdown), ("out/sarif.json", .json),
+        (".sarif.json", .json),
     ])
     func infersFormatFromExtension(path: String, format: ReportFormat) {
         #expect(ReportFormat.infer(fromPath: path) == format)
     }
 
-    @Test(arguments: ["out/a.sarif", "report", ".json", "dir.json/report", "a.json.gz", ""])
+    @Test(arguments: [
+        "report", ".json", "dir.json/report", "a.json.gz", "", ".md", ".sarif", "a.sarif.gz",
+        "dir.sarif/report",
+    ])
     func infersNothingFromOtherPaths(path: String) {
         #expect(ReportFormat.infer(fromPath: path) == nil)
     }
@@ -52,6 +60,12 @@ struct ReportSpecTests {
             try ReportSpec.parse("junit=out/a.json")
                 == ReportSpec(format: .junit, path: "out/a.json")
         )
+        #expect(
+            try ReportSpec.parse("sarif=out/a.json")
+                == ReportSpec(format: .sarif, path: "out/a.json"))
+        #expect(
+            try ReportSpec.parse("markdown=$GITHUB_STEP_SUMMARY")
+                == ReportSpec(format: .markdown, path: "$GITHUB_STEP_SUMMARY"))
         #expect(try ReportSpec.parse("json=a=b") == ReportSpec(format: .json, path: "a=b"))
     }
 
@@ -69,7 +83,8 @@ struct ReportSpecTests {
 
     @Test func unknownFormatSuggestsTheClosest() {
         #expect(
-            throws: ReportError.unknownFormat("jsn", known: ["text", "json", "junit", "github"])
+            throws: ReportError.unknownFormat(
+                "jsn", known: ["text", "json", "junit", "github", "markdown", "sarif"])
         ) {
             try ReportSpec.parse("jsn=out/a.json")
         }
@@ -79,14 +94,14 @@ struct ReportSpecTests {
         } catch {
             #expect(
                 error.description
-                    == "unknown report format 'jsno'; use one of text, json, junit, github; "
+                    == "unknown report format 'jsno'; use one of text, json, junit, github, markdown, sarif; "
                     + "did you mean 'json'?")
         }
     }
 
     @Test func pathWithoutKnownExtensionNeedsAFormat() {
-        #expect(throws: ReportError.cannotInferFormat(path: "out/report.sarif")) {
-            try ReportSpec.parse("out/report.sarif")
+        #expect(throws: ReportError.cannotInferFormat(path: "out/report.html")) {
+            try ReportSpec.parse("out/report.html")
         }
         #expect(throws: ReportError.cannotInferFormat(path: "report")) {
             try ReportSpec.parse("report")

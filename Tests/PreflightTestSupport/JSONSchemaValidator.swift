@@ -82,13 +82,15 @@ public enum JSONValue: Equatable, Sendable, Decodable, CustomStringConvertible {
     }
 }
 
-/// Validates JSON documents against a JSON Schema (draft 2020-12), for the subset of keywords
-/// Preflight's schemas use.
+/// Validates JSON documents against a JSON Schema (draft 2020-12, and the draft-04 spelling the
+/// OASIS SARIF 2.1.0 schema uses), for the subset of keywords Preflight's schemas use.
 ///
 /// Supported: `type` (string or list), `properties`, `required`, `additionalProperties`
-/// (boolean or schema), `items`, `enum`, `const`, `minimum`, `minLength`, `pattern`, `$ref`
-/// to `#/$defs/NAME`, `anyOf`, `oneOf`. Annotations (`$schema`, `$id`, `$defs`, `title`,
-/// `description`, `$comment`, `examples`) are ignored. Any other keyword is reported as an
+/// (boolean or schema), `items`, `enum`, `const`, `minimum`, `maximum`, `minLength`,
+/// `pattern`, `minItems`, `uniqueItems`, `$ref` to `#/$defs/NAME` or `#/definitions/NAME`,
+/// `anyOf`, `oneOf`. Annotations (`$schema`, `$id`, `id`, `$defs`, `definitions`, `title`,
+/// `description`, `$comment`, `examples`, `default`, and `format`, which JSON Schema makes an
+/// annotation unless a validator opts in) are ignored. Any other keyword is reported as an
 /// error, so a schema cannot silently rely on something this validator does not check.
 public struct JSONSchemaValidator: Sendable {
     /// The root schema.
@@ -96,10 +98,13 @@ public struct JSONSchemaValidator: Sendable {
 
     private static let annotations: Set<String> = [
         "$schema", "$id", "$defs", "title", "description", "$comment", "examples",
+        // Draft-04 spellings and annotations of the SARIF 2.1.0 schema.
+        "id", "definitions", "default", "format",
     ]
     private static let assertions: Set<String> = [
         "type", "properties", "required", "additionalProperties", "items", "enum", "const",
         "minimum", "minLength", "pattern", "$ref", "anyOf", "oneOf",
+        "maximum", "minItems", "uniqueItems",
     ]
 
     /// Creates a validator for a parsed schema.
@@ -147,9 +152,7 @@ public struct JSONSchemaValidator: Sendable {
         }
 
         if let ref = keywords["$ref"] {
-            if case .string(let pointer) = ref, pointer.hasPrefix("#/$defs/"),
-                let target = self.schema["$defs"]?[String(pointer.dropFirst("#/$defs/".count))]
-            {
+            if case .string(let pointer) = ref, let target = resolve(pointer) {
                 check(value, against: target, at: path, errors: &errors)
             } else {
                 errors.append("\(path): cannot resolve $ref \(ref)")
@@ -185,6 +188,21 @@ public struct JSONSchemaValidator: Sendable {
             v < minimum
         {
             errors.append("\(path): \(value) is below the minimum \(keywords["minimum"]!)")
+        }
+        if case .number(let maximum)? = keywords["maximum"], case .number(let v) = value,
+            v > maximum
+        {
+            errors.append("\(path): \(value) is above the maximum \(keywords["maximum"]!)")
+        }
+        if case .array(let items) = value {
+            if case .number(let min)? = keywords["minItems"], Double(items.count) < min {
+                errors.append("\(path): fewer than \(Int(min)) items")
+            }
+            if case .bool(true)? = keywords["uniqueItems"] {
+                for (index, item) in items.enumerated() where items[..<index].contains(item) {
+                    errors.append("\(path)[\(index)]: repeats an earlier item (uniqueItems)")
+                }
+            }
         }
         if case .string(let s) = value {
             if case .number(let min)? = keywords["minLength"], Double(s.count) < min {
@@ -244,6 +262,14 @@ public struct JSONSchemaValidator: Sendable {
                 errors.append("\(path): matches \(passing) branches of oneOf, expected exactly 1")
             }
         }
+    }
+
+    /// The schema at `#/$defs/NAME` or `#/definitions/NAME`.
+    private func resolve(_ pointer: String) -> JSONValue? {
+        for container in ["$defs", "definitions"] where pointer.hasPrefix("#/\(container)/") {
+            return schema[container]?[String(pointer.dropFirst(container.count + 3))]
+        }
+        return nil
     }
 
     private func branchErrors(_ value: JSONValue, _ schema: JSONValue, _ path: String) -> [String] {

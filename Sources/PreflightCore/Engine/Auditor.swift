@@ -105,7 +105,7 @@ public enum Auditor {
                             ? "opt-in: enable it with '\(d.id): true' in the rules"
                             : "disabled by the rules",
                         metrics: [:], counts: [:], prerequisites: d.prerequisites,
-                        codePrerequisites: d.codePrerequisites))
+                        codePrerequisites: d.codePrerequisites, purpose: d.summary))
                 continue
             }
             let outcome = try check.run(input)
@@ -128,7 +128,7 @@ public enum Auditor {
                     id: d.id, title: d.title, category: d.category, status: status,
                     severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
                     counts: counts, tables: outcome.tables, prerequisites: d.prerequisites,
-                    codePrerequisites: d.codePrerequisites))
+                    codePrerequisites: d.codePrerequisites, purpose: d.summary))
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)

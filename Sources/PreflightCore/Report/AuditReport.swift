@@ -36,7 +36,11 @@ public struct CheckSummary: Sendable, Equatable {
     public var status: CheckStatus
     /// The severity configured for the check.
     public var severity: Severity
+    /// What this run of the check found, or why it was skipped.
     public var summary: String
+    /// What the check flags in general (`CheckDescriptor.summary`), for rule catalogs such as
+    /// SARIF's `tool.driver.rules`; empty in reports built by hand without it.
+    public var purpose: String
     public var metrics: [String: Double]
     /// Findings per severity.
     public var counts: [Severity: Int]
@@ -52,8 +56,9 @@ public struct CheckSummary: Sendable, Equatable {
         id: CheckID, title: String, category: CheckCategory, status: CheckStatus,
         severity: Severity, summary: String, metrics: [String: Double], counts: [Severity: Int],
         tables: [ReportTable] = [], prerequisites: [Prerequisite] = [],
-        codePrerequisites: [String: [Prerequisite]] = [:]
+        codePrerequisites: [String: [Prerequisite]] = [:], purpose: String = ""
     ) {
+        self.purpose = purpose
         self.tables = tables
         self.prerequisites = prerequisites
         self.codePrerequisites = codePrerequisites
