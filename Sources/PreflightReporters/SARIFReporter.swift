@@ -8,7 +8,7 @@ import PreflightCore
 /// check: the report has one row per check, skipped ones included), each with its id, a
 /// PascalCase name, `shortDescription` from the check's purpose (`CheckSummary.purpose`, the
 /// title when that is empty), `defaultConfiguration.level` from the severity the rules gave the
-/// check, and `helpUri` at the check catalog of the README. Every finding is a `result`:
+/// check, and `helpUri` at the check catalog of the README when an `informationURI` is given. Every finding is a `result`:
 /// `ruleId` and `ruleIndex`, `level` (`error`, `warning`, `note` for info), `message.text`
 /// (the message, then the hint as "Fix: …"), the dataset file as
 /// `physicalLocation.artifactLocation` (the path as given, percent-encoded, relative to
@@ -35,18 +35,15 @@ public struct SARIFReporter: Reporter {
     /// The base the relative artifact URIs are resolved against (the checkout root).
     public static let sourceRoot = "%SRCROOT%"
 
-    /// The project page, `tool.driver.informationUri`; rule `helpUri`s point into it.
-    public var informationURI: String
+    /// The project page, `tool.driver.informationUri`; rule `helpUri`s point into it. Nil
+    /// (the default: the project has no published page) leaves both out, as SARIF allows.
+    public var informationURI: String?
 
     /// Creates a SARIF reporter.
-    /// - Parameter informationURI: The project page (the README), an absolute URI.
-    public init(informationURI: String = SARIFReporter.defaultInformationURI) {
+    /// - Parameter informationURI: The project page (the README), an absolute URI, or nil.
+    public init(informationURI: String? = nil) {
         self.informationURI = informationURI
     }
-
-    /// The project README.
-    // TODO: the project has no published home yet; replace this placeholder when it has one.
-    public static let defaultInformationURI = "https://github.com/preflight-ml/preflight"
 
     /// Renders the report as a SARIF log.
     /// - Complexity: O(n) in the size of the report.
@@ -57,8 +54,8 @@ public struct SARIFReporter: Reporter {
     }
 
     /// The documentation of a check: the README's check catalog.
-    func helpURI(for id: CheckID) -> String {
-        informationURI + "#checks"
+    func helpURI(for id: CheckID) -> String? {
+        informationURI.map { $0 + "#checks" }
     }
 
     /// `exact_duplicates` → `ExactDuplicates`.
@@ -170,8 +167,10 @@ extension JSONWriter {
         beginObject()
         key("driver")
         beginObject()
-        key("informationUri")
-        string(reporter.informationURI)
+        if let uri = reporter.informationURI {
+            key("informationUri")
+            string(uri)
+        }
         key("name")
         string(report.metadata.toolName)
         key("rules")
@@ -192,8 +191,10 @@ extension JSONWriter {
         key("level")
         string(SARIFReporter.level(check.severity))
         endObject()
-        key("helpUri")
-        string(reporter.helpURI(for: check.id))
+        if let help = reporter.helpURI(for: check.id) {
+            key("helpUri")
+            string(help)
+        }
         key("id")
         string(check.id.rawValue)
         key("name")

@@ -75,12 +75,20 @@ struct SARIFReporterTests {
         let driver = try #require(log["runs"]?[0]?["tool"]?["driver"])
         #expect(driver["name"] == .string("preflight"))
         #expect(driver["version"] == .string("0.1.0"))
-        #expect(driver["informationUri"] == .string(SARIFReporter.defaultInformationURI))
+        // No published project page: no informationUri or helpUri (both optional in SARIF).
+        #expect(driver["informationUri"] == nil)
         for (index, check) in report.checks.enumerated() {
             let rule = try #require(driver["rules"]?[index])
             #expect(rule["id"] == .string(check.id.rawValue))
-            #expect(rule["helpUri"] == .string(SARIFReporter.defaultInformationURI + "#checks"))
+            #expect(rule["helpUri"] == nil)
         }
+        // With a page, both point at it.
+        let page = "https://example.org/preflight"
+        let linked = try JSONValue.parse(
+            SARIFReporter(informationURI: page).render(report))
+        let linkedDriver = try #require(linked["runs"]?[0]?["tool"]?["driver"])
+        #expect(linkedDriver["informationUri"] == .string(page))
+        #expect(linkedDriver["rules"]?[0]?["helpUri"] == .string(page + "#checks"))
         #expect(driver["rules"]?[report.checks.count] == nil)
         let first = try #require(driver["rules"]?[0])
         #expect(first["name"] == .string("MalformedRecord"))
