@@ -154,21 +154,26 @@ struct Conversation: Sendable {
         ]
     }
 
+    /// The text of content parts: the strings and the `text` of part objects, joined by "\n"
+    /// (image, audio and other parts have none).
+    static func partsText(_ parts: [DataValue]) -> String {
+        var texts: [String] = []
+        for part in parts {
+            if case .string(let s) = part {
+                texts.append(s)
+            } else if case .string(let s)? = part["text"] {
+                texts.append(s)
+            }
+        }
+        return texts.joined(separator: "\n")
+    }
+
     /// A string, a number's lexeme, or text parts (strings or `{"text": …}`) joined by "\n".
     static func text(_ value: DataValue?) -> String {
         switch value {
         case .string(let s)?: return s
         case .number(let n)?: return n
-        case .array(let parts)?:
-            var texts: [String] = []
-            for part in parts {
-                if case .string(let s) = part {
-                    texts.append(s)
-                } else if case .string(let s)? = part["text"] {
-                    texts.append(s)
-                }
-            }
-            return texts.joined(separator: "\n")
+        case .array(let parts)?: return partsText(parts)
         default: return ""
         }
     }

@@ -114,16 +114,7 @@ struct GenerativeParts: Sendable, Equatable {
     private static func content(_ value: DataValue?) -> String? {
         switch value {
         case .string(let s)?: return s
-        case .array(let parts)?:
-            var texts: [String] = []
-            for part in parts {
-                if case .string(let s) = part {
-                    texts.append(s)
-                } else if case .string(let s)? = part["text"] {
-                    texts.append(s)
-                }
-            }
-            return texts.joined(separator: "\n")
+        case .array(let parts)?: return Conversation.partsText(parts)
         case nil, .null?: return ""
         default: return nil
         }
