@@ -309,7 +309,10 @@ public struct TokenBudgetCheck: Check {
         var end: Int
         var trainable: Bool
         var role: String
-        var path: String
+        /// The turn's field and index (`Conversation.Turn`), for its path in findings.
+        var field: String
+        var listIndex: Int?
+        var path: String { listIndex.map { "\(field)[\($0)]" } ?? field }
     }
 
     /// One side of an example, counted.
@@ -455,7 +458,7 @@ public struct TokenBudgetCheck: Check {
             spans.append(
                 Span(
                     start: start, contentStart: start + header, end: pos, trainable: trainable,
-                    role: turn.role, path: turn.path))
+                    role: turn.role, field: turn.field, listIndex: turn.listIndex))
         }
         return Measured(
             total: pos + options.tokensPerConversation, assistant: assistant, spans: spans)

@@ -33,8 +33,27 @@ struct Conversation: Sendable {
         var content: String
         /// The message object of chat, ShareGPT and preference message lists; nil otherwise.
         var message: DataValue?
-        /// Where the turn is, for messages: `messages[2]`, `chosen[1]`, `completion`.
-        var path: String
+        /// The field the turn is in (`messages`, `chosen`, `completion`), a static string.
+        var field: String
+        /// The turn's index in that field's list; nil when the field holds one text.
+        var listIndex: Int?
+
+        init(
+            index: Int, role: String, kind: Role, content: String, message: DataValue?,
+            field: String, listIndex: Int? = nil
+        ) {
+            self.index = index
+            self.role = role
+            self.kind = kind
+            self.content = content
+            self.message = message
+            self.field = field
+            self.listIndex = listIndex
+        }
+
+        /// Where the turn is: `messages[2]`, `chosen[1]`, `completion`. Built on demand (only
+        /// findings name it), not for every turn of every record.
+        var path: String { listIndex.map { "\(field)[\($0)]" } ?? field }
     }
 
     /// The example as trained on: prompt turns then the target (chosen) turns.
@@ -68,10 +87,10 @@ struct Conversation: Sendable {
             turns = [
                 Turn(
                     index: 0, role: "user", kind: .user, content: Self.text(value["prompt"]),
-                    message: nil, path: "prompt"),
+                    message: nil, field: "prompt"),
                 Turn(
                     index: 1, role: "assistant", kind: .assistant,
-                    content: Self.text(value["completion"]), message: nil, path: "completion"),
+                    content: Self.text(value["completion"]), message: nil, field: "completion"),
             ]
             promptCount = 1
             rejected = nil
@@ -82,10 +101,10 @@ struct Conversation: Sendable {
             turns = [
                 Turn(
                     index: 0, role: "user", kind: .user, content: prompt, message: nil,
-                    path: "instruction"),
+                    field: "instruction"),
                 Turn(
                     index: 1, role: "assistant", kind: .assistant,
-                    content: Self.text(value["output"]), message: nil, path: "output"),
+                    content: Self.text(value["output"]), message: nil, field: "output"),
             ]
             promptCount = 1
             rejected = nil
@@ -101,7 +120,7 @@ struct Conversation: Sendable {
                     prompt = [
                         Turn(
                             index: 0, role: "user", kind: .user, content: Self.text(p),
-                            message: nil, path: "prompt")
+                            message: nil, field: "prompt")
                     ]
                 }
             } else {
@@ -139,7 +158,7 @@ struct Conversation: Sendable {
             out.append(
                 Turn(
                     index: i, role: role, kind: kind(of: role), content: text(item[contentKey]),
-                    message: item, path: "\(path)[\(i)]"))
+                    message: item, field: path, listIndex: i))
         }
         return out
     }
@@ -150,7 +169,7 @@ struct Conversation: Sendable {
         return [
             Turn(
                 index: 0, role: "assistant", kind: .assistant, content: text(value),
-                message: nil, path: path)
+                message: nil, field: path)
         ]
     }
 
