@@ -417,8 +417,16 @@ struct RecordValidator: Sendable {
                         "\(place) has a role the profile does not accept; accepted: \(roles.sorted().joined(separator: ", "))",
                         hint: "use one of the accepted roles", field: turn.path))
             }
-            let unknown = message.fieldNames.filter { !messageKeys.contains($0) }
-            if !unknown.isEmpty {
+            // Most messages have only accepted keys: test without building a list.
+            var allKnown = true
+            if case .object(let fields) = message {
+                for field in fields where !messageKeys.contains(field.name) {
+                    allKnown = false
+                    break
+                }
+            }
+            if !allKnown {
+                let unknown = message.fieldNames.filter { !messageKeys.contains($0) }
                 let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
                 let accepted = messageKeys.sorted().joined(separator: ", ")
                 result.findings.append(
