@@ -24,7 +24,7 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
 }
 
 /// How a check came out.
-public enum CheckStatus: String, Sendable, Codable {
+public enum CheckStatus: String, Sendable, Codable, CaseIterable {
     case pass, warn, fail, skipped
 }
 
@@ -89,6 +89,28 @@ public struct InputSummary: Sendable, Equatable {
     public var bytes: Int
     public var sha256: String
 
+    /// An input summary from its parts, e.g. as read back from a JSON report.
+    public init(
+        path: String, split: String, splitSource: String, format: InputFormat,
+        compression: String?, shape: Shape, shapeSource: String, textFields: [String],
+        labelField: String?, records: Int, malformed: Int, bytes: Int, sha256: String
+    ) {
+        self.path = path
+        self.split = split
+        self.splitSource = splitSource
+        self.format = format
+        self.compression = compression
+        self.shape = shape
+        self.shapeSource = shapeSource
+        self.textFields = textFields
+        self.labelField = labelField
+        self.records = records
+        self.malformed = malformed
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+
+    /// The summary of an input file as read.
     public init(_ file: InputFile) {
         path = file.path
         split = file.split.rawValue
