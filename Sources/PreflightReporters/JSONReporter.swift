@@ -46,7 +46,10 @@ extension JSONWriter {
         _ report: AuditReport, statistics: [String: SplitStatistics]
     ) {
         let counts = report.counts
+        let changes =
+            report.baseline.flatMap { $0.changes.count == report.findings.count ? $0.changes : nil }
         beginObject()
+        if let baseline = report.baseline { writeBaseline(baseline) }
         key("checks")
         beginArray()
         for check in report.checks { writeCheck(check) }
@@ -55,7 +58,9 @@ extension JSONWriter {
         string(report.failOn.rawValue)
         key("findings")
         beginArray()
-        for finding in report.findings { writeFinding(finding) }
+        for (i, finding) in report.findings.enumerated() {
+            writeFinding(finding, change: changes?[i])
+        }
         endArray()
         key("generated_at")
         string(report.metadata.generatedAt)
@@ -96,6 +101,7 @@ extension JSONWriter {
         key("warnings")
         integer(counts[.warning] ?? 0)
         endObject()
+        if let suppressions = report.suppressions { writeSuppressions(suppressions) }
         key("tool")
         beginObject()
         key("name")
@@ -225,8 +231,91 @@ extension JSONWriter {
         endObject()
     }
 
-    private mutating func writeFinding(_ finding: Finding) {
+    /// `baseline`, present only with `--baseline`: the counts of each change and the
+    /// baseline findings no longer found.
+    private mutating func writeBaseline(_ baseline: BaselineOutcome) {
+        let counts = baseline.counts
+        key("baseline")
         beginObject()
+        key("counts")
+        beginObject()
+        key("fixed")
+        integer(baseline.fixed.count)
+        key("improved")
+        integer(counts[.improved] ?? 0)
+        key("new")
+        integer(counts[.new] ?? 0)
+        key("unchanged")
+        integer(counts[.unchanged] ?? 0)
+        key("worse")
+        integer(counts[.worse] ?? 0)
+        endObject()
+        key("fixed")
+        beginArray()
+        for finding in baseline.fixed { writeFinding(finding) }
+        endArray()
+        key("path")
+        string(baseline.path)
+        endObject()
+    }
+
+    /// `suppressions`, present only when a suppression file was read: each entry with what
+    /// it did, and the findings it hid (with the index of the entry).
+    private mutating func writeSuppressions(_ outcome: SuppressionOutcome) {
+        key("suppressions")
+        beginObject()
+        key("entries")
+        beginArray()
+        for entry in outcome.entries {
+            let s = entry.suppression
+            beginObject()
+            key("check")
+            string(s.check?.rawValue)
+            key("code")
+            string(s.code)
+            key("expired")
+            boolean(entry.expired)
+            key("expires")
+            string(s.expires)
+            key("fingerprint")
+            string(s.fingerprint)
+            key("line")
+            integer(s.mark.line)
+            key("matched_while_expired")
+            integer(entry.matchedWhileExpired)
+            key("message")
+            string(s.message)
+            key("path")
+            string(s.path)
+            key("reason")
+            string(s.reason)
+            key("suppressed")
+            integer(entry.suppressed)
+            endObject()
+        }
+        endArray()
+        key("path")
+        string(outcome.path)
+        key("suppressed")
+        beginArray()
+        for item in outcome.suppressed {
+            beginObject()
+            key("entry")
+            integer(item.entry)
+            key("finding")
+            writeFinding(item.finding)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+
+    private mutating func writeFinding(_ finding: Finding, change: FindingChange? = nil) {
+        beginObject()
+        if let change {  // only with --baseline
+            key("change")
+            string(change.rawValue)
+        }
         key("check")
         string(finding.checkID.rawValue)
         key("code")

@@ -73,9 +73,18 @@ public struct MarkdownReporter: Reporter {
         out.append(
             "## \(marker) \(report.verdict.phrase.capitalizedFirst): "
                 + (tally.isEmpty ? "no findings" : tally))
-        if report.fails && report.verdict != .notReady {
+        if let baseline = report.baseline {
+            out.append("")
+            out.append(MarkdownText.escape(TextReporter.baselineSentence(report, baseline)))
+        } else if report.fails && report.verdict != .notReady {
             out.append("")
             out.append("This run fails because `--fail-on` is \(report.failOn.rawValue).")
+        }
+        if let outcome = report.suppressions, !outcome.suppressed.isEmpty {
+            out.append("")
+            out.append(
+                "\(ReportNumbers.count(outcome.suppressed.count, "finding")) suppressed by "
+                    + MarkdownText.code(outcome.path) + " (reasons in the JSON report).")
         }
     }
 

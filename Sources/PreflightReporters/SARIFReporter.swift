@@ -30,6 +30,15 @@ public struct SARIFReporter: Reporter {
     /// `schemas/sarif-2.1.0.schema.json`.
     public static let schemaURI =
         "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    /// SARIF's `baselineState` for a change against `--baseline`.
+    static func baselineState(_ change: FindingChange) -> String {
+        switch change {
+        case .new: "new"
+        case .unchanged: "unchanged"
+        case .worse, .improved: "updated"
+        }
+    }
+
     /// The `partialFingerprints` key of `Finding.fingerprint`, versioned as SARIF recommends.
     public static let fingerprintKey = "preflight/v1"
     /// The base the relative artifact URIs are resolved against (the checkout root).
@@ -159,8 +168,21 @@ extension JSONWriter {
         endObject()
         key("results")
         beginArray()
-        for finding in report.findings {
-            writeResult(finding, ruleIndex: ruleIndex[finding.checkID], anchor: anchor)
+        let changes =
+            report.baseline.flatMap { $0.changes.count == report.findings.count ? $0.changes : nil }
+        for (i, finding) in report.findings.enumerated() {
+            writeResult(
+                finding, ruleIndex: ruleIndex[finding.checkID], anchor: anchor,
+                change: changes?[i])
+        }
+        // Suppressed findings stay in the log, marked, as SARIF intends: viewers hide them
+        // and show the justification.
+        if let outcome = report.suppressions {
+            for item in outcome.suppressed {
+                writeResult(
+                    item.finding, ruleIndex: ruleIndex[item.finding.checkID], anchor: anchor,
+                    suppression: outcome.entries[item.entry].suppression)
+            }
         }
         endArray()
         key("tool")
@@ -216,8 +238,15 @@ extension JSONWriter {
         endObject()
     }
 
-    private mutating func writeResult(_ finding: Finding, ruleIndex: Int?, anchor: String?) {
+    private mutating func writeResult(
+        _ finding: Finding, ruleIndex: Int?, anchor: String?, change: FindingChange? = nil,
+        suppression: Suppression? = nil
+    ) {
         beginObject()
+        if let change {
+            key("baselineState")
+            string(SARIFReporter.baselineState(change))
+        }
         key("level")
         string(SARIFReporter.level(finding.severity))
         if let location = finding.location {
@@ -259,6 +288,31 @@ extension JSONWriter {
         if let ruleIndex {
             key("ruleIndex")
             integer(ruleIndex)
+        }
+        if let suppression {
+            key("suppressions")
+            beginArray()
+            beginObject()
+            key("justification")
+            string(suppression.reason)
+            key("kind")
+            string("external")
+            key("location")
+            beginObject()
+            key("physicalLocation")
+            beginObject()
+            writeArtifactLocation(suppression.mark.file)
+            key("region")
+            beginObject()
+            key("startLine")
+            integer(suppression.mark.line)
+            endObject()
+            endObject()
+            endObject()
+            key("status")
+            string("accepted")
+            endObject()
+            endArray()
         }
         endObject()
     }

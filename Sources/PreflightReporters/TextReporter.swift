@@ -50,6 +50,8 @@ public struct TextReporter: Reporter {
         inputs(report, &out)
         checks(report, &out)
         findings(report, &out)
+        suppressed(report, &out)
+        fixed(report, &out)
         tables(report, &out)
         splits(report, &out)
         footer(report, &out)
@@ -92,10 +94,32 @@ public struct TextReporter: Reporter {
                 advice += " The \(ReportNumbers.count(infos, "info")) below are for review only."
             }
         }
-        if report.fails && report.verdict != .notReady {
+        if let baseline = report.baseline {
+            advice += " " + Self.baselineSentence(report, baseline)
+        } else if report.fails && report.verdict != .notReady {
             advice += " This run fails because --fail-on is \(report.failOn.rawValue)."
         }
         out.paragraph(StyledWord.words(advice), hang: 0)
+    }
+
+    /// What the ratchet decided: the changes against the baseline and the exit they give.
+    static func baselineSentence(_ report: AuditReport, _ baseline: BaselineOutcome) -> String {
+        let counts = baseline.counts
+        let parts = [
+            "\(ReportNumbers.integer(counts[.new] ?? 0)) new",
+            "\(ReportNumbers.integer(counts[.worse] ?? 0)) worse",
+            "\(ReportNumbers.integer(counts[.unchanged] ?? 0)) unchanged",
+            "\(ReportNumbers.integer(counts[.improved] ?? 0)) improved",
+            "\(ReportNumbers.integer(baseline.fixed.count)) fixed",
+        ].joined(separator: ", ")
+        let regressions = zip(report.findings, baseline.changes).filter {
+            $0.severity >= report.failOn && $1.isRegression
+        }.count
+        let gate =
+            regressions > 0
+            ? "the run fails on the \(ReportNumbers.count(regressions, "finding")) at or above \(report.failOn.rawValue) that \(regressions == 1 ? "is" : "are") new or worse."
+            : "the run passes: no finding at or above \(report.failOn.rawValue) is new or worse."
+        return "Against the baseline \(TerminalText.sanitize(baseline.path)): \(parts); " + gate
     }
 
     /// One line per prerequisite: a status marker, the prerequisite, and what drives it.
@@ -243,6 +267,13 @@ public struct TextReporter: Reporter {
                     + "\(ReportNumbers.integer(report.findings.count)), most severe first"
         out.section("FINDINGS", detail: detail)
         let hang = 2 + 7 + 2
+        var changeOf: [Finding: FindingChange] = [:]
+        if let baseline = report.baseline, baseline.changes.count == report.findings.count {
+            for (finding, change) in zip(report.findings, baseline.changes)
+            where change.isRegression {
+                changeOf[finding] = change
+            }
+        }
         for finding in shown {
             let (label, style): (String, TerminalStyle) =
                 switch finding.severity {
@@ -260,6 +291,9 @@ public struct TextReporter: Reporter {
                 StyledWord(
                     TerminalText.sanitize(finding.checkID.rawValue), style: .dim,
                     spaceBefore: finding.location == nil ? gap : 2))
+            if let change = changeOf[finding] {
+                words.append(StyledWord("[\(change.rawValue)]", style: .bold))
+            }
             words += StyledWord.words(TerminalText.sanitize(finding.message), gap: 2)
             if !finding.related.isEmpty {
                 var places = finding.related.prefix(Self.relatedShown).map(describe)
@@ -290,6 +324,58 @@ public struct TextReporter: Reporter {
                 "… \(ReportNumbers.count(hidden, "more finding")) not shown (\(hiddenCounts)); "
                 + "--report json=PATH lists all of them."
             out.paragraph(StyledWord.words(text, style: .dim), indent: 2, hang: 4)
+        }
+    }
+
+    /// The entries of the suppression file that hid findings, with their reasons.
+    private func suppressed(_ report: AuditReport, _ out: inout Layout) {
+        guard let outcome = report.suppressions, !outcome.entries.isEmpty else { return }
+        out.section(
+            "SUPPRESSED",
+            detail: ReportNumbers.count(outcome.suppressed.count, "finding") + " by "
+                + TerminalText.sanitize(outcome.path))
+        for entry in outcome.entries {
+            let s = entry.suppression
+            let state =
+                entry.expired
+                ? "expired \(s.expires ?? "")"
+                : ReportNumbers.count(entry.suppressed, "finding")
+            var words = StyledWord.words("line \(s.mark.line):", style: .bold)
+            words += StyledWord.words(state + ",")
+            words += StyledWord.words(TerminalText.sanitize(s.selectorDescription), style: .dim)
+            words += StyledWord.words("— " + TerminalText.sanitize(s.reason))
+            if let expires = s.expires, !entry.expired {
+                words += StyledWord.words("(until \(expires))", style: .dim)
+            }
+            out.paragraph(words, indent: 2, hang: 4)
+        }
+    }
+
+    /// Baseline findings that are gone, most severe first.
+    private func fixed(_ report: AuditReport, _ out: inout Layout) {
+        guard let baseline = report.baseline, !baseline.fixed.isEmpty else { return }
+        let shown = Self.select(baseline.fixed, limit: 10, perCheck: Self.findingsPerCheck)
+        out.section(
+            "FIXED",
+            detail: ReportNumbers.count(baseline.fixed.count, "finding")
+                + " of the baseline no longer found")
+        for finding in shown {
+            var words: [StyledWord] = []
+            if let location = finding.location {
+                words.append(StyledWord(describe(location), style: .bold))
+            }
+            words.append(
+                StyledWord(
+                    TerminalText.sanitize(finding.checkID.rawValue), style: .dim,
+                    spaceBefore: words.isEmpty ? 0 : 2))
+            words += StyledWord.words(TerminalText.sanitize(finding.message), gap: 2)
+            out.paragraph(words, indent: 2, hang: 4)
+        }
+        if baseline.fixed.count > shown.count {
+            out.paragraph(
+                StyledWord.words(
+                    "… \(ReportNumbers.count(baseline.fixed.count - shown.count, "more")) in the JSON report",
+                    style: .dim), indent: 2, hang: 4)
         }
     }
 

@@ -57,6 +57,25 @@ struct AuditCommand: ParsableCommand {
     var tokenizerPath: String?
 
     @Option(
+        name: .customLong("ignore-file"),
+        help: ArgumentHelp(
+            "Suppressions: accepted findings with a reason and an optional expiry (default: .preflight-ignore.yaml in the working folder, when it exists).",
+            valueName: "FILE"))
+    var ignoreFile: String?
+
+    @Flag(
+        name: .customLong("no-ignore-file"),
+        help: "Read no suppression file, not even .preflight-ignore.yaml.")
+    var noIgnoreFile = false
+
+    @Option(
+        name: .customLong("baseline"),
+        help: ArgumentHelp(
+            "An earlier JSON report of this audit: exit 1 only on findings that are new or worse than in it.",
+            valueName: "REPORT"))
+    var baselinePath: String?
+
+    @Option(
         name: .customLong("report"),
         help: ArgumentHelp(
             "Write a report: FORMAT=PATH, or PATH with the format taken from the extension (repeatable).",
@@ -99,6 +118,10 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
+        if noIgnoreFile && ignoreFile != nil {
+            throw ValidationError(
+                "--ignore-file and --no-ignore-file contradict each other; give one")
+        }
     }
 
     func run() throws {
@@ -117,8 +140,10 @@ struct AuditCommand: ParsableCommand {
         try refuseReportsOverInputs(outputs.map(\.path), console: console)
         // The predictions file alone can be wrong before any data is read: fail fast.
         let predictions = try readPredictions(checks: checks, console: console)
-        // So can the tokenizer file.
+        // So can the tokenizer file, the suppression file and the baseline.
         let tokenizer = try readTokenizer(console: console)
+        let suppressions = try readSuppressions(console: console)
+        let baseline = try readBaseline(console: console)
         clock.lap("rules")
 
         let progress = ProgressLine(console: console)
@@ -145,7 +170,8 @@ struct AuditCommand: ParsableCommand {
             report = try Auditor.run(
                 AuditRequest(
                     dataset: dataset, checks: checks, failOn: failOn, metadata: metadata,
-                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy, tokenizer: tokenizer))
+                    coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy, tokenizer: tokenizer,
+                    suppressions: suppressions, today: Self.today(), baseline: baseline))
         } catch let error as PredictionsError {
             console.err(error.description)
             throw CommandExit.usage
@@ -217,11 +243,74 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
+    /// The suppression file: `--ignore-file`, else `.preflight-ignore.yaml` when it exists.
+    /// - Throws: `CommandExit.input` when a named file cannot be read, `.usage` when it is
+    ///   not a valid suppression file.
+    private func readSuppressions(console: Console) throws -> SuppressionFile? {
+        guard !noIgnoreFile else { return nil }
+        let path: String
+        if let ignoreFile {
+            path = ignoreFile
+        } else if FileManager.default.fileExists(atPath: SuppressionFile.defaultName) {
+            path = SuppressionFile.defaultName
+        } else {
+            return nil
+        }
+        let text: String
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                console.err(
+                    RulesError.cannotRead(path: path, reason: "the file is not UTF-8 text")
+                        .description)
+                throw CommandExit.usage
+            }
+            text = decoded
+        } catch let exit as CommandExit {
+            throw exit
+        } catch {
+            console.err(
+                RulesError.cannotRead(path: path, reason: RulesOptions.reason(error)).description)
+            throw CommandExit.input
+        }
+        do {
+            return try SuppressionFile.parse(
+                text, path: path,
+                checkIDs: BuiltInChecks.all.map { $0.descriptor.id.rawValue })
+        } catch {
+            console.err(error.description)
+            throw CommandExit.usage
+        }
+    }
+
+    /// Reads `--baseline`.
+    /// - Throws: `CommandExit.input` when the file cannot be read, `.usage` when it is not a
+    ///   Preflight JSON report.
+    private func readBaseline(console: Console) throws -> BaselineInput? {
+        guard let path = baselinePath else { return nil }
+        do {
+            let report = try JSONReportReader.read(contentsOfFile: path)
+            return BaselineInput(path: path, findings: report.findings)
+        } catch {
+            console.err(error.description)
+            throw error.isInputError ? CommandExit.input : CommandExit.usage
+        }
+    }
+
+    /// The day of the run in UTC, `YYYY-MM-DD`, for suppression expiry.
+    static func today() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+
     /// Preflight never writes over its own inputs.
     private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
         let inputPaths = Set(
             (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])
-                + (tokenizerPath.map { [$0] } ?? []))
+                + (tokenizerPath.map { [$0] } ?? []) + (baselinePath.map { [$0] } ?? [])
+                + [ignoreFile ?? SuppressionFile.defaultName])
                 .map(ReportFile.canonical))
         for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")

@@ -12,12 +12,24 @@ public struct AuditRequest: Sendable {
     public var taxonomy: TaxonomyRules
     /// The tokenizer given with `--tokenizer`; nil: checks estimate token counts.
     public var tokenizer: (any TokenCounter)?
+    /// The suppression file (`.preflight-ignore.yaml` or `--ignore-file`), if any.
+    public var suppressions: SuppressionFile?
+    /// The day of the run, `YYYY-MM-DD`, for suppression expiry; injected so tests and
+    /// reports are reproducible.
+    public var today: String
+    /// The earlier report for the ratchet (`--baseline`), if any.
+    public var baseline: BaselineInput?
 
     public init(
         dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
         metadata: ReportMetadata, coverage: CoverageRules = CoverageRules(),
-        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil
+        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil,
+        suppressions: SuppressionFile? = nil, today: String = "1970-01-01",
+        baseline: BaselineInput? = nil
     ) {
+        self.suppressions = suppressions
+        self.today = today
+        self.baseline = baseline
         self.coverage = coverage
         self.taxonomy = taxonomy
         self.tokenizer = tokenizer
@@ -132,6 +144,21 @@ public enum Auditor {
             findings += adjusted
         }
         findings.sort(by: Finding.reportOrder)
+        var suppressionOutcome: SuppressionOutcome?
+        if let file = request.suppressions {
+            let applied = SuppressionOutcome.apply(file, to: findings, today: request.today)
+            findings = (applied.kept + applied.findings).sorted(by: Finding.reportOrder)
+            suppressionOutcome = applied.outcome
+            summaries = recount(summaries, findings: findings)
+            summaries.append(suppressionSummary(applied.outcome, findings: applied.findings))
+        }
+        var baselineOutcome: BaselineOutcome?
+        if let baseline = request.baseline {
+            let comparison = FindingComparison(baseline: baseline.findings, current: findings)
+            baselineOutcome = BaselineOutcome(
+                path: baseline.path, changes: comparison.changes,
+                fixed: comparison.fixed.sorted(by: Finding.reportOrder))
+        }
         let readiness = PrerequisiteStatus.assess(
             checks: summaries, findings: findings, failOn: request.failOn)
         return AuditReport(
@@ -140,6 +167,52 @@ public enum Auditor {
             inputs: request.dataset.files.sorted { ($0.split, $0.path) < ($1.split, $1.path) }
                 .map(InputSummary.init),
             checks: summaries, statistics: SplitStatistics.compute(request.dataset),
-            findings: findings, readiness: readiness)
+            findings: findings, readiness: readiness, baseline: baselineOutcome,
+            suppressions: suppressionOutcome)
+    }
+
+    /// The counts and status of each check after suppressed findings left the report.
+    private static func recount(_ summaries: [CheckSummary], findings: [Finding])
+        -> [CheckSummary]
+    {
+        var counts: [CheckID: [Severity: Int]] = [:]
+        for finding in findings {
+            counts[finding.checkID, default: [:]][finding.severity, default: 0] += 1
+        }
+        return summaries.map { summary in
+            guard summary.status != .skipped else { return summary }
+            var summary = summary
+            summary.counts = counts[summary.id] ?? [:]
+            summary.status = status(summary.counts)
+            return summary
+        }
+    }
+
+    private static func status(_ counts: [Severity: Int]) -> CheckStatus {
+        counts[.error, default: 0] > 0 ? .fail : counts[.warning, default: 0] > 0 ? .warn : .pass
+    }
+
+    /// The check-table row of the suppression file.
+    private static func suppressionSummary(_ outcome: SuppressionOutcome, findings: [Finding])
+        -> CheckSummary
+    {
+        let counts = findings.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+        let expired = outcome.entries.filter(\.expired).count
+        let unmatched = outcome.entries.filter { !$0.expired && $0.suppressed == 0 }.count
+        let entries = outcome.entries.count
+        var summary =
+            "\(entries) entr\(entries == 1 ? "y" : "ies") in \(outcome.path) hid \(outcome.suppressed.count) finding\(outcome.suppressed.count == 1 ? "" : "s")"
+        if expired > 0 { summary += "; \(expired) expired" }
+        if unmatched > 0 { summary += "; \(unmatched) matched nothing" }
+        return CheckSummary(
+            id: SuppressionOutcome.checkID, title: "Suppressions", category: .integrity,
+            status: status(counts), severity: .warning, summary: summary,
+            metrics: [
+                "entries": Double(entries), "suppressed": Double(outcome.suppressed.count),
+                "expired": Double(expired), "unmatched": Double(unmatched),
+            ], counts: counts,
+            purpose:
+                "Applies the suppression file: accepted findings, with a reason and an optional expiry."
+        )
     }
 }

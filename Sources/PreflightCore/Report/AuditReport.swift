@@ -218,13 +218,20 @@ public struct AuditReport: Sendable {
     /// One entry per prerequisite, in `Prerequisite.allCases` order
     /// (`PrerequisiteStatus.assess`); empty only in reports built by hand without it.
     public var readiness: [PrerequisiteStatus]
+    /// The comparison with `--baseline`, when one was given; `changes` follows `findings`.
+    public var baseline: BaselineOutcome?
+    /// What the suppression file did, when one was read.
+    public var suppressions: SuppressionOutcome?
 
     public init(
         metadata: ReportMetadata, verdict: Verdict, failOn: Severity, inputs: [InputSummary],
         checks: [CheckSummary], statistics: [SplitStatistics], findings: [Finding],
-        readiness: [PrerequisiteStatus] = []
+        readiness: [PrerequisiteStatus] = [], baseline: BaselineOutcome? = nil,
+        suppressions: SuppressionOutcome? = nil
     ) {
         self.readiness = readiness
+        self.baseline = baseline
+        self.suppressions = suppressions
         self.metadata = metadata
         self.verdict = verdict
         self.failOn = failOn
@@ -234,8 +241,16 @@ public struct AuditReport: Sendable {
         self.findings = findings
     }
 
-    /// True when a finding is at or above `failOn`: the run should exit 1.
-    public var fails: Bool { findings.contains { $0.severity >= failOn } }
+    /// True when the run should exit 1: a finding is at or above `failOn` and, with a
+    /// baseline, is new or worse than in the baseline (the ratchet).
+    public var fails: Bool {
+        guard let baseline, baseline.changes.count == findings.count else {
+            return findings.contains { $0.severity >= failOn }
+        }
+        return zip(findings, baseline.changes).contains {
+            $0.severity >= failOn && $1.isRegression
+        }
+    }
 
     /// Findings per severity.
     public var counts: [Severity: Int] {
