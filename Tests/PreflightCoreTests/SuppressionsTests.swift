@@ -231,4 +231,22 @@ struct SuppressionsTests {
         #expect(newWarning.baseline?.changes == [.improved, .improved, .new])
         #expect(!newWarning.fails)
     }
+
+    @Test func aSuppressedBaselineFindingIsNotFixed() throws {
+        let checks = try configure(
+            "version: 1\nchecks:\n  scripted: { severity: error, emit: [error, warning], lines: [1, 2] }\n"
+        )
+        let before = try Auditor.run(
+            AuditRequest(dataset: sampleDataset(), checks: checks, metadata: ReportMetadata()))
+        let file = try SuppressionFile.parse(
+            "suppressions:\n  - code: scripted_error\n    reason: known\n", path: "ignore.yaml",
+            checkIDs: Self.checkIDs)
+        let report = try Auditor.run(
+            AuditRequest(
+                dataset: sampleDataset(), checks: checks, metadata: ReportMetadata(),
+                suppressions: file, today: "2026-11-25",
+                baseline: BaselineInput(path: "before.json", findings: before.findings)))
+        #expect(report.baseline?.changes == [.unchanged])
+        #expect(report.baseline?.fixed.isEmpty == true)
+    }
 }

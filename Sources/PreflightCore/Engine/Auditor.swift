@@ -154,9 +154,13 @@ public enum Auditor {
         }
         var baselineOutcome: BaselineOutcome?
         if let baseline = request.baseline {
-            let comparison = FindingComparison(baseline: baseline.findings, current: findings)
+            // Suppressed findings take part in the pairing, so a baseline finding that is
+            // suppressed now is neither fixed nor new; only the visible ones get a change.
+            let hidden = suppressionOutcome?.suppressed.map(\.finding) ?? []
+            let comparison = FindingComparison(
+                baseline: baseline.findings, current: findings + hidden)
             baselineOutcome = BaselineOutcome(
-                path: baseline.path, changes: comparison.changes,
+                path: baseline.path, changes: Array(comparison.changes.prefix(findings.count)),
                 fixed: comparison.fixed.sorted(by: Finding.reportOrder))
         }
         let readiness = PrerequisiteStatus.assess(
