@@ -150,6 +150,9 @@ struct AuditCommand: ParsableCommand {
         defer { progress.finish() }  // also on a read error; finishing twice is harmless
         var dataset = try inputs.load(ruleSet.dataset, console: console, progress: progress.update)
         progress.finish()
+        // A folder input names its files only now: no report over any of them either.
+        try refuseReportsOverInputs(
+            outputs.map(\.path), files: dataset.files.map(\.path), console: console)
         if let predictions {
             // Tie rows to records now, so a mismatch is a usage error before any check runs.
             do {
@@ -306,9 +309,12 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// Preflight never writes over its own inputs.
-    private func refuseReportsOverInputs(_ reportPaths: [String], console: Console) throws {
+    /// - Parameter files: the input files found in folders, once they are read.
+    private func refuseReportsOverInputs(
+        _ reportPaths: [String], files: [String] = [], console: Console
+    ) throws {
         let inputPaths = Set(
-            (inputs.allPaths + (predictionsPath.map { [$0] } ?? [])
+            (inputs.allPaths + files.filter { $0 != "-" } + (predictionsPath.map { [$0] } ?? [])
                 + (tokenizerPath.map { [$0] } ?? []) + (baselinePath.map { [$0] } ?? [])
                 + [ignoreFile ?? SuppressionFile.defaultName])
                 .map(ReportFile.canonical))

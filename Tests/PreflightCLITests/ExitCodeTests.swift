@@ -71,6 +71,28 @@ import Testing
         #expect(result.stderr.contains("refusing to write a report over the input"))
     }
 
+    @Test func reportOverAFileOfAFolderInputIsRefused() throws {
+        // The folder names its files only when it is read; none of them may be overwritten.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-folder-\(UUID().uuidString)")
+        try FileManager.default.copyItem(
+            at: RepositoryPaths.root.appendingPathComponent("samples/support-tickets"),
+            to: folder)
+        let train = folder.appendingPathComponent("train.jsonl")
+        let before = try Data(contentsOf: train)
+        for spec in ["json=\(train.path)", "text=\(folder.path)/./val.csv"] {
+            let result = runCLI(["audit", folder.path, "--quiet", "--report", spec])
+            #expect(result.code == 2, "\(spec)")
+            #expect(result.stderr.contains("refusing to write a report over the input"))
+        }
+        #expect(try Data(contentsOf: train) == before)
+        #expect(
+            try Data(contentsOf: folder.appendingPathComponent("val.csv"))
+                == Data(
+                    contentsOf: RepositoryPaths.root.appendingPathComponent(
+                        "samples/support-tickets/val.csv")))
+    }
+
     @Test func strictProfileMakesAMissingHeldOutSplitAnError() throws {
         let train = "samples/clean-intents/train.jsonl"
         let lenient = runCLI(["audit", "--train", train])
