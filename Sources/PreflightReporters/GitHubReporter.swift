@@ -10,6 +10,9 @@ import PreflightCore
 /// finding has neither `file=` nor `line=`. Escaping follows GitHub's workflow-command rules:
 /// in the message `%`, CR and LF become `%25`, `%0D`, `%0A`; property values additionally
 /// escape `:` and `,` as `%3A` and `%2C`. A report without findings renders as no bytes.
+///
+/// With a baseline (`--baseline`), only new and worse findings are annotated — a pull request
+/// shows what it introduced — and one `::notice` line counts the others.
 public struct GitHubReporter: Reporter {
     /// Creates a GitHub annotations reporter.
     public init() {}
@@ -18,6 +21,25 @@ public struct GitHubReporter: Reporter {
     /// - Complexity: O(n) in the size of the findings.
     public func render(_ report: AuditReport) throws -> Data {
         var out = ""
+        if let baseline = report.baseline, baseline.changes.count == report.findings.count {
+            var quiet = 0
+            for (finding, change) in zip(report.findings, baseline.changes) {
+                if change.isRegression {
+                    out += Self.command(finding) + "\n"
+                } else {
+                    quiet += 1
+                }
+            }
+            if quiet > 0 || !baseline.fixed.isEmpty {
+                out +=
+                    "::notice title=preflight baseline::"
+                    + Self.escapeData(
+                        "\(ReportNumbers.count(quiet, "finding")) unchanged or improved since "
+                            + "\(baseline.path) not annotated; "
+                            + "\(ReportNumbers.integer(baseline.fixed.count)) fixed") + "\n"
+            }
+            return Data(out.utf8)
+        }
         for finding in report.findings { out += Self.command(finding) + "\n" }
         return Data(out.utf8)
     }
