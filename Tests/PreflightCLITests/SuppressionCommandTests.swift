@@ -131,6 +131,21 @@ struct SuppressionCommandTests {
         #expect(both.code == 2)
     }
 
+    @Test func theExampleFileMatchesTheSample() throws {
+        let report = try folder().appendingPathComponent("r.json")
+        let run = runCLI([
+            "audit", "samples/support-tickets", "--quiet", "--ignore-file",
+            "rules/examples/support-tickets-ignore.yaml", "--report", "json=\(report.path)",
+        ])
+        #expect(run.code == 1)
+        let document = try json(report)
+        #expect(
+            array(document["suppressions"]?["entries"]).map { $0["suppressed"] }
+                == [.number(3), .number(1)])
+        // Every entry is live and matches: no finding about the file itself.
+        #expect(!array(document["findings"]).contains { $0["check"] == .string("suppressions") })
+    }
+
     @Test func theDefaultFileIsReadFromTheWorkingFolder() throws {
         let binary = try #require(ProcessTests.binary)
         let dir = try folder()
