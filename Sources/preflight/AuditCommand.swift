@@ -140,7 +140,7 @@ struct AuditCommand: ParsableCommand {
         let metadata = ReportMetadata(
             rulesDigest: ruleSet.digest, rulesSources: ruleSet.sources,
             generatedAt: timestamp ? ISO8601DateFormatter().string(from: Date()) : nil)
-        let report: AuditReport
+        var report: AuditReport
         do {
             report = try Auditor.run(
                 AuditRequest(
@@ -153,6 +153,8 @@ struct AuditCommand: ParsableCommand {
             console.err("error: \(error)")
             throw CommandExit.usage
         }
+        // Example text for the HTML report's findings (masked, truncated).
+        report.excerpts = ReportExcerpts.collect(for: report, dataset: dataset)
         clock.lap("checks")
 
         if !quiet {

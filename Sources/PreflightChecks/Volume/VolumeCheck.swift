@@ -81,8 +81,9 @@ public struct VolumeCheck: Check {
     /// A check with the given options.
     public init(options: Options) { self.options = options }
 
-    /// Compares per-split record counts with the minimums.
-    /// - Complexity: O(files).
+    /// Compares per-split record counts with the minimums, and counts input lengths for the
+    /// `length_histogram` table.
+    /// - Complexity: O(total input bytes), for the length histogram.
     public func run(_ input: CheckInput) -> CheckOutcome {
         let dataset = input.dataset
         let id = Self.descriptor.id
@@ -165,6 +166,49 @@ public struct VolumeCheck: Check {
 
         let parts = dataset.splits.map { "\($0) \(dataset.recordCount(in: $0))" }
         let summary = parts.isEmpty ? "no records" : "records: " + parts.joined(separator: ", ")
-        return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
+        return CheckOutcome(
+            findings: findings, metrics: metrics, summary: summary,
+            tables: dataset.splits.isEmpty ? [] : [Self.lengthHistogram(dataset)])
+    }
+
+    // MARK: - Length histogram
+
+    /// Lower bounds of the length bins, in words; the last bin is open.
+    static let lengthBins = [0, 5, 10, 20, 50, 100, 200, 500]
+
+    /// The bin of a length in words.
+    static func lengthBin(_ words: Int) -> Int {
+        var bin = 0
+        while bin + 1 < lengthBins.count && words >= lengthBins[bin + 1] { bin += 1 }
+        return bin
+    }
+
+    /// "0–4", …, "500+".
+    static func lengthBinName(_ bin: Int) -> String {
+        bin + 1 < lengthBins.count
+            ? "\(lengthBins[bin])–\(lengthBins[bin + 1] - 1)" : "\(lengthBins[bin])+"
+    }
+
+    /// Records per input length bin (words, as `split_shift` counts them) and split: one row
+    /// per bin, one column per split.
+    /// - Complexity: O(total input bytes), one pass.
+    static func lengthHistogram(_ dataset: Dataset) -> ReportTable {
+        let splits = dataset.splits
+        var counts = [[Int]](
+            repeating: [Int](repeating: 0, count: lengthBins.count), count: splits.count)
+        for (s, split) in splits.enumerated() {
+            for file in dataset.files(in: split) {
+                for record in file.records {
+                    counts[s][lengthBin(SplitShiftCheck.wordCount(record.input))] += 1
+                }
+            }
+        }
+        return ReportTable(
+            id: "length_histogram", title: "Input length per split (records by words)",
+            columns: ["words"] + splits.map(\.rawValue),
+            rows: lengthBins.indices.map { bin in
+                [.text(lengthBinName(bin))] + splits.indices.map { .count(counts[$0][bin]) }
+            },
+            note: "words are runs of non-whitespace characters of the input the model sees")
     }
 }
