@@ -92,7 +92,10 @@ extension HTMLReporter {
         card.add("h4", text: heading)
         let scroll = card.add("div", ["class": "scroll"])
         let table = scroll.add("table", ["class": "wide findings"])
-        headerRow(["severity", "record", "finding", "related record"], in: table)
+        // The related column only when a shown finding names another record.
+        let hasRelated = shown.contains { !$0.related.isEmpty }
+        headerRow(
+            ["severity", "record", "finding"] + (hasRelated ? ["related record"] : []), in: table)
         for finding in shown {
             let row = table.add("tr")
             row.add("td").add(
@@ -109,6 +112,7 @@ extension HTMLReporter {
             message.add(
                 "div", ["class": "hint"],
                 text: finding.code + (finding.hint.map { " · hint: \($0)" } ?? ""))
+            guard hasRelated else { continue }
             let related = row.add("td")
             if let first = finding.related.first {
                 place(first, excerpt: report.excerpt(at: first), in: related)

@@ -72,6 +72,13 @@ public struct HTMLReporter: Reporter {
 extension HTMLReporter {
     private func header(_ report: AuditReport, in main: HTMLElement) {
         main.add("h1", text: "Preflight report")
+        let records = report.inputs.reduce(0) { $0 + $1.records }
+        let splits = report.statistics.map(\.split)
+        main.add(
+            "p",
+            text: "\(ReportNumbers.count(report.inputs.count, "input")), "
+                + "\(ReportNumbers.count(records, "record"))"
+                + (splits.isEmpty ? "" : " in " + splits.joined(separator: ", ")))
         let meta = report.metadata
         var parts = ["\(meta.toolName) \(meta.toolVersion)"]
         if let at = meta.generatedAt { parts.append("generated \(at)") }
@@ -113,6 +120,7 @@ extension HTMLReporter {
             ("charts", "Charts"), ("details", "Check details"),
         ] {
             nav.add("a", ["href": "#\(id)"], text: title)
+            nav.text(" ")  // so the links stay apart without the style sheet
         }
     }
 
@@ -140,7 +148,11 @@ extension HTMLReporter {
                 "span", ["class": "badge \(entry.status.rawValue)"], text: entry.status.phrase)
             let cell = row.add("td")
             cell.add("div", text: entry.summary)
-            if !entry.topFindings.isEmpty {
+            // A summary that quotes the only driving finding, a dataset-level one, says it all.
+            let quoted =
+                entry.topFindings.count == 1 && entry.topFindings[0].location == nil
+                && entry.summary.hasPrefix(entry.topFindings[0].message)
+            if !entry.topFindings.isEmpty && !quoted {
                 let list = cell.add("ul", ["class": "compact"])
                 for finding in entry.topFindings {
                     let item = list.add("li")
