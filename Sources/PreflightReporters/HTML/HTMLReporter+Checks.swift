@@ -92,20 +92,24 @@ extension HTMLReporter {
         card.add("h4", text: heading)
         let scroll = card.add("div", ["class": "scroll"])
         let table = scroll.add("table", ["class": "wide findings"])
-        // The related column only when a shown finding names another record.
+        // The record columns only when a shown finding names a record (another record).
+        let hasRecord = shown.contains { $0.location != nil }
         let hasRelated = shown.contains { !$0.related.isEmpty }
         headerRow(
-            ["severity", "record", "finding"] + (hasRelated ? ["related record"] : []), in: table)
+            ["severity"] + (hasRecord ? ["record"] : []) + ["finding"]
+                + (hasRelated ? ["related record"] : []), in: table)
         for finding in shown {
             let row = table.add("tr")
             row.add("td").add(
                 "span", ["class": "badge \(finding.severity.rawValue)"],
                 text: finding.severity.rawValue)
-            let record = row.add("td")
-            if let location = finding.location {
-                place(location, excerpt: report.excerpt(at: location), in: record)
-            } else {
-                record.add("span", ["class": "meta"], text: "dataset")
+            if hasRecord {
+                let record = row.add("td")
+                if let location = finding.location {
+                    place(location, excerpt: report.excerpt(at: location), in: record)
+                } else {
+                    record.add("span", ["class": "meta"], text: "dataset")
+                }
             }
             let message = row.add("td")
             message.add("div", text: finding.message)
