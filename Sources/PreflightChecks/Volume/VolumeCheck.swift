@@ -1,3 +1,4 @@
+import Dispatch
 import PreflightCore
 
 /// Flags splits with too few records: a training split below the profile's minimums, small
@@ -168,7 +169,9 @@ public struct VolumeCheck: Check {
         let summary = parts.isEmpty ? "no records" : "records: " + parts.joined(separator: ", ")
         return CheckOutcome(
             findings: findings, metrics: metrics, summary: summary,
-            tables: dataset.splits.isEmpty ? [] : [Self.lengthHistogram(dataset)])
+            tables: dataset.splits.isEmpty
+                ? []
+                : [Self.lengthHistogram(dataset, layout: input.index.value(ChecksIndex.layout))])
     }
 
     // MARK: - Length histogram
@@ -191,16 +194,35 @@ public struct VolumeCheck: Check {
 
     /// Records per input length bin (words, as `split_shift` counts them) and split: one row
     /// per bin, one column per split.
-    /// - Complexity: O(total input bytes), one pass.
-    static func lengthHistogram(_ dataset: Dataset) -> ReportTable {
+    /// - Complexity: O(total input bytes), one pass, parallel over chunks of records.
+    static func lengthHistogram(_ dataset: Dataset, layout: DatasetLayout) -> ReportTable {
         let splits = dataset.splits
-        var counts = [[Int]](
-            repeating: [Int](repeating: 0, count: lengthBins.count), count: splits.count)
-        for (s, split) in splits.enumerated() {
-            for file in dataset.files(in: split) {
-                for record in file.records {
-                    counts[s][lengthBin(SplitShiftCheck.wordCount(record.input))] += 1
+        let splitOfFile = dataset.files.map { file in splits.firstIndex(of: file.split) ?? 0 }
+        let width = lengthBins.count
+        let chunk = 16_384
+        let chunks = (layout.count + chunk - 1) / chunk
+        // Per chunk: counts[split * width + bin].
+        var parts = [[Int]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let target = SendableBuffer(base: base)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var counts = [Int](repeating: 0, count: splits.count * width)
+                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                    f, records, first, positions in
+                    let row = splitOfFile[f] * width
+                    for q in positions {
+                        let words = SplitShiftCheck.wordCount(records[q - first].input)
+                        counts[row + lengthBin(words)] += 1
+                    }
                 }
+                target.base[c] = counts
+            }
+        }
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: width), count: splits.count)
+        for part in parts {
+            for s in splits.indices {
+                for b in 0..<width { counts[s][b] += part[s * width + b] }
             }
         }
         return ReportTable(
