@@ -59,6 +59,22 @@ struct HTMLReporterTests {
         #expect(page.text.contains("No chart applies to this report."))
     }
 
+    @Test func manyLabelsEndInAnOtherRow() throws {
+        var report = CanonicalReport.report
+        report.statistics = [
+            SplitStatistics(
+                split: "train", files: 1, records: 465, malformed: 0,
+                labels: (1...30).map { (String(format: "label_%02d", $0), $0) })
+        ]
+        let page = try HTMLPage(try render(report))
+        #expect(page.count("svg") == 1)
+        // The 20 largest labels, then the other 10 (1 + … + 10 = 55 records) in one row.
+        #expect(page.text.contains("label_30"))
+        #expect(page.text.contains("label_11"))
+        #expect(!page.text.contains("label_10"))
+        #expect(page.text.contains("other (10 labels)55 · 11.8%"))
+    }
+
     @Test func findingsShowTheirRecordsText() throws {
         let page = try HTMLPage(try render())
         #expect(page.text.contains("<script>alert(1)</script> please refund my order"))

@@ -4,6 +4,9 @@ import Testing
 
 /// A rendered page parsed back with libxml2's HTML parser, for structural assertions.
 public struct HTMLPage {
+    /// libxml2's global state, set up once (tests parse pages on several threads).
+    private static let libraryReady: Void = xmlInitParser()
+
     /// Every element name, in document order (lowercased).
     public var elements: [String] = []
     /// Every attribute as (element, name, value).
@@ -14,6 +17,7 @@ public struct HTMLPage {
     /// Parses a page; errors in it are tolerated as browsers tolerate them.
     /// - Throws: `HTMLPageError.unparsable` when libxml2 returns no document.
     public init(_ data: Data) throws {
+        _ = Self.libraryReady
         let options = Int32(
             HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
                 | HTML_PARSE_NOWARNING.rawValue)

@@ -13,8 +13,13 @@ final class HTMLDocument {
     /// The `<html>` element.
     let root: HTMLElement
 
+    /// libxml2's global state, set up once before the first document: reports may be rendered
+    /// on several threads at once (see SWIFT-NOTES.md). A `static let` runs its initializer once.
+    private static let libraryReady: Void = xmlInitParser()
+
     /// An empty `<!DOCTYPE html><html lang="en">` document.
     init() throws(ReportError) {
+        _ = Self.libraryReady
         guard let doc = htmlNewDocNoDtD(nil, nil) else { throw Self.failure("create a document") }
         self.doc = doc
         _ = Self.withXMLString("html") { xmlCreateIntSubset(doc, $0, nil, nil) }
