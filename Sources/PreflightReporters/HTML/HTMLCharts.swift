@@ -71,9 +71,12 @@ struct HTMLCharts {
             let rest = split.labels.reduce(0) { $0 + $1.count } - shownValues.reduce(0, +)
             return shownValues + (otherCount > 0 ? [rest] : [])
         }
+        // The scale is the largest share of a named label: the "other" row, which can hold
+        // most records, is written out without a bar.
         let maxShare =
             zip(splits, values).map { split, counts in
-                counts.map { Self.share($0, of: split.records) }.max() ?? 0
+                counts.prefix(shownLabels.count).map { Self.share($0, of: split.records) }.max()
+                    ?? 0
             }.max() ?? 0
 
         let labelWidth = 120.0
@@ -94,9 +97,10 @@ struct HTMLCharts {
                 let share = Self.share(count, of: split.records)
                 SVG.text(
                     Self.cut(label, 20), x: labelWidth - 6, y: y + 14, anchor: "end", in: svg)
-                let length = maxShare > 0 ? share / maxShare * barWidth : 0
+                let isOther = i >= shownLabels.count
+                let length = maxShare > 0 && !isOther ? share / maxShare * barWidth : 0
                 SVG.rect(
-                    x: labelWidth, y: y + 3, width: count > 0 ? max(length, 1) : 0,
+                    x: labelWidth, y: y + 3, width: count > 0 && !isOther ? max(length, 1) : 0,
                     height: rowHeight - 6, fill: colour(split.split), in: svg)
                 SVG.text(
                     "\(ReportNumbers.integer(count)) · \(ReportNumbers.percent(share))",
