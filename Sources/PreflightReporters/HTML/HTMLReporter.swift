@@ -235,14 +235,6 @@ extension HTMLReporter {
 // MARK: - Shared pieces
 
 extension HTMLReporter {
-    /// A header row; `numeric` columns are right-aligned.
-    static func headerRow(_ names: [String], numeric: Set<Int> = [], in table: HTMLElement) {
-        let row = table.add("tr")
-        for (i, name) in names.enumerated() {
-            row.add("th", numeric.contains(i) ? ["class": "num"] : [:], text: name)
-        }
-    }
-
     /// `path:line`, or `path record N` when the line is unknown.
     static func describe(_ location: DataLocation) -> String {
         if let line = location.line { return "\(location.path):\(line)" }
