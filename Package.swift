@@ -45,7 +45,7 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "PreflightTestSupport",
-            dependencies: ["PreflightCore", "PreflightReaders", "PreflightChecks"],
+            dependencies: ["PreflightCore", "PreflightReaders", "PreflightChecks", "CLibXML2"],
             path: "Tests/PreflightTestSupport"),
         .testTarget(
             name: "PreflightCoreTests", dependencies: ["PreflightCore", "PreflightTestSupport"],

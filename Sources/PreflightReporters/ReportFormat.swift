@@ -17,6 +17,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case markdown
     /// A SARIF 2.1.0 log for code-scanning views.
     case sarif
+    /// One self-contained HTML page with charts, for reading in a browser or a mail.
+    case html
 
     /// The reporter for this format, with default options.
     ///
@@ -29,6 +31,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .github: GitHubReporter()
         case .markdown: MarkdownReporter()
         case .sarif: SARIFReporter()
+        case .html: HTMLReporter()
         }
     }
 
@@ -42,13 +45,15 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .github: "github.txt"
         case .markdown: "md"
         case .sarif: "sarif"
+        case .html: "html"
         }
     }
 
     /// The format a report path implies by its extension, compared case-insensitively.
     ///
     /// `.json` gives `json`; `.txt` and `.log` give `text`; `.xml` gives `junit`; `.md` gives
-    /// `markdown`; `.sarif` and `.sarif.json` give `sarif`. No extension implies `github`: name
+    /// `markdown`; `.sarif` and `.sarif.json` give `sarif`; `.html` and `.htm` give `html`. No
+    /// extension implies `github`: name
     /// it, as in `github=annotations.txt`.
     /// - Parameter path: A report path as the user wrote it.
     /// - Returns: The format, or nil when the extension names none.
@@ -63,6 +68,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case "sarif": return .sarif
         case "md", "markdown": return .markdown
         case "txt", "log": return .text
+        case "html", "htm": return .html
         default: return nil
         }
     }

@@ -267,13 +267,7 @@ public struct TextReporter: Reporter {
                     + "\(ReportNumbers.integer(report.findings.count)), most severe first"
         out.section("FINDINGS", detail: detail)
         let hang = 2 + 7 + 2
-        var changeOf: [Finding: FindingChange] = [:]
-        if let baseline = report.baseline, baseline.changes.count == report.findings.count {
-            for (finding, change) in zip(report.findings, baseline.changes)
-            where change.isRegression {
-                changeOf[finding] = change
-            }
-        }
+        let changeOf = report.regressions
         for finding in shown {
             let (label, style): (String, TerminalStyle) =
                 switch finding.severity {

@@ -168,7 +168,7 @@ struct AuditCommand: ParsableCommand {
         let metadata = ReportMetadata(
             rulesDigest: ruleSet.digest, rulesSources: ruleSet.sources,
             generatedAt: timestamp ? ISO8601DateFormatter().string(from: Date()) : nil)
-        let report: AuditReport
+        var report: AuditReport
         do {
             report = try Auditor.run(
                 AuditRequest(
@@ -181,6 +181,11 @@ struct AuditCommand: ParsableCommand {
         } catch {
             console.err("error: \(error)")
             throw CommandExit.usage
+        }
+        // Example text for the HTML report's findings (masked, truncated); only the HTML
+        // report shows it.
+        if outputs.contains(where: { $0.format == .html }) {
+            report.excerpts = ReportExcerpts.collect(for: report, dataset: dataset)
         }
         clock.lap("checks")
 

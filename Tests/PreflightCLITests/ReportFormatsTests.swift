@@ -51,3 +51,35 @@ import Testing
         #expect(text.hasPrefix("## "))
     }
 }
+
+/// The HTML report of a real sample audit: one self-contained page with the verdict, charts
+/// and the text of the records findings name.
+@Suite struct HTMLReportTests {
+    @Test func sampleAuditWritesHTML() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-\(UUID().uuidString)/r.html")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+
+        let result = runCLI(["audit", "samples/support-tickets", "--report", url.path])
+        #expect(result.code == 1)
+        #expect(result.stderr == "", "unexpected diagnostics: \(result.stderr)")
+        let data = try Data(contentsOf: url)
+        let page = try #require(String(data: data, encoding: .utf8))
+        #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+        #expect(page.hasSuffix("</html>\n"))
+        #expect(page.contains(#"<div class="label">Not ready</div>"#))
+        #expect(page.contains("Content-Security-Policy"))
+        #expect(!page.lowercased().contains("<script"))
+        // Charts: class distribution and length per split, coverage, leakage.
+        #expect(page.components(separatedBy: "<svg ").count - 1 == 8)
+        // Duplicates are shown with their records' text.
+        #expect(page.contains(#"<div class="excerpt">"#))
+        // It parses back with libxml2's HTML parser, inert, with the verdict as text.
+        let parsed = try HTMLPage(data)
+        parsed.expectInert()
+        #expect(parsed.text.contains("Not ready"))
+        #expect(parsed.count("svg") == 8)
+    }
+}

@@ -97,3 +97,37 @@ import Testing
     #expect(result.findings.map(\.code) == ["leaked_from_train", "near_leak_from_train"])
     #expect(result.findings.map(\.severity) == [.warning, .error])
 }
+
+@Test func leakageMatrixTable() throws {
+    let text = """
+        --- train.jsonl
+        {"text": "a", "label": "x"}
+        {"text": "b", "label": "x"}
+        {"text": "my parcel from the shop in lisbon never arrived at all", "label": "x"}
+        --- validation.jsonl
+        {"text": "a", "label": "x"}
+        {"text": "c", "label": "x"}
+        {"text": "My parcel from the shop in Porto never arrived at all", "label": "x"}
+        --- test.jsonl
+        {"text": "B", "label": "x"}
+        {"text": "c", "label": "x"}
+        {"text": "d", "label": "x"}
+        {"text": "a ", "label": "x"}
+        """
+    let result = try outcome(SplitLeakageCheck.self, text)
+    let table = try #require(result.tables.first { $0.id == "leakage_matrix" })
+    #expect(
+        table.columns == [
+            "held-out split", "records", "train (exact)", "train (near)", "validation", "test",
+        ])
+    #expect(
+        table.rows == [
+            [.text("validation"), .count(3), .count(1), .count(1), .empty, .empty],
+            [.text("test"), .count(4), .count(2), .count(0), .count(2), .empty],
+        ])
+    #expect(result.metrics["near_leaked.validation.train"] == 1)
+
+    let exactOnly = try outcome(SplitLeakageCheck.self, text, options: "near: false")
+    let matrix = try #require(exactOnly.tables.first { $0.id == "leakage_matrix" })
+    #expect(matrix.columns == ["held-out split", "records", "train (exact)", "validation", "test"])
+}

@@ -1,7 +1,8 @@
-import PreflightChecks
 import PreflightCore
 import PreflightTestSupport
 import Testing
+
+@testable import PreflightChecks
 
 private func rows(_ n: Int, _ prefix: String = "t") -> String {
     jsonl((0..<n).map { ("\(prefix)\($0)", $0 % 2 == 0 ? "a" : "b") })
@@ -59,4 +60,31 @@ private func rows(_ n: Int, _ prefix: String = "t") -> String {
     // Files the user named with flags are combined on purpose: no note.
     for i in dataset.files.indices { dataset.files[i].splitSource = "--train flag" }
     #expect(try CheckExampleRunner.run(VolumeCheck.self, on: dataset).findings.isEmpty)
+}
+
+@Test func lengthHistogramCountsInputWordsPerSplit() throws {
+    let words = { (n: Int) in (0..<n).map { "w\($0)" }.joined(separator: " ") }
+    let text = """
+        --- train.jsonl
+        \(jsonl([("a", "x"), (words(4), "x"), (words(5), "x"), (words(12), "y"), (words(600), "y")]))
+        --- validation.jsonl
+        \(jsonl([("  two\\twords  ", "x"), (words(500), "y")]))
+        """
+    let result = try outcome(VolumeCheck.self, text)
+    let table = try #require(result.tables.first { $0.id == "length_histogram" })
+    #expect(table.columns == ["words", "train", "validation"])
+    #expect(
+        table.rows.map { $0[0] }
+            == ["0–4", "5–9", "10–19", "20–49", "50–99", "100–199", "200–499", "500+"].map {
+                ReportCell.text($0)
+            })
+    #expect(table.rows.map { $0[1] } == [2, 1, 1, 0, 0, 0, 0, 1].map { ReportCell.count($0) })
+    #expect(table.rows.map { $0[2] } == [1, 0, 0, 0, 0, 0, 0, 1].map { ReportCell.count($0) })
+}
+
+@Test func lengthBinsHaveFixedEdges() {
+    #expect(
+        [0, 4, 5, 9, 10, 19, 20, 49, 50, 99, 100, 199, 200, 499, 500, 10_000].map {
+            VolumeCheck.lengthBin($0)
+        } == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7])
 }

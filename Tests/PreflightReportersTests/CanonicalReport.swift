@@ -10,7 +10,8 @@ import PreflightCore
 /// and more findings than the text report lists. Checks carry tables with every kind of cell
 /// (non-ASCII and `< & " ' , \n` in text, empty, non-finite and tiny numbers), one longer than
 /// the text report shows and one wider than its line; the readiness section has one
-/// prerequisite per status.
+/// prerequisite per status. Record excerpts (shown by the HTML report only) carry markup,
+/// attribute and CDATA breakers, `' & <b>`, non-ASCII text and a line break.
 enum CanonicalReport {
     static let train = "data/train.jsonl"
     static let validation = "data/日本語/validation.jsonl.gz"
@@ -28,7 +29,96 @@ enum CanonicalReport {
             verdict: Verdict(findings: findings), failOn: .error,
             inputs: inputs, checks: checks, statistics: statistics, findings: findings,
             readiness: PrerequisiteStatus.assess(
-                checks: checks, findings: findings, failOn: .error))
+                checks: checks, findings: findings, failOn: .error),
+            excerpts: excerpts)
+    }
+
+    /// Hostile text that must reach a page only as text.
+    static let hostile = [
+        "<script>alert(1)</script>", #"" onmouseover="alert(1)"#, "]]>", "' & <b>",
+    ]
+
+    /// Excerpts of records the findings name (and one that no finding names).
+    static var excerpts: [RecordExcerptKey: String] {
+        [
+            RecordExcerptKey(path: train, record: 205):
+                "<script>alert(1)</script> please refund my order",
+            RecordExcerptKey(path: train, record: 3): #"" onmouseover="alert(1) refund my order"#,
+            RecordExcerptKey(path: validation, record: 12): "café order ]]> never arrived",
+            RecordExcerptKey(path: train, record: 17): "' & <b> café order never arrived",
+            RecordExcerptKey(path: train, record: 733): "日本語のテキスト\nsecond line 😀",
+            RecordExcerptKey(path: train, record: 140):
+                String(repeating: "a long ticket text ", count: 12) + "…",
+            RecordExcerptKey(path: regression, record: 2): "<b>bold</b> & \"quoted\", commas",
+            RecordExcerptKey(path: train, record: 9_999): "not named by any finding",
+        ]
+    }
+
+    /// The canonical report with the tables the HTML report draws as charts: the length
+    /// histogram of `volume`, a `coverage` check with its slice × split table, and the
+    /// leakage matrix of `split_leakage`. Only the HTML golden uses it, so the other formats'
+    /// goldens stay as they were.
+    static var reportWithCharts: AuditReport {
+        var report = self.report
+        for i in report.checks.indices {
+            switch report.checks[i].id {
+            case "volume": report.checks[i].tables.insert(lengthHistogram, at: 0)
+            case "split_leakage": report.checks[i].tables.insert(leakageMatrix, at: 0)
+            default: break
+            }
+        }
+        let coverage = CheckSummary(
+            id: "coverage", title: "Coverage", category: .coverage, status: .pass,
+            severity: .error, summary: "2 slices measured across 3 splits", metrics: [:],
+            counts: [:], tables: [coverageTable],
+            purpose: "Measures declared and automatic slices per split.")
+        let at = (report.checks.firstIndex { $0.id == "failure_taxonomy" }) ?? report.checks.count
+        report.checks.insert(coverage, at: at)
+        return report
+    }
+
+    static var lengthHistogram: ReportTable {
+        let bins = ["0–4", "5–9", "10–19", "20–49", "50–99", "100–199", "200–499", "500+"]
+        let counts = [
+            [10, 150, 400, 380, 160, 70, 28, 2], [1, 20, 50, 50, 20, 7, 2, 0],
+            [0, 5, 14, 12, 6, 2, 1, 0],
+        ]
+        return ReportTable(
+            id: "length_histogram", title: "Input length per split (records by words)",
+            columns: ["words", "train", "validation", "regression"],
+            rows: bins.indices.map { b in [.text(bins[b])] + counts.map { .count($0[b]) } })
+    }
+
+    static var leakageMatrix: ReportTable {
+        ReportTable(
+            id: "leakage_matrix", title: "Held-out records that also occur elsewhere (records)",
+            columns: [
+                "held-out split", "records", "train (exact)", "train (near)", "validation",
+                "regression",
+            ],
+            rows: [
+                [.text("validation"), .count(150), .count(1), .count(3), .empty, .empty],
+                [.text("regression"), .count(40), .count(0), .count(0), .count(2), .empty],
+            ])
+    }
+
+    static var coverageTable: ReportTable {
+        ReportTable(
+            id: "coverage_by_split", title: "Slice coverage per split (records)",
+            columns: [
+                "slice", "kind", "train", "train share", "validation", "validation share",
+                "regression", "regression share",
+            ],
+            rows: [
+                [
+                    .text("refund <requests> & \"returns\""), .text("declared"), .count(300),
+                    .share(0.25), .count(30), .share(0.2), .count(0), .share(0),
+                ],
+                [
+                    .text("日本語"), .text("automatic"), .count(20), .share(0.0167), .count(0),
+                    .share(0), .count(5), .share(0.125),
+                ],
+            ])
     }
 
     // MARK: - Inputs and statistics

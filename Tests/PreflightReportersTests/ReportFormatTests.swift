@@ -13,6 +13,7 @@ struct ReportFormatTests {
         #expect(ReportFormat.github.reporter is GitHubReporter)
         #expect(ReportFormat.markdown.reporter is MarkdownReporter)
         #expect(ReportFormat.sarif.reporter is SARIFReporter)
+        #expect(ReportFormat.html.reporter is HTMLReporter)
     }
 
     @Test(arguments: [
@@ -21,7 +22,7 @@ struct ReportFormatTests {
         ("REPORT.XML", .junit), ("out/a.sarif", .sarif),
         ("A.SARIF", .sarif), ("out/a.sarif.json", .sarif), ("A.Sarif.JSON", .sarif),
         ("summary.md", .markdown), ("PR.MD", .markdown), ("out/sarif.json", .json),
-        (".sarif.json", .json),
+        (".sarif.json", .json), ("out/report.html", .html), ("REPORT.HTM", .html),
     ])
     func infersFormatFromExtension(path: String, format: ReportFormat) {
         #expect(ReportFormat.infer(fromPath: path) == format)
@@ -29,7 +30,7 @@ struct ReportFormatTests {
 
     @Test(arguments: [
         "report", ".json", "dir.json/report", "a.json.gz", "", ".md", ".sarif", "a.sarif.gz",
-        "dir.sarif/report",
+        "dir.sarif/report", ".html", "a.html.gz",
     ])
     func infersNothingFromOtherPaths(path: String) {
         #expect(ReportFormat.infer(fromPath: path) == nil)
@@ -84,7 +85,7 @@ struct ReportSpecTests {
     @Test func unknownFormatSuggestsTheClosest() {
         #expect(
             throws: ReportError.unknownFormat(
-                "jsn", known: ["text", "json", "junit", "github", "markdown", "sarif"])
+                "jsn", known: ["text", "json", "junit", "github", "markdown", "sarif", "html"])
         ) {
             try ReportSpec.parse("jsn=out/a.json")
         }
@@ -94,14 +95,14 @@ struct ReportSpecTests {
         } catch {
             #expect(
                 error.description
-                    == "unknown report format 'jsno'; use one of text, json, junit, github, markdown, sarif; "
-                    + "did you mean 'json'?")
+                    == "unknown report format 'jsno'; use one of text, json, junit, github, markdown, sarif, "
+                    + "html; did you mean 'json'?")
         }
     }
 
     @Test func pathWithoutKnownExtensionNeedsAFormat() {
-        #expect(throws: ReportError.cannotInferFormat(path: "out/report.html")) {
-            try ReportSpec.parse("out/report.html")
+        #expect(throws: ReportError.cannotInferFormat(path: "out/report.pdf")) {
+            try ReportSpec.parse("out/report.pdf")
         }
         #expect(throws: ReportError.cannotInferFormat(path: "report")) {
             try ReportSpec.parse("report")

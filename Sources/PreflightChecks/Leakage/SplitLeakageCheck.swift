@@ -167,6 +167,9 @@ public struct SplitLeakageCheck: CrossFileCheck {
         let near = options.near ? nearLeaks(input) : nil
         var nearTotal = 0
         var nearParts: [String] = []
+        // Per held-out split: records, exact copies per source (train, then the earlier
+        // held-out splits), near-copies of training records.
+        var matrix: [(records: Int, exact: [Int], near: Int)] = []
 
         for (h, split) in heldOut.enumerated() {
             let ranges = layout.ranges(of: split, in: dataset)
@@ -219,6 +222,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 }
             }
             metrics["leaked_share.\(split)"] = n == 0 ? 0 : Double(hits[0].count) / Double(n)
+            matrix.append((n, hits.map(\.count), 0))
 
             // Near leaks: held-out records with no exact copy in training but a near-copy
             // there. An exact repeat within the split takes its first occurrence's match.
@@ -236,6 +240,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 }
             }
             metrics["near_leaked.\(split).train"] = Double(nearHits.count)
+            matrix[h].near = nearHits.count
             metrics["near_leaked_share.\(split)"] = n == 0 ? 0 : Double(nearHits.count) / Double(n)
             guard !nearHits.isEmpty else { continue }
             nearTotal += nearHits.count
@@ -283,6 +288,35 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 : "; \(NearDuplicatesCheck.copies(nearTotal, "near-copy")) of training records "
                     + "(\(nearParts.joined(separator: ", ")))"
         }
-        return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
+        return CheckOutcome(
+            findings: findings, metrics: metrics, summary: summary,
+            tables: [Self.leakageMatrix(heldOut, matrix, near: near != nil)])
+    }
+
+    /// The leak counts as a matrix: one row per held-out split, its records, its exact
+    /// copies of training records, its near-copies of them (with `near`), and its exact
+    /// copies of records of each earlier held-out split (later ones and itself are empty:
+    /// a record shared by two held-out splits counts in the later one).
+    static func leakageMatrix(
+        _ heldOut: [SplitRole], _ matrix: [(records: Int, exact: [Int], near: Int)], near: Bool
+    ) -> ReportTable {
+        let columns =
+            ["held-out split", "records", "train (exact)"] + (near ? ["train (near)"] : [])
+            + heldOut.map(\.rawValue)
+        let rows: [[ReportCell]] = zip(heldOut, matrix).enumerated().map { h, pair in
+            let (split, row) = pair
+            var cells: [ReportCell] = [.text(split.rawValue), .count(row.records)]
+            cells.append(.count(row.exact.first ?? 0))
+            if near { cells.append(.count(row.near)) }
+            for other in heldOut.indices {
+                cells.append(other < h ? .count(row.exact[other + 1]) : .empty)
+            }
+            return cells
+        }
+        return ReportTable(
+            id: "leakage_matrix", title: "Held-out records that also occur elsewhere (records)",
+            columns: columns, rows: rows,
+            note: "a record shared by two held-out splits counts in the later one; near-copies "
+                + "exclude exact copies")
     }
 }

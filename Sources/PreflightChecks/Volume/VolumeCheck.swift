@@ -1,3 +1,4 @@
+import Dispatch
 import PreflightCore
 
 /// Flags splits with too few records: a training split below the profile's minimums, small
@@ -81,8 +82,9 @@ public struct VolumeCheck: Check {
     /// A check with the given options.
     public init(options: Options) { self.options = options }
 
-    /// Compares per-split record counts with the minimums.
-    /// - Complexity: O(files).
+    /// Compares per-split record counts with the minimums, and counts input lengths for the
+    /// `length_histogram` table.
+    /// - Complexity: O(total input bytes), for the length histogram.
     public func run(_ input: CheckInput) -> CheckOutcome {
         let dataset = input.dataset
         let id = Self.descriptor.id
@@ -165,6 +167,70 @@ public struct VolumeCheck: Check {
 
         let parts = dataset.splits.map { "\($0) \(dataset.recordCount(in: $0))" }
         let summary = parts.isEmpty ? "no records" : "records: " + parts.joined(separator: ", ")
-        return CheckOutcome(findings: findings, metrics: metrics, summary: summary)
+        return CheckOutcome(
+            findings: findings, metrics: metrics, summary: summary,
+            tables: dataset.splits.isEmpty
+                ? []
+                : [Self.lengthHistogram(dataset, layout: input.index.value(ChecksIndex.layout))])
+    }
+
+    // MARK: - Length histogram
+
+    /// Lower bounds of the length bins, in words; the last bin is open.
+    static let lengthBins = [0, 5, 10, 20, 50, 100, 200, 500]
+
+    /// The bin of a length in words.
+    static func lengthBin(_ words: Int) -> Int {
+        var bin = 0
+        while bin + 1 < lengthBins.count && words >= lengthBins[bin + 1] { bin += 1 }
+        return bin
+    }
+
+    /// "0–4", …, "500+".
+    static func lengthBinName(_ bin: Int) -> String {
+        bin + 1 < lengthBins.count
+            ? "\(lengthBins[bin])–\(lengthBins[bin + 1] - 1)" : "\(lengthBins[bin])+"
+    }
+
+    /// Records per input length bin (words, as `split_shift` counts them) and split: one row
+    /// per bin, one column per split.
+    /// - Complexity: O(total input bytes), one pass, parallel over chunks of records.
+    static func lengthHistogram(_ dataset: Dataset, layout: DatasetLayout) -> ReportTable {
+        let splits = dataset.splits
+        let splitOfFile = dataset.files.map { file in splits.firstIndex(of: file.split) ?? 0 }
+        let width = lengthBins.count
+        let chunk = 16_384
+        let chunks = (layout.count + chunk - 1) / chunk
+        // Per chunk: counts[split * width + bin].
+        var parts = [[Int]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let target = SendableBuffer(base: base)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var counts = [Int](repeating: 0, count: splits.count * width)
+                layout.forEachRun(in: layout.chunk(c, size: chunk), of: dataset) {
+                    f, records, first, positions in
+                    let row = splitOfFile[f] * width
+                    for q in positions {
+                        let words = SplitShiftCheck.wordCount(records[q - first].input)
+                        counts[row + lengthBin(words)] += 1
+                    }
+                }
+                target.base[c] = counts
+            }
+        }
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: width), count: splits.count)
+        for part in parts {
+            for s in splits.indices {
+                for b in 0..<width { counts[s][b] += part[s * width + b] }
+            }
+        }
+        return ReportTable(
+            id: "length_histogram", title: "Input length per split (records by words)",
+            columns: ["words"] + splits.map(\.rawValue),
+            rows: lengthBins.indices.map { bin in
+                [.text(lengthBinName(bin))] + splits.indices.map { .count(counts[$0][bin]) }
+            },
+            note: "words are runs of non-whitespace characters of the input the model sees")
     }
 }

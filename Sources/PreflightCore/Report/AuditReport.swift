@@ -222,13 +222,22 @@ public struct AuditReport: Sendable {
     public var baseline: BaselineOutcome?
     /// What the suppression file did, when one was read.
     public var suppressions: SuppressionOutcome?
+    /// Input text of the records that shown findings name, PII masked and truncated
+    /// (`ReportExcerpts` in PreflightChecks fills it). Only the HTML report shows them; the
+    /// JSON report leaves them out so that it never carries raw data.
+    public var excerpts: [RecordExcerptKey: String]
+
+    /// The most findings per check that reports showing findings in detail (HTML) list, and
+    /// that `excerpts` covers; the rest are counted.
+    public static let detailedFindingsPerCheck = 25
 
     public init(
         metadata: ReportMetadata, verdict: Verdict, failOn: Severity, inputs: [InputSummary],
         checks: [CheckSummary], statistics: [SplitStatistics], findings: [Finding],
         readiness: [PrerequisiteStatus] = [], baseline: BaselineOutcome? = nil,
-        suppressions: SuppressionOutcome? = nil
+        suppressions: SuppressionOutcome? = nil, excerpts: [RecordExcerptKey: String] = [:]
     ) {
+        self.excerpts = excerpts
         self.readiness = readiness
         self.baseline = baseline
         self.suppressions = suppressions
@@ -255,5 +264,49 @@ public struct AuditReport: Sendable {
     /// Findings per severity.
     public var counts: [Severity: Int] {
         findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+    }
+
+    /// The findings of each check that detailed reports show: the first
+    /// `detailedFindingsPerCheck` of the check in report order.
+    /// - Complexity: O(n) in the number of findings.
+    public var detailedFindings: [CheckID: [Finding]] {
+        var out: [CheckID: [Finding]] = [:]
+        for finding in findings
+        where out[finding.checkID, default: []].count
+            < Self.detailedFindingsPerCheck
+        {
+            out[finding.checkID, default: []].append(finding)
+        }
+        return out
+    }
+
+    /// The excerpt of the record at `location`, when one was collected.
+    public func excerpt(at location: DataLocation) -> String? {
+        RecordExcerptKey(location).flatMap { excerpts[$0] }
+    }
+}
+
+/// Identifies a record for `AuditReport.excerpts`: its file and its record ordinal.
+public struct RecordExcerptKey: Hashable, Sendable, Comparable {
+    /// The path as the user named it.
+    public var path: String
+    /// The 1-based record ordinal in the file.
+    public var record: Int
+
+    /// Creates a key from its parts.
+    public init(path: String, record: Int) {
+        self.path = path
+        self.record = record
+    }
+
+    /// The key of a location, or nil when it names no record.
+    public init?(_ location: DataLocation) {
+        guard let record = location.record else { return nil }
+        self.init(path: location.path, record: record)
+    }
+
+    /// Orders by path, then record.
+    public static func < (a: RecordExcerptKey, b: RecordExcerptKey) -> Bool {
+        a.path != b.path ? a.path < b.path : a.record < b.record
     }
 }

@@ -148,3 +148,16 @@ public struct SuppressionOutcome: Sendable, Equatable {
         )
     }
 }
+
+extension AuditReport {
+    /// The findings that are new or worse than in the baseline, with their change; empty
+    /// without a baseline.
+    public var regressions: [Finding: FindingChange] {
+        guard let baseline, baseline.changes.count == findings.count else { return [:] }
+        var out: [Finding: FindingChange] = [:]
+        for (finding, change) in zip(findings, baseline.changes) where change.isRegression {
+            out[finding] = change
+        }
+        return out
+    }
+}
