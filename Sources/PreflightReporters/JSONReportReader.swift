@@ -75,6 +75,8 @@ public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible
 /// - Counts per severity keep only the nonzero entries.
 /// - Statistics are ordered by split role (`SplitRole` order); labels that differ only in
 ///   Unicode normalization were already merged by the writer.
+/// - A split's `distinct_records` and `record_sketch` are optional (reports of builds before
+///   record sketches have neither: both read as nil); the sketch is kept ascending.
 /// - A readiness entry's `topFindings` are the full findings with the same fingerprint;
 ///   a reference that matches none is rebuilt from the reference's own fields.
 /// - The `summary` and `fingerprint` keys are required but not read: both are derived
@@ -547,10 +549,24 @@ private enum Decode {
                 }
             }
         }.sorted { $0.label < $1.label }
+        // Both sketch keys are optional (reports of earlier builds have neither).
+        let sketch: [UInt64]? =
+            object.optional("record_sketch") == nil
+            ? nil
+            : try object.each("record_sketch") { value throws(Problem) -> UInt64 in
+                guard case .string(let text) = value, text.utf8.count == 16,
+                    let hash = UInt64(text, radix: 16)
+                else {
+                    throw Problem(
+                        kind: .invalid("expected 16 hex digits, found \(describe(value))"))
+                }
+                return hash
+            }.sorted()
         return SplitStatistics(
             split: split, files: try object.integer("files"),
             records: try object.integer("records"), malformed: try object.integer("malformed"),
-            labels: labels)
+            labels: labels, distinctRecords: try object.optionalInteger("distinct_records"),
+            recordSketch: sketch)
     }
 
     static func counts(_ object: Fields) throws(Problem) -> [Severity: Int] {
