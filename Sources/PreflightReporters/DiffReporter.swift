@@ -24,9 +24,11 @@ public struct DiffReporter: Sendable {
     /// The most input files that text and Markdown list (changed ones first).
     public static let fileLimit = 50
 
+    /// The output format.
     public var format: DiffFormat
-    /// The old and new report as the user named them.
+    /// The old report as the user named it.
     public var oldPath: String
+    /// The new report as the user named it.
     public var newPath: String
     /// The most UTF-8 bytes of a Markdown document; GitHub's comment limit by default.
     public var maxLength: Int

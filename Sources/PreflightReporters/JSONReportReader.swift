@@ -98,7 +98,7 @@ public enum JSONReportReader {
             throw .cannotRead(path: path, reason: "it is a directory, not a JSON report")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .cannotRead(path: path, reason: "permission denied; check its permissions")
+            throw .cannotRead(path: path, reason: "the file cannot be read; check its permissions")
         }
         return try read(data, path: path)
     }

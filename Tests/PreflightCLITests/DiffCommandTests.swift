@@ -1,4 +1,6 @@
 import Foundation
+import PreflightCore
+import PreflightReporters
 import PreflightTestSupport
 import Testing
 
@@ -163,4 +165,26 @@ import Testing
         #expect(array.code == 2)
         #expect(array.stderr.contains("the file holds a JSON array"))
     }
+}
+
+/// A real audit through the pipeline reads back to the same bytes, and diffs with itself as
+/// no change.
+@Test func auditedReportReadsBackAndDiffsAsUnchanged() throws {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("preflight-roundtrip-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let audit = runCLI(["audit", "samples/support-tickets", "--report", "json=\(url.path)"])
+    #expect(audit.stderr == "")
+    let written = try Data(contentsOf: url)
+    let report = try JSONReportReader.read(written, path: url.path)
+    #expect(try JSONReporter().render(report) == written)
+    #expect(report.statistics.allSatisfy { $0.recordSketch != nil })
+
+    let diff = ReportDiff(old: report, new: report)
+    #expect(diff.totals[.unchanged] == report.findings.count)
+    #expect(diff.fixedCount == 0)
+    #expect(
+        diff.splits.allSatisfy {
+            $0.change?.added == 0 && $0.change?.removed == 0 && $0.change?.isExact == true
+        })
 }

@@ -16,7 +16,9 @@ public struct ReportDiff: Sendable {
 
     /// A value in the old and in the new report.
     public struct Change<Value: Sendable & Equatable>: Sendable, Equatable {
+        /// The value in the old report.
         public var old: Value
+        /// The value in the new report.
         public var new: Value
 
         /// A pair of values.
@@ -31,11 +33,19 @@ public struct ReportDiff: Sendable {
 
     /// How one input file changed, matched by path.
     public enum FileStatus: String, Sendable, Equatable {
-        case added, removed, changed, unchanged
+        /// Only in the new report.
+        case added
+        /// Only in the old report.
+        case removed
+        /// In both, with another SHA-256.
+        case changed
+        /// In both, with the same SHA-256.
+        case unchanged
     }
 
     /// One input file in either report.
     public struct FileChange: Sendable, Equatable {
+        /// The path as the reports name it.
         public var path: String
         /// The split of the new report's file (the old one's for a removed file).
         public var split: String
@@ -48,7 +58,9 @@ public struct ReportDiff: Sendable {
 
     /// One label of a split.
     public struct LabelChange: Sendable, Equatable {
+        /// The label as the reports name it.
         public var label: String
+        /// Records with the label (0 where absent).
         public var count: Change<Int>
         /// The label's share of the split's labelled records (0 when it has none).
         public var share: Change<Double>
@@ -56,6 +68,7 @@ public struct ReportDiff: Sendable {
 
     /// One split in either report.
     public struct SplitChange: Sendable, Equatable {
+        /// The split role.
         public var split: String
         /// Well-formed records (0 where the split is absent).
         public var records: Change<Int>
@@ -74,18 +87,27 @@ public struct ReportDiff: Sendable {
 
     /// The findings of one check, paired.
     public struct CheckChange: Sendable, Equatable {
+        /// The check.
         public var check: CheckID
+        /// Its findings in each report.
         public var counts: Change<Int>
+        /// New findings: no old finding matches.
         public var new = 0
+        /// Findings that match an old finding of lower severity.
         public var worse = 0
+        /// Findings that match an old finding of the same severity.
         public var unchanged = 0
+        /// Findings that match an old finding of higher severity.
         public var improved = 0
+        /// Old findings that no new finding matches.
         public var fixed = 0
     }
 
     /// A bounded list of findings: the first `listLimit` in report order, and how many.
     public struct FindingList: Sendable, Equatable {
+        /// The first `listLimit` findings, in report order.
         public var findings: [Finding]
+        /// How many findings the list has in all.
         public var total: Int
 
         init(_ all: [Finding]) {
@@ -94,11 +116,15 @@ public struct ReportDiff: Sendable {
         }
     }
 
+    /// The verdict of each report.
     public var verdict: Change<Verdict>
     /// Findings per severity (every severity present, 0 when none).
     public var counts: Change<[Severity: Int]>
+    /// The Preflight version that wrote each report.
     public var toolVersion: Change<String>
+    /// The digest of each report's effective rules (empty when unknown).
     public var rulesDigest: Change<String>
+    /// When each report was written, when it says.
     public var generatedAt: Change<String?>
     /// Every input of either report, by split then path.
     public var files: [FileChange]
@@ -106,12 +132,17 @@ public struct ReportDiff: Sendable {
     public var splits: [SplitChange]
     /// Every check with findings in either report, by check id.
     public var checks: [CheckChange]
-    /// How many current findings are new, worse, unchanged, improved; and how many fixed.
+    /// How many of the new report's findings are new, worse, unchanged and improved.
     public var totals: [FindingChange: Int]
+    /// How many of the old report's findings no new finding matches.
     public var fixedCount: Int
+    /// New findings of `duplicateChecks`.
     public var newDuplicates: FindingList
+    /// Old findings of `duplicateChecks` that no new finding matches.
     public var fixedDuplicates: FindingList
+    /// New findings of `leakChecks`.
     public var newLeaks: FindingList
+    /// Old findings of `leakChecks` that no new finding matches.
     public var fixedLeaks: FindingList
 
     /// True when both reports have a rules digest and they differ: findings may differ
