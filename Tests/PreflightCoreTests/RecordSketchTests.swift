@@ -136,3 +136,69 @@ struct RecordSketchTests {
         #expect(stats.first?.sketch?.distinct == 3)
     }
 }
+
+extension Tag {
+    /// Large generated inputs; off the PR path (set `PREFLIGHT_PERF=1`, build in release).
+    @Tag static var performance: Self
+}
+
+/// The cost of the record sketch on 330,000 classification records of ~320 bytes (the size of
+/// `Benchmarks/run.sh 300000`): `SplitStatistics.compute` with and without the sketch. Run
+/// with `PREFLIGHT_PERF=1 swift test -c release -Xswiftc -enable-testing`
+/// `--filter RecordSketchPerformance`.
+@Suite(
+    .tags(.performance), .enabled(if: ProcessInfo.processInfo.environment["PREFLIGHT_PERF"] == "1"))
+struct RecordSketchPerformance {
+    @Test func sketchOfThreeHundredThirtyThousandRecords() {
+        let words = ["refund", "parcel", "login", "invoice", "courier", "password", "tracking"]
+        func records(_ count: Int, seed: Int) -> [Record] {
+            (0..<count).map { i in
+                var text = "message \(seed)-\(i):"
+                var state = UInt64(i &+ seed &* 1_000_003) &* 0x9E37_79B9_7F4A_7C15 | 1
+                while text.utf8.count < 300 {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    text += " " + words[Int(state >> 60) % words.count]
+                }
+                return Record(
+                    line: i + 1, ordinal: i + 1, input: text, example: text,
+                    label: LabelValue(text: "intent_\(i % 20)"), value: .null)
+            }
+        }
+        func file(_ split: SplitRole, _ records: [Record]) -> InputFile {
+            InputFile(
+                path: "\(split).jsonl", split: split, splitSource: "flag", format: .jsonl,
+                schema: DatasetSchema(shape: .classification), sha256: "", byteCount: 0,
+                records: records, issues: [])
+        }
+        let dataset = Dataset(files: [
+            file(.train, records(300_000, seed: 1)), file(.test, records(30_000, seed: 2)),
+        ])
+        let clock = ContinuousClock()
+        var best = Duration.seconds(1_000)
+        var stats: [SplitStatistics] = []
+        for _ in 0..<5 {
+            let time = clock.measure { stats = SplitStatistics.compute(dataset) }
+            best = min(best, time)
+        }
+        // The same pass without the sketch: label counts only.
+        var labelsOnly = Duration.seconds(1_000)
+        for _ in 0..<5 {
+            let time = clock.measure {
+                for split in dataset.splits {
+                    var counts: [String: Int] = [:]
+                    for file in dataset.files(in: split) {
+                        for record in file.records {
+                            if let label = record.label { counts[label.text, default: 0] += 1 }
+                        }
+                    }
+                    #expect(!counts.isEmpty)
+                }
+            }
+            labelsOnly = min(labelsOnly, time)
+        }
+        print(
+            "SplitStatistics.compute on 330,000 records: \(best) (label counts alone: "
+                + "\(labelsOnly)); distinct \(stats.map { $0.distinctRecords ?? 0 })")
+        #expect(stats.map(\.distinctRecords) == [300_000, 30_000])
+    }
+}
