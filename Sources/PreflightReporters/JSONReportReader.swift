@@ -75,8 +75,11 @@ public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible
 /// - Counts per severity keep only the nonzero entries.
 /// - Statistics are ordered by split role (`SplitRole` order); labels that differ only in
 ///   Unicode normalization were already merged by the writer.
+/// - A split's `distinct_records` and `record_sketch` are optional (reports of builds before
+///   record sketches have neither: both read as nil); the sketch is kept ascending.
 /// - A readiness entry's `topFindings` are the full findings with the same fingerprint;
 ///   a reference that matches none is rebuilt from the reference's own fields.
+/// - A suppression entry's mark keeps its line; its column is not in the report (reads as 1).
 /// - The `summary` and `fingerprint` keys are required but not read: both are derived
 ///   (`AuditReport.counts`, `Finding.fingerprint`).
 ///
@@ -96,7 +99,7 @@ public enum JSONReportReader {
             throw .cannotRead(path: path, reason: "it is a directory, not a JSON report")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .cannotRead(path: path, reason: "permission denied; check its permissions")
+            throw .cannotRead(path: path, reason: "the file cannot be read; check its permissions")
         }
         return try read(data, path: path)
     }
@@ -165,6 +168,7 @@ private struct DocumentReader {
         var top: [String: DataValue] = [:]
         var findings: [Finding] = []
         var fingerprintKeys: [UInt64] = []
+        var changes: [FindingChange?] = []
         var findingProblem: Problem?
         parser.skipWhitespace()
         if parser.pos >= count || base[parser.pos] != 0x7B {
@@ -201,7 +205,8 @@ private struct DocumentReader {
                     if name == "findings", parser.pos < count, base[parser.pos] == 0x5B {
                         top[name] = .array([])
                         findingProblem = try readFindings(
-                            into: &findings, fingerprintKeys: &fingerprintKeys)
+                            into: &findings, fingerprintKeys: &fingerprintKeys,
+                            changes: &changes)
                     } else {
                         top[name] = try parser.parseValue()
                     }
@@ -239,7 +244,8 @@ private struct DocumentReader {
         do throws(Problem) {
             if let findingProblem { throw findingProblem.under(".findings") }
             if top["findings"] == nil { throw Problem(kind: .missingKey("findings")) }
-            return try Decode.report(top, findings: findings, fingerprintKeys: fingerprintKeys)
+            return try Decode.report(
+                top, findings: findings, fingerprintKeys: fingerprintKeys, changes: changes)
         } catch {
             switch error.kind {
             case .missingKey(let key):
@@ -254,7 +260,8 @@ private struct DocumentReader {
     /// Returns the first element that is not a finding (its path under `findings`), and
     /// goes on parsing so that a syntax error or a wrong `schema_version` still wins.
     private mutating func readFindings(
-        into findings: inout [Finding], fingerprintKeys: inout [UInt64]
+        into findings: inout [Finding], fingerprintKeys: inout [UInt64],
+        changes: inout [FindingChange?]
     ) throws(JSONSyntaxError) -> Problem? {
         parser.pos += 1
         parser.skipWhitespace()
@@ -271,10 +278,12 @@ private struct DocumentReader {
                     let (finding, key) = try Decode.finding(value)
                     findings.append(finding)
                     fingerprintKeys.append(key)
+                    changes.append(try Decode.change(value))
                 } catch {
                     problem = error.under("[\(index)]")
                     findings = []
                     fingerprintKeys = []
+                    changes = []
                 }
             }
             index += 1
@@ -478,7 +487,8 @@ private enum Decode {
     // MARK: Report
 
     static func report(
-        _ top: [String: DataValue], findings: [Finding], fingerprintKeys: [UInt64]
+        _ top: [String: DataValue], findings: [Finding], fingerprintKeys: [UInt64],
+        changes: [FindingChange?] = []
     ) throws(Problem) -> AuditReport {
         let document = Fields(fields: top.map { DataField($0.key, $0.value) })
         let tool = try document.nested("tool") { tool throws(Problem) in
@@ -518,7 +528,75 @@ private enum Decode {
             checks: try document.each("checks") { value throws(Problem) in
                 try check(try Fields(value))
             },
-            statistics: statistics, findings: findings, readiness: readiness)
+            statistics: statistics, findings: findings, readiness: readiness,
+            baseline: try baseline(document, changes: changes),
+            suppressions: try suppressions(document))
+    }
+
+    /// A finding's `change` (present only in reports written with `--baseline`).
+    static func change(_ value: DataValue) throws(Problem) -> FindingChange? {
+        let object = try Fields(value)
+        guard object.optional("change") != nil else { return nil }
+        return try object.enumeration("change", as: FindingChange.self)
+    }
+
+    /// `baseline`: its path and fixed findings; the changes come from the findings.
+    static func baseline(_ document: Fields, changes: [FindingChange?]) throws(Problem)
+        -> BaselineOutcome?
+    {
+        guard document.optional("baseline") != nil else { return nil }
+        return try document.nested("baseline") { object throws(Problem) in
+            let all = changes.compactMap { $0 }
+            guard all.count == changes.count else {
+                throw Problem(
+                    kind: .invalid("with a 'baseline', every finding needs a 'change'"))
+            }
+            return BaselineOutcome(
+                path: try object.string("path"), changes: all,
+                fixed: try object.each("fixed") { value throws(Problem) in
+                    try finding(value).0
+                })
+        }
+    }
+
+    /// `suppressions`: the entries (their marks keep the line; the column is not in the
+    /// report and reads as 1) and the hidden findings.
+    static func suppressions(_ document: Fields) throws(Problem) -> SuppressionOutcome? {
+        guard document.optional("suppressions") != nil else { return nil }
+        return try document.nested("suppressions") { object throws(Problem) in
+            let file = try object.string("path")
+            let entries = try object.each("entries") { value throws(Problem) in
+                let entry = try Fields(value)
+                guard case .bool(let expired)? = entry.optional("expired") else {
+                    throw Problem(kind: .invalid("expected a boolean")).under(".expired")
+                }
+                return SuppressionOutcome.Entry(
+                    suppression: Suppression(
+                        mark: YAMLMark(file: file, line: try entry.integer("line"), column: 1),
+                        fingerprint: try entry.nullableString("fingerprint"),
+                        check: try entry.nullableString("check").map { CheckID($0) },
+                        code: try entry.nullableString("code"),
+                        path: try entry.nullableString("path"),
+                        message: try entry.nullableString("message"),
+                        reason: try entry.string("reason"),
+                        expires: try entry.nullableString("expires")),
+                    suppressed: try entry.integer("suppressed"),
+                    matchedWhileExpired: try entry.integer("matched_while_expired"),
+                    expired: expired)
+            }
+            let suppressed = try object.each("suppressed") { value throws(Problem) in
+                let item = try Fields(value)
+                let index = try item.integer("entry")
+                guard entries.indices.contains(index) else {
+                    throw Problem(kind: .invalid("no entry \(index)")).under(".entry")
+                }
+                return SuppressionOutcome.Suppressed(
+                    finding: try item.nested("finding") { f throws(Problem) in
+                        try finding(.object(f.fields)).0
+                    }, entry: index)
+            }
+            return SuppressionOutcome(path: file, entries: entries, suppressed: suppressed)
+        }
     }
 
     static func input(_ object: Fields) throws(Problem) -> InputSummary {
@@ -547,10 +625,24 @@ private enum Decode {
                 }
             }
         }.sorted { $0.label < $1.label }
+        // Both sketch keys are optional (reports of earlier builds have neither).
+        let sketch: [UInt64]? =
+            object.optional("record_sketch") == nil
+            ? nil
+            : try object.each("record_sketch") { value throws(Problem) -> UInt64 in
+                guard case .string(let text) = value, text.utf8.count == 16,
+                    let hash = UInt64(text, radix: 16)
+                else {
+                    throw Problem(
+                        kind: .invalid("expected 16 hex digits, found \(describe(value))"))
+                }
+                return hash
+            }.sorted()
         return SplitStatistics(
             split: split, files: try object.integer("files"),
             records: try object.integer("records"), malformed: try object.integer("malformed"),
-            labels: labels)
+            labels: labels, distinctRecords: try object.optionalInteger("distinct_records"),
+            recordSketch: sketch)
     }
 
     static func counts(_ object: Fields) throws(Problem) -> [Severity: Int] {

@@ -404,6 +404,10 @@ extension JSONWriter {
         // Labels that are equal as Swift strings (canonically equivalent) count as one.
         let labels = Dictionary(split.labels.map { ($0.label, $0.count) }, uniquingKeysWith: +)
         beginObject()
+        if let distinct = split.distinctRecords {  // omitted in reports built without it
+            key("distinct_records")
+            integer(distinct)
+        }
         key("files")
         integer(split.files)
         key("labels")
@@ -415,6 +419,12 @@ extension JSONWriter {
         endObject()
         key("malformed")
         integer(split.malformed)
+        if let sketch = split.recordSketch {
+            key("record_sketch")
+            beginArray()
+            for hash in sketch { string(JSONReporter.hex(hash)) }
+            endArray()
+        }
         key("records")
         integer(split.records)
         endObject()
@@ -466,6 +476,13 @@ extension JSONReporter {
         return bySplit
     }
 
+    /// A record-sketch hash as 16 lowercase hex digits, zero-padded so that the strings sort
+    /// as the numbers do.
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     /// The entries in ascending UTF-8 byte order of their keys, the order of `.sortedKeys`.
     fileprivate static func sortedByKey<Value>(
         _ dictionary: [String: Value]
@@ -496,6 +513,7 @@ extension JSONReporter {
         }
         for split in report.statistics {
             count += 256 + split.labels.reduce(0) { $0 + 32 + $1.label.utf8.count }
+            count += (split.recordSketch?.count ?? 0) * 32
         }
         for finding in report.findings {
             count += 400 + finding.message.utf8.count + (finding.hint?.utf8.count ?? 0)

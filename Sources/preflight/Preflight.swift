@@ -14,8 +14,8 @@ struct PreflightCommand: ParsableCommand {
             """,
         version: PreflightVersion.current,
         subcommands: [
-            AuditCommand.self, ExplainCommand.self, ChecksCommand.self, RulesCommand.self,
-            TokensCommand.self,
+            AuditCommand.self, DiffCommand.self, ExplainCommand.self, ChecksCommand.self,
+            RulesCommand.self, TokensCommand.self,
         ],
         defaultSubcommand: nil)
 }

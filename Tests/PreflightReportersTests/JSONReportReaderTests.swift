@@ -105,6 +105,27 @@ struct JSONReportReaderTests {
         #expect(items.map { $0["fingerprint"] } == report.findings.map { .string($0.fingerprint) })
     }
 
+    @Test func recordSketchesRoundTripAsZeroPaddedHex() throws {
+        var report = CanonicalReport.report
+        report.statistics[0].distinctRecords = 1_150
+        report.statistics[0].recordSketch = [1, 0xABC, 0xFFFF_FFFF_FFFF_FFFF]
+        let written = try JSONReporter().render(report)
+        let json = try JSONValue.parse(written)
+        #expect(json["statistics"]?["train"]?["distinct_records"] == .number(1_150))
+        #expect(
+            json["statistics"]?["train"]?["record_sketch"]
+                == .array([
+                    .string("0000000000000001"), .string("0000000000000abc"),
+                    .string("ffffffffffffffff"),
+                ]))
+        #expect(json["statistics"]?["validation"]?["record_sketch"] == nil)
+        let validator = try JSONSchemaValidator(contentsOf: Goldens.schema)
+        #expect(validator.validate(written).isEmpty)
+        let read = try JSONReportReader.read(written, path: Self.path)
+        #expect(read.statistics == report.statistics)
+        #expect(try JSONReporter().render(read) == written)
+    }
+
     @Test func reportWithoutOptionalSectionsReads() throws {
         // A report of an earlier build: no readiness, no tables or prerequisites per check.
         let report = try read(

@@ -84,6 +84,20 @@ struct RatchetReportTests {
         #expect(errors.isEmpty, "\(errors)")
     }
 
+    @Test func jsonReadsBackToTheSameBytes() throws {
+        let data = try JSONReporter().render(RatchetReport.report)
+        let read = try JSONReportReader.read(data, path: "ratchet.json")
+        #expect(read.baseline?.changes == RatchetReport.report.baseline?.changes)
+        #expect(read.suppressions?.entries.map(\.expired) == [false, true, false])
+        #expect(try JSONReporter().render(read) == data)
+        // A report with a baseline whose findings lack a 'change' is not one we wrote.
+        let text = String(decoding: data, as: UTF8.self)
+        let broken = text.replacingOccurrences(of: "\"change\" : \"new\",", with: "")
+        #expect(throws: ReportReadError.self) {
+            try JSONReportReader.read(Data(broken.utf8), path: "broken.json")
+        }
+    }
+
     @Test func sarifMatchesTheOASISSchemaAndMarksSuppressions() throws {
         let validator = try JSONSchemaValidator(contentsOf: SARIFReporterTests.schema)
         let data = try SARIFReporter().render(RatchetReport.report)

@@ -87,7 +87,7 @@ public enum JSONValue: Equatable, Sendable, Decodable, CustomStringConvertible {
 ///
 /// Supported: `type` (string or list), `properties`, `required`, `additionalProperties`
 /// (boolean or schema), `items`, `enum`, `const`, `minimum`, `maximum`, `minLength`,
-/// `pattern`, `minItems`, `uniqueItems`, `$ref` to `#/$defs/NAME` or `#/definitions/NAME`,
+/// `pattern`, `minItems`, `maxItems`, `uniqueItems`, `$ref` to `#/$defs/NAME` or `#/definitions/NAME`,
 /// `anyOf`, `oneOf`. Annotations (`$schema`, `$id`, `id`, `$defs`, `definitions`, `title`,
 /// `description`, `$comment`, `examples`, `default`, and `format`, which JSON Schema makes an
 /// annotation unless a validator opts in) are ignored. Any other keyword is reported as an
@@ -104,7 +104,7 @@ public struct JSONSchemaValidator: Sendable {
     private static let assertions: Set<String> = [
         "type", "properties", "required", "additionalProperties", "items", "enum", "const",
         "minimum", "minLength", "pattern", "$ref", "anyOf", "oneOf",
-        "maximum", "minItems", "uniqueItems",
+        "maximum", "minItems", "maxItems", "uniqueItems",
     ]
 
     /// Creates a validator for a parsed schema.
@@ -197,6 +197,9 @@ public struct JSONSchemaValidator: Sendable {
         if case .array(let items) = value {
             if case .number(let min)? = keywords["minItems"], Double(items.count) < min {
                 errors.append("\(path): fewer than \(Int(min)) items")
+            }
+            if case .number(let max)? = keywords["maxItems"], Double(items.count) > max {
+                errors.append("\(path): more than \(Int(max)) items")
             }
             if case .bool(true)? = keywords["uniqueItems"] {
                 for (index, item) in items.enumerated() where items[..<index].contains(item) {

@@ -136,42 +136,124 @@ public struct SplitStatistics: Sendable, Equatable {
     public var malformed: Int
     /// Records per label, sorted by label; empty when the split has no labels.
     public var labels: [(label: String, count: Int)]
+    /// The number of distinct record contents (`RecordSketch.contentHash`); nil in reports
+    /// of builds before record sketches.
+    public var distinctRecords: Int?
+    /// The `RecordSketch.k` smallest distinct content hashes of the split's records,
+    /// ascending, so that `preflight diff` can tell records added and removed; nil in reports
+    /// of builds before record sketches.
+    public var recordSketch: [UInt64]?
 
     public init(
         split: String, files: Int, records: Int, malformed: Int,
-        labels: [(label: String, count: Int)]
+        labels: [(label: String, count: Int)], distinctRecords: Int? = nil,
+        recordSketch: [UInt64]? = nil
     ) {
         self.split = split
         self.files = files
         self.records = records
         self.malformed = malformed
         self.labels = labels
+        self.distinctRecords = distinctRecords
+        self.recordSketch = recordSketch
+    }
+
+    /// The record sketch, when the report has one.
+    public var sketch: RecordSketch? {
+        guard let distinctRecords, let recordSketch else { return nil }
+        return RecordSketch(distinct: distinctRecords, hashes: recordSketch)
     }
 
     public static func == (a: SplitStatistics, b: SplitStatistics) -> Bool {
         a.split == b.split && a.files == b.files && a.records == b.records
             && a.malformed == b.malformed && a.labels.map(\.label) == b.labels.map(\.label)
             && a.labels.map(\.count) == b.labels.map(\.count)
+            && a.distinctRecords == b.distinctRecords && a.recordSketch == b.recordSketch
     }
 
-    /// Statistics for every split of a dataset, in split order.
-    /// - Complexity: O(n) in the number of records.
+    /// Statistics for every split of a dataset, in split order, with each split's record
+    /// sketch.
+    /// - Complexity: O(n) in the number of records (and in their bytes, for the sketch).
     public static func compute(_ dataset: Dataset) -> [SplitStatistics] {
-        dataset.splits.map { split in
-            let files = dataset.files(in: split)
-            var counts: [String: Int] = [:]
-            for file in files where file.schema.shape.hasLabels {
-                for record in file.records {
-                    if let label = record.label { counts[label.text, default: 0] += 1 }
+        let splits = dataset.splits
+        // One split per task: hashing is the bulk of the work and splits are independent.
+        let results = ConcurrentResults<SplitStatistics>(count: splits.count)
+        DispatchQueue.concurrentPerform(iterations: splits.count) { index in
+            results[index] = compute(dataset, split: splits[index])
+        }
+        return results.values
+    }
+
+    private static func compute(_ dataset: Dataset, split: SplitRole) -> SplitStatistics {
+        let files = dataset.files(in: split)
+        var counts: [String: Int] = [:]
+        for file in files where file.schema.shape.hasLabels {
+            for record in file.records {
+                if let label = record.label { counts[label.text, default: 0] += 1 }
+            }
+        }
+        let sketch = RecordSketch(hashes: contentHashes(files.map(\.records)))
+        return SplitStatistics(
+            split: split.rawValue, files: files.count,
+            records: files.reduce(0) { $0 + $1.records.count },
+            malformed: files.reduce(0) { $0 + $1.issues.count },
+            labels: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            distinctRecords: sketch.distinct, recordSketch: sketch.hashes)
+    }
+}
+
+extension SplitStatistics {
+    /// The content hash of every record, in order, hashed in parallel chunks (hashing reads
+    /// every byte of every example: the bulk of the sketch's cost).
+    fileprivate static func contentHashes(_ files: [[Record]]) -> [UInt64] {
+        let chunkSize = 16_384
+        var chunks: [(file: Int, start: Int, end: Int, offset: Int)] = []
+        var offset = 0
+        for (index, records) in files.enumerated() {
+            var start = 0
+            while start < records.count {
+                let end = min(start + chunkSize, records.count)
+                chunks.append((index, start, end, offset + start))
+                start = end
+            }
+            offset += records.count
+        }
+        let ranges = chunks
+        var hashes = [UInt64](repeating: 0, count: offset)
+        hashes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let output = HashOutput(base: base)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                let chunk = ranges[index]
+                let records = files[chunk.file]
+                for i in chunk.start..<chunk.end {
+                    output.base[chunk.offset + i - chunk.start] = RecordSketch.contentHash(
+                        records[i])
                 }
             }
-            return SplitStatistics(
-                split: split.rawValue, files: files.count,
-                records: files.reduce(0) { $0 + $1.records.count },
-                malformed: files.reduce(0) { $0 + $1.issues.count },
-                labels: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
+        return hashes
     }
+}
+
+/// The hash buffer shared by the chunks of `contentHashes`; each chunk writes its own range.
+private struct HashOutput: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt64>
+}
+
+/// One slot per index, written once each from `concurrentPerform`.
+private final class ConcurrentResults<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { slots[index] } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+
+    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// Facts about the run that are not derived from the data: injected by the CLI,
