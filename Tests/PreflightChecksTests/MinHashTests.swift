@@ -1,3 +1,4 @@
+import PreflightTestSupport
 import Testing
 
 @testable import PreflightChecks

@@ -1,5 +1,6 @@
 import Foundation
 import PreflightCore
+import PreflightTestSupport
 import Testing
 
 @testable import PreflightChecks

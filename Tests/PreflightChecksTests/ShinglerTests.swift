@@ -1,4 +1,5 @@
 import PreflightCore
+import PreflightTestSupport
 import Testing
 
 @testable import PreflightChecks
@@ -94,19 +95,4 @@ struct ShinglerTests {
         #expect(Shingler.jaccard([], [1]) == 0)
         #expect(Shingler.jaccard([5], [5]) == 1)
     }
-}
-
-/// A small deterministic generator for tests (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

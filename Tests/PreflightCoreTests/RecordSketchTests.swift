@@ -1,21 +1,9 @@
 import Foundation
 import PreflightCore
+import PreflightTestSupport
 import Testing
 
 struct RecordSketchTests {
-    /// Deterministic 64-bit values (SplitMix64), distinct with overwhelming probability.
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func values(_ count: Int) -> [UInt64] { (0..<count).map { _ in next() } }
-    }
-
     private func record(_ text: String, label: String? = nil, line: Int = 1, id: String? = nil)
         -> Record
     {
@@ -67,7 +55,7 @@ struct RecordSketchTests {
     // MARK: - Sketch
 
     @Test func sketchCountsDistinctValuesAndKeepsTheSmallest() {
-        var generator = Generator(state: 1)
+        var generator = SplitMix(seed: 1)
         let values = generator.values(5_000)
         let sketch = RecordSketch(hashes: values + values.prefix(700) + [0, 0])
         #expect(sketch.distinct == 5_001)
@@ -78,7 +66,7 @@ struct RecordSketchTests {
     }
 
     @Test func smallSplitsCompareExactly() {
-        var generator = Generator(state: 7)
+        var generator = SplitMix(seed: 7)
         let kept = generator.values(600)
         let removed = generator.values(50)
         let added = generator.values(80)
@@ -96,7 +84,7 @@ struct RecordSketchTests {
         (150_000, 50_000, 70_000), (190_000, 10_000, 10_000), (20_000, 180_000, 5_000),
     ])
     func largeSplitsEstimateWithinThreeStandardErrors(common: Int, removed: Int, added: Int) {
-        var generator = Generator(state: UInt64(common))
+        var generator = SplitMix(seed: UInt64(common))
         let shared = generator.values(common)
         let old = RecordSketch(hashes: shared + generator.values(removed))
         let new = RecordSketch(hashes: shared + generator.values(added))
@@ -112,7 +100,7 @@ struct RecordSketchTests {
     }
 
     @Test func oneSmallAndOneLargeSplitStillEstimate() {
-        var generator = Generator(state: 3)
+        var generator = SplitMix(seed: 3)
         let shared = generator.values(500)
         let old = RecordSketch(hashes: shared)
         let new = RecordSketch(hashes: shared + generator.values(99_500))

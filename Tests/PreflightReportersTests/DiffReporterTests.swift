@@ -17,20 +17,8 @@ enum DiffFixture {
     static let oldPath = "reports/main.json"
     static let newPath = "reports/pr-42.json"
 
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func values(_ count: Int) -> [UInt64] { (0..<count).map { _ in next() } }
-    }
-
     static var pair: (old: AuditReport, new: AuditReport) {
-        var generator = Generator(state: 42)
+        var generator = SplitMix(seed: 42)
         let trainShared = generator.values(1_150)
         let trainOld = RecordSketch(hashes: trainShared + generator.values(50))
         let trainNew = RecordSketch(hashes: trainShared + generator.values(90))
