@@ -128,10 +128,17 @@ extension HTMLReporter {
         }
 
         let nav = main.add("nav")
-        for (id, title) in [
+        var sections = [
             ("readiness", "Readiness"), ("inputs", "Inputs"), ("checks", "Checks"),
             ("charts", "Charts"), ("details", "Check details"),
-        ] {
+        ]
+        if report.suppressions.map({ !$0.entries.isEmpty }) == true {
+            sections.append(("suppressions", "Suppressions"))
+        }
+        if report.baseline.map({ !$0.fixed.isEmpty }) == true {
+            sections.append(("fixed", "Fixed"))
+        }
+        for (id, title) in sections {
             nav.add("a", ["href": "#\(id)"], text: title)
             nav.text(" ")  // so the links stay apart without the style sheet
         }
