@@ -35,7 +35,9 @@ of the exact categories, computed from the written records under this script's
 normalization: `exact_duplicates` (records whose normalized text repeats an earlier record of
 the same split), `conflicting_labels` (every record of a normalized text that carries more
 than one label, over both splits), `exact_leakage` (test records whose normalized text is
-also in train) and `label_flips` (the flipped train records), each a sorted list of ids.
+also in train), `label_flips` (the flipped train records) and `relabelled_copies` (the copies
+given the next label to make conflicts: wrong labels too, but not flips), each a sorted list
+of ids.
 Benchmarks/score.py scores both tools against it and against near_truth.jsonl.
 """
 import collections, json, os, random, sys, unicodedata
@@ -130,7 +132,7 @@ def main():
     # Exact-category truth: normalized text -> [labels seen, ids]; per split for duplicates.
     groups = {}                                # (hash of normalized text) -> [set of labels, [ids]]
     seen = {"train": set(), "test": set()}     # hashes of normalized texts seen per split
-    exact_dups, exact_leaks = [], []
+    exact_dups, exact_leaks, relabelled = [], [], []
 
     def remember(rid, split, text, label):
         h = hash(normalize(text))
@@ -157,6 +159,7 @@ def main():
                 if r < 0.005:
                     label = LABELS[(LABELS.index(label) + 1) % len(LABELS)]
                     conflict += 1
+                    relabelled.append(f"tr-{i}")
                 dup += 1
                 wc = len(text.split())
             else:
@@ -229,6 +232,7 @@ def main():
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump({"exact_duplicates": by_id(exact_dups), "conflicting_labels": by_id(conflicts),
                    "exact_leakage": by_id(exact_leaks), "label_flips": by_id(flipped),
+                   "relabelled_copies": by_id(relabelled),
                    "flip_rate": flip_rate}, f, indent=0)
         f.write("\n")
     sims = sorted(jaccard(shingles(normalize(x[2]), ngram), shingles(normalize(x[5]), ngram))
