@@ -12,7 +12,7 @@ ids: a record is flagged or not, and it should be or not.
 | category | truth (generate.py) | Preflight findings (check/code: ids) | Python reference |
 |---|---|---|---|
 | exact_duplicates | later copies of a normalized text, per split | exact_duplicates/duplicate_input: location | `duplicated(keep='first')` |
-| conflicting_labels | every record of a normalized text with more than one label | conflicting_labels/conflicting_label: location and related | `groupby(key).label.nunique() > 1` |
+| conflicting_labels | every record of a normalized text with more than one label | conflicting_labels/conflicting_label and cross_split_conflict: location and related | `groupby(key).label.nunique() > 1` |
 | exact_leakage | test records whose normalized text is in train | split_leakage/leaked_from_train: location | `isin(train keys)` |
 | near_duplicates | injected train near-copies (near_truth.jsonl) with Jaccard ≥ 0.8 | near_duplicates/near_duplicate: location (the later record) | MinHash LSH, verified pairs' later record |
 | near_leakage | injected test near-copies of train with Jaccard ≥ 0.8 | split_leakage/near_leak_from_train: location | MinHash LSH query of test records |
@@ -72,6 +72,7 @@ def preflight_sets(report_path):
     wanted = {
         ('exact_duplicates', 'duplicate_input'): 'exact_duplicates',
         ('conflicting_labels', 'conflicting_label'): 'conflicting_labels',
+        ('conflicting_labels', 'cross_split_conflict'): 'conflicting_labels',
         ('split_leakage', 'leaked_from_train'): 'exact_leakage',
         ('near_duplicates', 'near_duplicate'): 'near_duplicates',
         ('split_leakage', 'near_leak_from_train'): 'near_leakage',
