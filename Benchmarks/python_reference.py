@@ -135,9 +135,10 @@ def main():
     test_reps = test.loc[~test_dup & ~leaked, ['id', 'key']]
     train_sets = [shingles(k, ngram) for k in train_reps['key']]
     test_sets = [shingles(k, ngram) for k in test_reps['key']]
-    train_sigs = MinHash.bulk([[s.encode('utf-8') for s in x] for x in train_sets],
+    # Generators, so only one record's encoded shingles exist at a time.
+    train_sigs = MinHash.bulk(([s.encode('utf-8') for s in x] for x in train_sets),
                               num_perm=NUM_PERM, seed=1)
-    test_sigs = MinHash.bulk([[s.encode('utf-8') for s in x] for x in test_sets],
+    test_sigs = MinHash.bulk(([s.encode('utf-8') for s in x] for x in test_sets),
                              num_perm=NUM_PERM, seed=1)
     stages.lap('near_minhash')
 
