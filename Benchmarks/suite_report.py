@@ -229,8 +229,11 @@ def main():
                     print(side_by_side(pre, py, run == 'noise'))
         print('\n' + NOTE)
 
-    print('\n## Precision and recall (against generate.py\'s truth)')
-    for n in sizes:
+    scored = [n for n in sizes
+              if os.path.isfile(os.path.join(folder('classification', n, 'default'), 'report.json'))]
+    if scored:
+        print('\n## Precision and recall (against generate.py\'s truth)')
+    for n in scored:
         data_dir = os.path.join(os.path.dirname(results), f'suite-{n}')
         noise = os.path.join(folder('classification', n, 'noise'), 'report.json')
         default = os.path.join(folder('classification', n, 'default'), 'report.json')
@@ -249,12 +252,14 @@ def main():
             print('\nBenchmarks/recall.py on the default audit: ' + '; '.join(pairs.splitlines()))
 
     print('\n## Preflight time for 10× the records (target: at most 11×)\n')
-    for (data, run), points in walls.items():
-        for (r0, w0), (r1, w1) in zip(points, points[1:]):
-            if r1 == 10 * r0:
-                verdict = 'ok' if w1 <= 11 * w0 else 'ABOVE 11×'
-                print(f'- {data}, {run}: {r0:,} → {r1:,} records: {w0:.2f} s → {w1:.2f} s, '
-                      f'{w1 / w0:.1f}× ({verdict})')
+    pairs = [(data, run, a, b) for (data, run), points in walls.items()
+             for a, b in zip(points, points[1:]) if b[0] == 10 * a[0]]
+    for data, run, (r0, w0), (r1, w1) in pairs:
+        verdict = 'ok' if w1 <= 11 * w0 else 'ABOVE 11×'
+        print(f'- {data}, {run}: {r0:,} → {r1:,} records: {w0:.2f} s → {w1:.2f} s, '
+              f'{w1 / w0:.1f}× ({verdict})')
+    if not pairs:
+        print('- no two sizes 10× apart in this run')
 
 
 if __name__ == '__main__':
