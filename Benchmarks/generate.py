@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a synthetic classification dataset for the benchmark.
 
-    generate.py N OUT_DIR [--seed S] [--near-rate R] [--near-leak-rate R]
+    generate.py N OUT_DIR [--seed S] [--near-rate R] [--near-leak-rate R] [--flip-rate R]
 
 Writes OUT_DIR/train.jsonl (N records) and OUT_DIR/test.jsonl (N/10 records): ~250 bytes of
 text per record, 20 classes with a skewed distribution, 2% exact duplicates in train (after
@@ -23,6 +23,22 @@ copy is an exact duplicate. OUT_DIR/near_truth.jsonl has one line per injected p
 "jaccard", "scheme", "edits", "ops"}`, the Jaccard similarity computed exactly here under the
 scheme Preflight's `auto` picks for these files (median word count of all records < 40 →
 words:1, else words:3), with this script's own normalization and shingling.
+
+Label flips (`--flip-rate`, default 0, a third random stream consulted only when the rate is
+above 0, so the files above are byte-identical without it): that share of the fresh train
+records (not the exact copies) get a different label, drawn uniformly from the other 19; the
+text keeps the words of its original label, so a classifier can tell. Later copies of a
+flipped record copy its flipped label.
+
+OUT_DIR/truth.json (always written; a new file, nothing else changes) holds the ground truth
+of the exact categories, computed from the written records under this script's
+normalization: `exact_duplicates` (records whose normalized text repeats an earlier record of
+the same split), `conflicting_labels` (every record of a normalized text that carries more
+than one label, over both splits), `exact_leakage` (test records whose normalized text is
+also in train), `label_flips` (the flipped train records) and `relabelled_copies` (the copies
+given the next label to make conflicts: wrong labels too, but not flips), each a sorted list
+of ids.
+Benchmarks/score.py scores both tools against it and against near_truth.jsonl.
 """
 import collections, json, os, random, sys, unicodedata
 
@@ -108,8 +124,26 @@ def main():
     seed = arg("--seed", 7, int)
     near_rate = arg("--near-rate", 0.01, float)
     near_leak_rate = arg("--near-leak-rate", 0.01, float)
+    flip_rate = arg("--flip-rate", 0.0, float)
     rng = random.Random(seed)
     nrng = random.Random(f"near-{seed}")       # injected near-copies: an independent stream
+    frng = random.Random(f"flip-{seed}")       # label flips: a third stream, only when rate > 0
+    flipped = []                               # ids of train records whose label was flipped
+    # Exact-category truth: normalized text -> [labels seen, ids]; per split for duplicates.
+    groups = {}                                # (hash of normalized text) -> [set of labels, [ids]]
+    seen = {"train": set(), "test": set()}     # hashes of normalized texts seen per split
+    exact_dups, exact_leaks, relabelled = [], [], []
+
+    def remember(rid, split, text, label):
+        h = hash(normalize(text))
+        if h in seen[split]:
+            exact_dups.append(rid)
+        seen[split].add(h)
+        if split == "test" and h in seen["train"]:
+            exact_leaks.append(rid)
+        g = groups.setdefault(h, [set(), []])
+        g[0].add(label)
+        g[1].append(rid)
     os.makedirs(out, exist_ok=True)
     weights = [1.0 / (1 + i * 0.3) for i in range(len(LABELS))]
     texts, labels = [], []
@@ -125,6 +159,7 @@ def main():
                 if r < 0.005:
                     label = LABELS[(LABELS.index(label) + 1) % len(LABELS)]
                     conflict += 1
+                    relabelled.append(f"tr-{i}")
                 dup += 1
                 wc = len(text.split())
             else:
@@ -139,7 +174,11 @@ def main():
                     injected.append((f"tr-{j}", "train", texts[j], f"tr-{i}", "train", text,
                                      "near_duplicate", ops))
                     wc = len(normalize(text).split(' '))
+                if flip_rate > 0 and frng.random() < flip_rate:
+                    label = frng.choice([x for x in LABELS if x != label])
+                    flipped.append(f"tr-{i}")
             word_counts[wc] += 1
+            remember(f"tr-{i}", "train", text, label)
             if len(texts) < 200_000:
                 texts.append(text)
                 labels.append(label)
@@ -165,6 +204,7 @@ def main():
                                      "near_leak", ops))
                     wc = len(normalize(text).split(' '))
             word_counts[wc] += 1
+            remember(f"te-{i}", "test", text, label)
             f.write(json.dumps({"id": f"te-{i}", "text": text, "label": label}) + "\n")
 
     # The scheme `auto` picks: median (sorted counts[len // 2]) over all records.
@@ -185,6 +225,16 @@ def main():
             f.write(json.dumps({"a": a, "split_a": sa, "b": b, "split_b": sb, "kind": kind,
                                 "jaccard": sim, "scheme": scheme, "edits": len(ops),
                                 "ops": ops}) + "\n")
+    conflicts = [rid for labels_seen, ids in groups.values() if len(labels_seen) > 1 for rid in ids]
+
+    def by_id(ids):
+        return sorted(ids, key=lambda rid: (rid[:3], int(rid[3:])))
+    with open(os.path.join(out, "truth.json"), "w") as f:
+        json.dump({"exact_duplicates": by_id(exact_dups), "conflicting_labels": by_id(conflicts),
+                   "exact_leakage": by_id(exact_leaks), "label_flips": by_id(flipped),
+                   "relabelled_copies": by_id(relabelled),
+                   "flip_rate": flip_rate}, f, indent=0)
+        f.write("\n")
     sims = sorted(jaccard(shingles(normalize(x[2]), ngram), shingles(normalize(x[5]), ngram))
                   for x in injected)
     print(json.dumps({"records": n, "test_records": n // 10, "train_copies": dup,
@@ -195,7 +245,8 @@ def main():
                       "test_near_copies_of_train": stats["near_leak"],
                       "test_near_copies_at_threshold": stats["near_leak_above"],
                       "near_jaccard_min": round(sims[0], 4) if sims else None,
-                      "near_jaccard_max": round(sims[-1], 4) if sims else None}))
+                      "near_jaccard_max": round(sims[-1], 4) if sims else None,
+                      **({"label_flips": len(flipped)} if flip_rate > 0 else {})}))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ very same probabilities and the two implementations can be compared flag for fla
 `--flags-out` writes the flagged ids in rank order.
 
 Needs scikit-learn, cleanlab and numpy (Benchmarks/noise.sh makes a virtual environment).
+The three stages are functions (`tfidf_features`, `cross_validated_probabilities`,
+`label_issues`) that Benchmarks/python_reference.py imports, so both benchmarks run the very
+same pipeline.
 """
 import json, sys, time
 
@@ -24,14 +27,33 @@ def arg(name, default, cast=str):
     return cast(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 
 
+def tfidf_features(texts):
+    """TF-IDF of word 1-2-grams (sublinear tf, terms in at least 2 texts): a sparse matrix."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2).fit_transform(texts)
+
+
+def cross_validated_probabilities(x, y, folds=5, seed=42):
+    """Out-of-sample class probabilities: logistic regression, stratified K-fold (shuffled
+    with `seed`), each record scored by the model trained on the other folds."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    model = LogisticRegression(max_iter=1000)
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return cross_val_predict(model, x, y, cv=cv, method='predict_proba', n_jobs=-1)
+
+
+def label_issues(y, probs):
+    """cleanlab's confident learning: indices of likely label errors, lowest self-confidence
+    first."""
+    from cleanlab.filter import find_label_issues
+    return find_label_issues(labels=y, pred_probs=probs, return_indices_ranked_by='self_confidence')
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from cleanlab.filter import find_label_issues
 
     folds, seed = arg('--folds', 5, int), arg('--seed', 42, int)
     timings = {}
@@ -51,17 +73,15 @@ def main():
     timings['load'] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    x = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2).fit_transform(texts)
+    x = tfidf_features(texts)
     timings['features'] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    model = LogisticRegression(max_iter=1000)
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    probs = cross_val_predict(model, x, y, cv=cv, method='predict_proba', n_jobs=-1)
+    probs = cross_validated_probabilities(x, y, folds, seed)
     timings['cross_validation'] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    issues = find_label_issues(labels=y, pred_probs=probs, return_indices_ranked_by='self_confidence')
+    issues = label_issues(y, probs)
     timings['cleanlab'] = time.perf_counter() - t0
 
     result = {

@@ -264,3 +264,22 @@ struct AuditorTests {
         }
     }
 }
+
+extension AuditorTests {
+    // MARK: - timing callback
+
+    /// `checkFinished` names each enabled check once, in execution order, and nothing else:
+    /// what `--timings` builds its per-check lines from.
+    @Test func checkFinishedNamesEachEnabledCheckInOrder() throws {
+        let checks = try configure("version: 1\nchecks:\n  opt_in: true\n  scripted: false\n")
+        var finished: [CheckID] = []
+        let report = try Auditor.run(
+            AuditRequest(
+                dataset: sampleDataset(), checks: checks, metadata: ReportMetadata()),
+            checkFinished: { finished.append($0) })
+        #expect(finished == ["all_kinds", "opt_in"])
+        let plain = try Auditor.run(
+            AuditRequest(dataset: sampleDataset(), checks: checks, metadata: ReportMetadata()))
+        #expect(report.findings == plain.findings)
+    }
+}

@@ -98,8 +98,15 @@ public enum Auditor {
     /// Checks run in order; each gets the same `DatasetIndex`, so shared columns are
     /// computed once. Findings are re-rated by the configured severity and sorted, and the
     /// readiness section is assessed from them (`PrerequisiteStatus.assess`).
+    /// - Parameters:
+    ///   - request: the dataset, the configured checks and everything else the report needs.
+    ///   - checkFinished: called right after each enabled check returns, with its id, in
+    ///     execution order, so a caller can time the checks (`--timings`). The auditor reads
+    ///     no clock and the report never holds timings: it stays deterministic.
     /// - Throws: `CheckError` when a check cannot run at all.
-    public static func run(_ request: AuditRequest) throws -> AuditReport {
+    public static func run(
+        _ request: AuditRequest, checkFinished: (CheckID) -> Void = { _ in }
+    ) throws -> AuditReport {
         let index = DatasetIndex(dataset: request.dataset)
         let input = CheckInput(
             dataset: request.dataset, index: index, coverage: request.coverage,
@@ -121,6 +128,7 @@ public enum Auditor {
                 continue
             }
             let outcome = try check.run(input)
+            checkFinished(d.id)
             var adjusted = outcome.findings
             for i in adjusted.indices {
                 adjusted[i].severity = check.adjust(adjusted[i].severity)
