@@ -157,23 +157,7 @@ struct ShingleScratch {
             }
         }
         if byteSplitIsExact {
-            var inToken = false
-            for b in bytes {
-                if b == 0x20 {
-                    if inToken {
-                        tokenEnds.append(Int32(compact.count))
-                        inToken = false
-                    }
-                } else {
-                    if !inToken {
-                        if !compact.isEmpty { compact.append(0x20) }
-                        tokenStarts.append(Int32(compact.count))
-                        inToken = true
-                    }
-                    compact.append(b)
-                }
-            }
-            if inToken { tokenEnds.append(Int32(compact.count)) }
+            tokenizeBytes(bytes)
         } else {
             let text = String(decoding: bytes, as: UTF8.self)
             for token in text.split(separator: " ", omittingEmptySubsequences: true) {
@@ -183,5 +167,54 @@ struct ShingleScratch {
                 tokenEnds.append(Int32(compact.count))
             }
         }
+    }
+
+    /// Splits on U+0020 bytes, writing through pointers: `compact` is never longer than the
+    /// input, and a token takes at least one byte and a separator, so there are at most
+    /// ⌈n/2⌉ tokens.
+    private mutating func tokenizeBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let maxTokens = (bytes.count + 1) / 2
+        var tokens = 0
+        var starts = tokenStarts
+        var ends = tokenEnds
+        tokenStarts = []
+        tokenEnds = []
+        compact.overwrite(maxCount: bytes.count) { c in
+            var n = 0
+            starts.overwrite(maxCount: maxTokens) { s in
+                ends.overwrite(maxCount: maxTokens) { e in
+                    var inToken = false
+                    for b in bytes {
+                        if b == 0x20 {
+                            if inToken {
+                                e[tokens] = Int32(n)
+                                tokens += 1
+                                inToken = false
+                            }
+                        } else {
+                            if !inToken {
+                                if n > 0 {
+                                    c[n] = 0x20
+                                    n += 1
+                                }
+                                s[tokens] = Int32(n)
+                                inToken = true
+                            }
+                            c[n] = b
+                            n += 1
+                        }
+                    }
+                    if inToken {
+                        e[tokens] = Int32(n)
+                        tokens += 1
+                    }
+                    return tokens
+                }
+                return tokens
+            }
+            return n
+        }
+        tokenStarts = starts
+        tokenEnds = ends
     }
 }
