@@ -146,19 +146,10 @@ struct ShingleScratch {
     /// followed by a combining mark is one `Character`), so such texts are split as a
     /// `String` by `Character`, the reference semantics.
     mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) {
-        compact.removeAll(keepingCapacity: true)
-        tokenStarts.removeAll(keepingCapacity: true)
-        tokenEnds.removeAll(keepingCapacity: true)
-        var byteSplitIsExact = true
-        for i in 0..<bytes.count where bytes[i] == 0x20 {
-            if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) {
-                byteSplitIsExact = false
-                break
-            }
-        }
-        if byteSplitIsExact {
-            tokenizeBytes(bytes)
-        } else {
+        if !tokenizeBytes(bytes) {
+            compact.removeAll(keepingCapacity: true)
+            tokenStarts.removeAll(keepingCapacity: true)
+            tokenEnds.removeAll(keepingCapacity: true)
             let text = String(decoding: bytes, as: UTF8.self)
             for token in text.split(separator: " ", omittingEmptySubsequences: true) {
                 if !compact.isEmpty { compact.append(0x20) }
@@ -171,9 +162,12 @@ struct ShingleScratch {
 
     /// Splits on U+0020 bytes, writing through pointers: `compact` is never longer than the
     /// input, and a token takes at least one byte and a separator, so there are at most
-    /// ⌈n/2⌉ tokens.
-    private mutating func tokenizeBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// ⌈n/2⌉ tokens. Returns false, with the buffers unspecified, when a space touches a
+    /// non-ASCII byte (byte splitting may then be inexact); that is tested only where a token
+    /// starts or ends, so the check costs no separate pass.
+    private mutating func tokenizeBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let maxTokens = (bytes.count + 1) / 2
+        var exact = true
         var tokens = 0
         var starts = tokenStarts
         var ends = tokenEnds
@@ -184,15 +178,26 @@ struct ShingleScratch {
             starts.overwrite(maxCount: maxTokens) { s in
                 ends.overwrite(maxCount: maxTokens) { e in
                     var inToken = false
-                    for b in bytes {
+                    for i in 0..<bytes.count {
+                        let b = bytes[i]
                         if b == 0x20 {
                             if inToken {
+                                // The previous byte is the token's last one, c[n - 1].
+                                if c[n - 1] >= 0x80 {
+                                    exact = false
+                                    break
+                                }
                                 e[tokens] = Int32(n)
                                 tokens += 1
                                 inToken = false
                             }
                         } else {
                             if !inToken {
+                                // Past the first byte, a token starts after a space.
+                                if b >= 0x80 && i > 0 {
+                                    exact = false
+                                    break
+                                }
                                 if n > 0 {
                                     c[n] = 0x20
                                     n += 1
@@ -204,7 +209,10 @@ struct ShingleScratch {
                             n += 1
                         }
                     }
-                    if inToken {
+                    if !exact {
+                        tokens = 0
+                        n = 0
+                    } else if inToken {
                         e[tokens] = Int32(n)
                         tokens += 1
                     }
@@ -216,5 +224,6 @@ struct ShingleScratch {
         }
         tokenStarts = starts
         tokenEnds = ends
+        return exact
     }
 }
