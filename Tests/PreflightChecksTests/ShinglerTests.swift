@@ -71,6 +71,30 @@ struct ShinglerTests {
         }
     }
 
+    @Test func byteSplitMatchesTheReferenceOnRandomASCIITexts() {
+        // Pure ASCII takes the pointer-writing byte split; one scratch is reused across texts
+        // of varying length, as a worker reuses it.
+        var rng = SplitMix(seed: 11)
+        let pieces = ["a", "bb", "ccc", "x", "yy", "1", ".", " ", "  ", "   "]
+        var scratch = ShingleScratch()
+        for _ in 0..<1_000 {
+            var text = ""
+            for _ in 0..<rng.int(0..<24) { text += pieces[rng.int(0..<pieces.count)] }
+            let bytes = Array(text.utf8)
+            let words = bytes.withUnsafeBufferPointer {
+                Shingler.countWords($0, scratch: &scratch)
+            }
+            let tokens = text.split(separator: " ")
+            #expect(words == tokens.count, "'\(text)'")
+            #expect(scratch.compact == Array(tokens.joined(separator: " ").utf8), "'\(text)'")
+            for scheme in [ShingleScheme.words(1), .words(3)] {
+                #expect(
+                    Shingler(scheme).shingles(of: text)
+                        == ReferenceShingler.shingles(scheme, of: text), "\(scheme) '\(text)'")
+            }
+        }
+    }
+
     @Test func shortTextsHaveOneShingleOfAllTokens() {
         let one = Shingler(.words(3)).shingles(of: "two words")
         #expect(one == [XXH64.hash("two words")])

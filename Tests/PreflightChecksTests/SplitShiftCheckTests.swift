@@ -244,6 +244,19 @@ private func splits(_ train: [String], _ test: [String], testName: String = "tes
         #expect(SplitShiftCheck.wordCount("a\u{00A0}b") == 1)
     }
 
+    @Test func branchFreeWordCountMatchesSplittingOnRandomTexts() {
+        var rng = SplitMix(seed: 9)
+        let pieces = [
+            "a", "bc", " ", "  ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", "é", "\u{00A0}",
+        ]
+        for _ in 0..<1_000 {
+            var text = ""
+            for _ in 0..<rng.int(0..<16) { text += pieces[rng.int(0..<pieces.count)] }
+            let words = Array(text.utf8).split { $0 == 0x20 || (0x09...0x0D).contains($0) }.count
+            #expect(SplitShiftCheck.wordCount(text) == words, "\(Array(text.utf8))")
+        }
+    }
+
     @Test func sliceSharesExtensionPoint() {
         let counts = SplitShiftCheck.SliceCounts(
             slices: ["short", "has_url"],

@@ -1,6 +1,8 @@
 import Foundation
-import PreflightChecks
+import PreflightTestSupport
 import Testing
+
+@testable import PreflightChecks
 
 @Test(arguments: [
     ("Straße", "strasse"),
@@ -26,6 +28,32 @@ func standardNormalization(_ input: String, _ expected: String) {
         let ascii = TextNormalizer.standard.normalize(text)
         let unicode = TextNormalizer.standard.normalize(text + " é")
         #expect(unicode == (ascii.isEmpty ? "é" : ascii + " é"))
+    }
+}
+
+@Test func asciiFastPathMatchesTheUnicodePathOnRandomTexts() {
+    // Every ASCII byte, in runs, under all 16 step sets: the pointer-writing fast path must
+    // give exactly the bytes of the general path. One output buffer is reused throughout.
+    var rng = SplitMix(seed: 3)
+    let steps = Normalization.allCases
+    var fast: [UInt8] = []
+    for _ in 0..<500 {
+        let length = rng.int(0..<40)
+        let bytes = (0..<length).map { _ in
+            rng.int(0..<4) == 0
+                ? [0x20, 0x09, 0x0A, 0x0D][rng.int(0..<4)] : UInt8(rng.int(0..<128))
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for mask in 0..<16 {
+            let normalizer = TextNormalizer(
+                steps.indices.filter { mask & (1 << $0) != 0 }.map {
+                    steps[$0]
+                })
+            normalizer.normalize(text, into: &fast)
+            var general: [UInt8] = []
+            normalizer.normalizeUnicode(text, into: &general)
+            #expect(fast == general, "\(normalizer.signature) \(bytes)")
+        }
     }
 }
 

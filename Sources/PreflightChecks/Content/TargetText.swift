@@ -14,40 +14,56 @@ enum TargetText {
     static func normalize(_ text: String, into out: inout [UInt8], maxBytes: Int = .max) -> (
         words: Int, complete: Bool
     ) {
-        out.removeAll(keepingCapacity: true)
         var text = text
         return text.withUTF8 { b -> (Int, Bool) in
-            var words = 0
-            var pendingSpace = false
-            var i = 0
             let n = b.count
-            while i < n {
-                if out.count >= maxBytes { return (words, false) }
-                let c = b[i]
-                if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
-                    pendingSpace = true
+            // Output never outgrows the input (a space is written only for consumed
+            // whitespace, `’` becomes one byte), and it stops at most one byte past
+            // `maxBytes` (a space and one byte per step), so it is written through a pointer.
+            var words = 0
+            var complete = true
+            out.overwrite(maxCount: maxBytes >= n ? n : maxBytes + 1) { dst in
+                var written = 0
+                var pendingSpace = false
+                var i = 0
+                while i < n {
+                    if written >= maxBytes {
+                        complete = false
+                        break
+                    }
+                    let c = b[i]
+                    if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
+                        pendingSpace = true
+                        i += 1
+                        continue
+                    }
+                    if c == 0xC2, i + 1 < n, b[i + 1] == 0xA0 {
+                        pendingSpace = true
+                        i += 2
+                        continue
+                    }
+                    if pendingSpace || written == 0 {
+                        if written > 0 {
+                            dst[written] = 0x20
+                            written += 1
+                        }
+                        words += 1
+                        pendingSpace = false
+                    }
+                    if c == 0xE2, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0x98 || b[i + 2] == 0x99
+                    {
+                        dst[written] = 0x27
+                        written += 1
+                        i += 3
+                        continue
+                    }
+                    dst[written] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                    written += 1
                     i += 1
-                    continue
                 }
-                if c == 0xC2, i + 1 < n, b[i + 1] == 0xA0 {
-                    pendingSpace = true
-                    i += 2
-                    continue
-                }
-                if pendingSpace || out.isEmpty {
-                    if !out.isEmpty { out.append(0x20) }
-                    words += 1
-                    pendingSpace = false
-                }
-                if c == 0xE2, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0x98 || b[i + 2] == 0x99 {
-                    out.append(0x27)
-                    i += 3
-                    continue
-                }
-                out.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
-                i += 1
+                return written
             }
-            return (words, true)
+            return (words, complete)
         }
     }
 

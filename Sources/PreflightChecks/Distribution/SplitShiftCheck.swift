@@ -493,13 +493,15 @@ public struct SplitShiftCheck: Check {
     /// substrings. Whitespace is ASCII (space, tab, line feed, carriage return, vertical tab,
     /// form feed); a non-ASCII space (U+00A0, U+3000) does not separate words.
     static func wordCount(_ text: String) -> Int {
+        // Branch-free: a word starts at each non-space byte after a space (or at the start),
+        // so the loop adds 0 or 1 instead of branching on every byte.
         func count<S: Sequence<UInt8>>(_ bytes: S) -> Int {
             var n = 0
-            var inWord = false
+            var previousSpace = 1
             for b in bytes {
-                let space: Bool = b == 0x20 || (b >= 0x09 && b <= 0x0D)
-                if !space && !inWord { n += 1 }
-                inWord = !space
+                let space = (b == 0x20 ? 1 : 0) | (b &- 0x09 < 5 ? 1 : 0)
+                n &+= previousSpace & (space ^ 1)
+                previousSpace = space
             }
             return n
         }

@@ -146,35 +146,10 @@ struct ShingleScratch {
     /// followed by a combining mark is one `Character`), so such texts are split as a
     /// `String` by `Character`, the reference semantics.
     mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) {
-        compact.removeAll(keepingCapacity: true)
-        tokenStarts.removeAll(keepingCapacity: true)
-        tokenEnds.removeAll(keepingCapacity: true)
-        var byteSplitIsExact = true
-        for i in 0..<bytes.count where bytes[i] == 0x20 {
-            if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) {
-                byteSplitIsExact = false
-                break
-            }
-        }
-        if byteSplitIsExact {
-            var inToken = false
-            for b in bytes {
-                if b == 0x20 {
-                    if inToken {
-                        tokenEnds.append(Int32(compact.count))
-                        inToken = false
-                    }
-                } else {
-                    if !inToken {
-                        if !compact.isEmpty { compact.append(0x20) }
-                        tokenStarts.append(Int32(compact.count))
-                        inToken = true
-                    }
-                    compact.append(b)
-                }
-            }
-            if inToken { tokenEnds.append(Int32(compact.count)) }
-        } else {
+        if !tokenizeBytes(bytes) {
+            compact.removeAll(keepingCapacity: true)
+            tokenStarts.removeAll(keepingCapacity: true)
+            tokenEnds.removeAll(keepingCapacity: true)
             let text = String(decoding: bytes, as: UTF8.self)
             for token in text.split(separator: " ", omittingEmptySubsequences: true) {
                 if !compact.isEmpty { compact.append(0x20) }
@@ -183,5 +158,72 @@ struct ShingleScratch {
                 tokenEnds.append(Int32(compact.count))
             }
         }
+    }
+
+    /// Splits on U+0020 bytes, writing through pointers: `compact` is never longer than the
+    /// input, and a token takes at least one byte and a separator, so there are at most
+    /// ⌈n/2⌉ tokens. Returns false, with the buffers unspecified, when a space touches a
+    /// non-ASCII byte (byte splitting may then be inexact); that is tested only where a token
+    /// starts or ends, so the check costs no separate pass.
+    private mutating func tokenizeBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let maxTokens = (bytes.count + 1) / 2
+        var exact = true
+        var tokens = 0
+        var starts = tokenStarts
+        var ends = tokenEnds
+        tokenStarts = []
+        tokenEnds = []
+        compact.overwrite(maxCount: bytes.count) { c in
+            var n = 0
+            starts.overwrite(maxCount: maxTokens) { s in
+                ends.overwrite(maxCount: maxTokens) { e in
+                    var inToken = false
+                    for i in 0..<bytes.count {
+                        let b = bytes[i]
+                        if b == 0x20 {
+                            if inToken {
+                                // The previous byte is the token's last one, c[n - 1].
+                                if c[n - 1] >= 0x80 {
+                                    exact = false
+                                    break
+                                }
+                                e[tokens] = Int32(n)
+                                tokens += 1
+                                inToken = false
+                            }
+                        } else {
+                            if !inToken {
+                                // Past the first byte, a token starts after a space.
+                                if b >= 0x80 && i > 0 {
+                                    exact = false
+                                    break
+                                }
+                                if n > 0 {
+                                    c[n] = 0x20
+                                    n += 1
+                                }
+                                s[tokens] = Int32(n)
+                                inToken = true
+                            }
+                            c[n] = b
+                            n += 1
+                        }
+                    }
+                    if !exact {
+                        tokens = 0
+                        n = 0
+                    } else if inToken {
+                        e[tokens] = Int32(n)
+                        tokens += 1
+                    }
+                    return tokens
+                }
+                return tokens
+            }
+            return n
+        }
+        tokenStarts = starts
+        tokenEnds = ends
+        return exact
     }
 }

@@ -103,33 +103,78 @@ public struct TextNormalizer: Sendable, Hashable {
     /// Writes the normalized UTF-8 bytes of `text` into `out` (replacing its contents).
     /// - Complexity: O(n) in the UTF-8 length.
     public func normalize(_ text: String, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
         var text = text
-        let handled = text.withUTF8 { bytes -> Bool in
-            for b in bytes where b >= 0x80 { return false }
-            normalizeASCII(bytes, into: &out)
-            return true
+        let handled = text.withUTF8 { bytes in normalizeASCII(bytes, into: &out) }
+        if !handled {
+            out.removeAll(keepingCapacity: true)
+            normalizeUnicode(text, into: &out)
         }
-        if !handled { normalizeUnicode(text, into: &out) }
     }
 
     // MARK: - ASCII fast path
 
-    private func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        for var b in bytes {
-            if punctuation && Self.isASCIIPunctuation(b) { continue }
-            if whitespace && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) {
-                pendingSpace = !out.isEmpty
-                continue
+    /// Normalizes pure-ASCII bytes into `out` in one pass and returns true; returns false,
+    /// leaving `out` unspecified, at the first non-ASCII byte.
+    ///
+    /// One lookup in the step set's byte table classifies each byte, and the output is written
+    /// through a pointer: it is never longer than the input (a whitespace run becomes at most
+    /// one space, and only before a kept byte).
+    private func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])
+        -> Bool
+    {
+        let table = Self.asciiTables[asciiTableIndex]
+        var isASCII = true
+        out.overwrite(maxCount: bytes.count) { dst in
+            table.withUnsafeBufferPointer { table in
+                var n = 0
+                var pendingSpace = false
+                for b in bytes {
+                    let mapped = table[Int(b)]
+                    if mapped < 0x80 {
+                        if pendingSpace {
+                            dst[n] = 0x20
+                            n += 1
+                            pendingSpace = false
+                        }
+                        dst[n] = mapped
+                        n += 1
+                    } else if mapped == Self.spaceByte {
+                        pendingSpace = n > 0
+                    } else if mapped == Self.nonASCIIByte {
+                        isASCII = false
+                        return 0
+                    }
+                }
+                return n
             }
-            if caseFold && b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            if pendingSpace {
-                out.append(0x20)
-                pendingSpace = false
-            }
-            out.append(b)
+        }
+        return isASCII
+    }
+
+    /// Table entry of a whitespace byte when whitespace collapses.
+    private static let spaceByte: UInt8 = 0xFE
+    /// Table entry of a byte that is removed (punctuation, when selected).
+    private static let droppedByte: UInt8 = 0xFF
+    /// Table entry of the bytes 0x80–0xFF, which leave the fast path.
+    private static let nonASCIIByte: UInt8 = 0x80
+
+    /// The index of this step set's table in `asciiTables`.
+    private var asciiTableIndex: Int {
+        (caseFold ? 1 : 0) | (whitespace ? 2 : 0) | (punctuation ? 4 : 0)
+    }
+
+    /// For each combination of case, whitespace and punctuation (NFKC is the identity on
+    /// ASCII), what each byte becomes: itself or its folded letter, `spaceByte`,
+    /// `droppedByte`, or `nonASCIIByte`.
+    private static let asciiTables: [[UInt8]] = (0..<8).map { index in
+        let (caseFold, whitespace, punctuation) = (index & 1 != 0, index & 2 != 0, index & 4 != 0)
+        return (0..<256).map { value -> UInt8 in
+            let b = UInt8(value)
+            if b >= 0x80 { return nonASCIIByte }
+            if punctuation && isASCIIPunctuation(b) { return droppedByte }
+            if whitespace && (b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return spaceByte }
+            if caseFold && b >= 0x41 && b <= 0x5A { return b | 0x20 }
+            return b
         }
     }
 
@@ -146,7 +191,9 @@ public struct TextNormalizer: Sendable, Hashable {
 
     // MARK: - Unicode path
 
-    private func normalizeUnicode(_ text: String, into out: inout [UInt8]) {
+    /// The general path, for any text; appends to `out`. Internal so that tests can compare
+    /// it with the ASCII fast path.
+    func normalizeUnicode(_ text: String, into out: inout [UInt8]) {
         var s = text
         if nfkc { s = s.precomposedStringWithCompatibilityMapping }
         if caseFold { s = s.folding(options: .caseInsensitive, locale: nil) }
