@@ -159,22 +159,34 @@ struct HashedFeatures: Sendable {
             let hi = offsets[row + 1]
             guard hi > lo, let entries, let termScales else { return 0 }
             let s0 = termScales[row]
-            for e in lo..<hi {
-                let entry = entries[e]
-                let id = entry & HashedFeatures.idMask
-                let code = Int((entry >> HashedFeatures.countShift) & HashedFeatures.countMask)
-                let m =
-                    code != 0
-                    ? magnitudes[code] : HashedFeatures.magnitude(Int(largeCounts[e] ?? 1))
-                var v = (entry & HashedFeatures.signBit == 0 ? m : -m) * s0
-                if weighted, let idf, let rowScales {
-                    v = v * idf[Int(id)]
-                    v = v * rowScales[row]
+            // Two loops rather than a test per entry: this runs once per row and epoch.
+            if weighted, let idf, let rowScales {
+                let s1 = rowScales[row]
+                for e in lo..<hi {
+                    let entry = entries[e]
+                    let id = entry & HashedFeatures.idMask
+                    let v = (signedMagnitude(entry, at: e) * s0) * idf[Int(id)]
+                    ids[e - lo] = id
+                    values[e - lo] = v * s1
                 }
-                ids[e - lo] = id
-                values[e - lo] = v
+            } else {
+                for e in lo..<hi {
+                    let entry = entries[e]
+                    ids[e - lo] = entry & HashedFeatures.idMask
+                    values[e - lo] = signedMagnitude(entry, at: e) * s0
+                }
             }
             return hi - lo
+        }
+
+        /// `±(1 + ln tf)` of the entry at index `e`.
+        @inline(__always)
+        private func signedMagnitude(_ entry: UInt32, at e: Int) -> Float {
+            let code = Int((entry >> HashedFeatures.countShift) & HashedFeatures.countMask)
+            let m =
+                code != 0
+                ? magnitudes[code] : HashedFeatures.magnitude(Int(largeCounts[e] ?? 1))
+            return entry & HashedFeatures.signBit == 0 ? m : -m
         }
     }
 
