@@ -40,25 +40,40 @@ import Testing
         config.charGrams = 3...3
         let features = HashedFeatures.extract(count: texts.count, config: config) { texts[$0] }
         var extractor = FeatureExtractor(config: config)
-        var ids: [UInt32] = []
-        var values: [Float] = []
+        var entries: [UInt32] = []
+        var largeCounts: [Int: UInt32] = [:]
+        var termScales: [Float] = []
         var offsets = [0]
         for text in texts {
-            extractor.append(text, ids: &ids, values: &values)
-            offsets.append(ids.count)
+            termScales.append(extractor.append(text, entries: &entries, largeCounts: &largeCounts))
+            offsets.append(entries.count)
         }
         #expect(features.offsets == offsets)
         // Same entries up to the frequency renumbering and the IDF weighting that follows it.
         // (Bools, not arrays, in the expectations: a failing array comparison makes the test
         // library diff 100k-element arrays, which takes minutes.)
         var remapped = HashedFeatures(
-            config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
+            config: config, dimension: config.buckets, offsets: offsets, entries: entries,
+            largeCounts: largeCounts, termScales: termScales)
         remapped.compact()
         remapped.weightByInverseDocumentFrequency()
         let sameIDs = remapped.ids == features.ids
         let sameValues = remapped.values == features.values
         #expect(sameIDs)
         #expect(sameValues)
+    }
+
+    /// A term count too large for its packed field (above 2047) keeps its exact weight.
+    @Test func largeTermCountsKeepTheirWeight() {
+        var config = FeatureConfig()
+        config.charGrams = nil
+        config.wordBigrams = false
+        let text = Array(repeating: "spam", count: 3_000).joined(separator: " ") + " ham"
+        let features = HashedFeatures.extract(count: 1, config: config) { _ in text }
+        #expect(features.largeCounts.count == 1)
+        let values = features.values.map(abs).sorted()
+        #expect(values.count == 2)
+        #expect(abs(values[1] / values[0] - (1 + Float(log(3_000.0)))) < 1e-5)
     }
 
     /// TF-IDF: in a row, a word every row has weighs less than a word only few rows have.

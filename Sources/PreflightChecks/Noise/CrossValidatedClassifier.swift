@@ -118,8 +118,10 @@ struct CrossValidatedClassifier {
                     model.train(
                         features, rows: training, labels: labels, schedule: schedule,
                         seed: spec.seed &+ UInt64(f) &* 0x9E37_79B9_7F4A_7C15)
-                    for r in members[f] {
-                        model.predict(features, row: Int(r), into: out.base + Int(r) * k)
+                    features.withDecoder { rows in
+                        for r in members[f] {
+                            model.predict(rows, row: Int(r), into: out.base + Int(r) * k)
+                        }
                     }
                 }
             }

@@ -26,27 +26,169 @@ struct FeatureConfig: Sendable, Hashable {
 
 /// Hashed, sublinear-TF, L2-normalized sparse feature rows in compressed sparse row layout.
 ///
-/// Row `r` has the entries `offsets[r]..<offsets[r + 1]` of `ids` (bucket numbers) and
-/// `values`. A feature (a word, a word bigram, a character n-gram) is hashed to 64 bits; the
-/// low bits pick its bucket and the top bit its sign, so colliding features cancel in
-/// expectation instead of adding up (signed feature hashing). A feature seen `tf` times in a
-/// text has the value `±(1 + ln tf)`, and every non-empty row has unit Euclidean norm.
+/// Row `r` has the entries `offsets[r]..<offsets[r + 1]` of `entries`. A feature (a word, a
+/// word bigram, a character n-gram) is hashed to 64 bits; the low bits pick its bucket and the
+/// top bit its sign, so colliding features cancel in expectation instead of adding up (signed
+/// feature hashing). A feature seen `tf` times in a text has the value `±(1 + ln tf)`, and
+/// every non-empty row has unit Euclidean norm.
+///
+/// Values are not stored: an entry packs its bucket (20 bits), its term count (11 bits; 0 for
+/// a count above 2047, kept in `largeCounts`) and its sign into 32 bits, and `decode` computes
+/// the value with the very operations that used to build it,
+/// `((±(1 + ln tf) · termScales[r]) · idf[id]) · rowScales[r]`, so values are bit-identical
+/// to a stored `Float` matrix at half the memory (4 bytes an entry instead of 8).
 struct HashedFeatures: Sendable {
     /// The configuration the rows were extracted with.
     let config: FeatureConfig
     /// The number of distinct feature ids: every id is below it.
     private(set) var dimension: Int
-    /// Row starts in `ids` and `values`; `rows + 1` entries.
-    var offsets: [Int]
-    /// Feature id of each entry: its bucket, renumbered by `compact()`.
-    var ids: [UInt32]
-    /// Signed, normalized value of each entry.
-    var values: [Float]
+    /// Row starts in `entries`; `rows + 1` entries.
+    private(set) var offsets: [Int]
+    /// The most entries in one row.
+    let longestRow: Int
+    /// Packed entries: feature id (`idMask`), term count (`countShift`), sign (`signBit`).
+    private(set) var entries: [UInt32]
+    /// Term counts above `countMask`, by entry index (their packed count is 0).
+    private(set) var largeCounts: [Int: UInt32]
+    /// Per row, `1 / ‖(1 + ln tf)‖`: the length normalization before IDF weighting.
+    private(set) var termScales: [Float]
+    /// Per feature id, the IDF weight; empty before `weightByInverseDocumentFrequency()`.
+    private(set) var idf: [Float] = []
+    /// Per row, the length normalization after IDF weighting (1 before it, or for a zero row).
+    private(set) var rowScales: [Float] = []
+
+    /// Bits of the feature id in an entry: `FeatureConfig.bucketBits` is at most 20.
+    static let idBits: UInt32 = 20
+    static let idMask: UInt32 = (1 << idBits) - 1
+    static let countShift: UInt32 = idBits
+    static let countMask: UInt32 = (1 << 11) - 1
+    static let signBit: UInt32 = 1 << 31
+
+    /// `1 + ln tf` (1 for tf = 1), the sublinear term weight, exactly as `FeatureExtractor`
+    /// computes it.
+    @inline(__always)
+    static func magnitude(_ tf: Int) -> Float { tf == 1 ? 1 : 1 + Float(log(Double(tf))) }
+
+    /// `magnitude(tf)` for every packable count (index 0 unused).
+    static let magnitudes: [Float] = (0...Int(countMask)).map { magnitude(max(1, $0)) }
+
+    /// Rows from packed entries (`FeatureExtractor.append`), not yet compacted or weighted.
+    init(
+        config: FeatureConfig, dimension: Int, offsets: [Int], entries: [UInt32],
+        largeCounts: [Int: UInt32], termScales: [Float]
+    ) {
+        self.config = config
+        self.dimension = dimension
+        self.offsets = offsets
+        self.entries = entries
+        self.largeCounts = largeCounts
+        self.termScales = termScales
+        var longest = 0
+        for r in 0..<max(0, offsets.count - 1) {
+            longest = max(longest, offsets[r + 1] - offsets[r])
+        }
+        longestRow = longest
+    }
 
     /// The number of rows.
     var rows: Int { offsets.count - 1 }
     /// The number of stored entries.
-    var nonZeros: Int { ids.count }
+    var nonZeros: Int { entries.count }
+    /// The feature id of every entry (for tests and diagnostics: O(non-zeros)).
+    var ids: [UInt32] { entries.map { $0 & Self.idMask } }
+    /// The value of every entry (for tests and diagnostics: O(non-zeros)).
+    var values: [Float] {
+        guard nonZeros > 0 else { return [] }
+        return withDecoder { decoder in
+            var out = [Float](repeating: 0, count: nonZeros)
+            var ids = [UInt32](repeating: 0, count: decoder.longestRow)
+            out.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rows {
+                    _ = decoder.decode(row: r, ids: &ids, values: out.baseAddress! + offsets[r])
+                }
+            }
+            return out
+        }
+    }
+
+    /// Calls `body` with a decoder of the rows, valid only inside it.
+    func withDecoder<R>(_ body: (RowDecoder) -> R) -> R {
+        let weighted = !idf.isEmpty
+        return offsets.withUnsafeBufferPointer { offsets in
+            entries.withUnsafeBufferPointer { entries in
+                termScales.withUnsafeBufferPointer { termScales in
+                    rowScales.withUnsafeBufferPointer { rowScales in
+                        idf.withUnsafeBufferPointer { idf in
+                            Self.magnitudes.withUnsafeBufferPointer { magnitudes in
+                                body(
+                                    RowDecoder(
+                                        offsets: offsets.baseAddress!,
+                                        entries: entries.baseAddress,
+                                        termScales: termScales.baseAddress,
+                                        rowScales: rowScales.baseAddress,
+                                        idf: idf.baseAddress, magnitudes: magnitudes.baseAddress!,
+                                        largeCounts: largeCounts, weighted: weighted,
+                                        longestRow: longestRow))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decodes rows of a `HashedFeatures` through raw pointers, valid inside `withDecoder`.
+    struct RowDecoder {
+        let offsets: UnsafePointer<Int>
+        let entries: UnsafePointer<UInt32>?
+        let termScales: UnsafePointer<Float>?
+        let rowScales: UnsafePointer<Float>?
+        let idf: UnsafePointer<Float>?
+        let magnitudes: UnsafePointer<Float>
+        let largeCounts: [Int: UInt32]
+        let weighted: Bool
+        /// The most entries in one row: the capacity `decode` needs.
+        let longestRow: Int
+
+        /// Writes the ids and values of row `row` to `ids` and `values`; returns their count.
+        @inline(__always)
+        func decode(
+            row: Int, ids: UnsafeMutablePointer<UInt32>, values: UnsafeMutablePointer<Float>
+        ) -> Int {
+            let lo = offsets[row]
+            let hi = offsets[row + 1]
+            guard hi > lo, let entries, let termScales else { return 0 }
+            let s0 = termScales[row]
+            // Two loops rather than a test per entry: this runs once per row and epoch.
+            if weighted, let idf, let rowScales {
+                let s1 = rowScales[row]
+                for e in lo..<hi {
+                    let entry = entries[e]
+                    let id = entry & HashedFeatures.idMask
+                    let v = (signedMagnitude(entry, at: e) * s0) * idf[Int(id)]
+                    ids[e - lo] = id
+                    values[e - lo] = v * s1
+                }
+            } else {
+                for e in lo..<hi {
+                    let entry = entries[e]
+                    ids[e - lo] = entry & HashedFeatures.idMask
+                    values[e - lo] = signedMagnitude(entry, at: e) * s0
+                }
+            }
+            return hi - lo
+        }
+
+        /// `±(1 + ln tf)` of the entry at index `e`.
+        @inline(__always)
+        private func signedMagnitude(_ entry: UInt32, at e: Int) -> Float {
+            let code = Int((entry >> HashedFeatures.countShift) & HashedFeatures.countMask)
+            let m =
+                code != 0
+                ? magnitudes[code] : HashedFeatures.magnitude(Int(largeCounts[e] ?? 1))
+            return entry & HashedFeatures.signBit == 0 ? m : -m
+        }
+    }
 
     /// Extracts the features of `count` texts in parallel (chunks of rows over all cores);
     /// the result does not depend on the number of cores.
@@ -61,11 +203,14 @@ struct HashedFeatures: Sendable {
         // Waves of chunks in parallel, each appended to the result and released before the
         // next, so the transient copy is one wave, not the whole matrix.
         let wave = 32
+        precondition(config.bucketBits <= Int(idBits), "bucket ids beyond the packed id bits")
         var offsets = [Int]()
         offsets.reserveCapacity(count + 1)
         offsets.append(0)
-        var ids = [UInt32]()
-        var values = [Float]()
+        var entries = [UInt32]()
+        var largeCounts: [Int: UInt32] = [:]
+        var termScales = [Float]()
+        termScales.reserveCapacity(count)
         for first in stride(from: 0, to: chunks, by: wave) {
             let last = min(chunks, first + wave)
             var parts = [Part](repeating: Part(), count: last - first)
@@ -77,33 +222,39 @@ struct HashedFeatures: Sendable {
                     let start = (first + w) * chunk
                     let end = min(count, start + chunk)
                     part.lengths.reserveCapacity(end - start)
+                    part.termScales.reserveCapacity(end - start)
                     for i in start..<end {
-                        let before = part.ids.count
-                        extractor.append(text(i), ids: &part.ids, values: &part.values)
-                        part.lengths.append(Int32(part.ids.count - before))
+                        let before = part.entries.count
+                        part.termScales.append(
+                            extractor.append(
+                                text(i), entries: &part.entries, largeCounts: &part.largeCounts))
+                        part.lengths.append(Int32(part.entries.count - before))
                     }
                     target.base[w] = part
                 }
             }
             if first == 0 {
                 // Reserve for all rows at the first wave's density (+5%); rarely exceeded.
-                let done = parts.reduce(0) { $0 + $1.ids.count }
+                let done = parts.reduce(0) { $0 + $1.entries.count }
                 let rows = min(count, last * chunk)
                 let estimate = Int(Double(done) / Double(max(1, rows)) * Double(count) * 1.05)
-                ids.reserveCapacity(estimate)
-                values.reserveCapacity(estimate)
+                entries.reserveCapacity(estimate)
             }
             for w in parts.indices {
                 for length in parts[w].lengths {
                     offsets.append(offsets[offsets.count - 1] + Int(length))
                 }
-                ids.append(contentsOf: parts[w].ids)
-                values.append(contentsOf: parts[w].values)
+                for (e, tf) in parts[w].largeCounts { largeCounts[entries.count + e] = tf }
+                entries.append(contentsOf: parts[w].entries)
+                termScales.append(contentsOf: parts[w].termScales)
                 parts[w] = Part()
             }
         }
+        // Consumed, not copied: a second reference to `entries` would make `compact()` copy
+        // the whole array on write.
         var features = HashedFeatures(
-            config: config, dimension: config.buckets, offsets: offsets, ids: ids, values: values)
+            config: config, dimension: config.buckets, offsets: consume offsets,
+            entries: consume entries, largeCounts: largeCounts, termScales: consume termScales)
         features.compact()
         features.weightByInverseDocumentFrequency()
         return features
@@ -116,7 +267,7 @@ struct HashedFeatures: Sendable {
     /// - Complexity: O(non-zeros + buckets log buckets).
     mutating func compact() {
         var counts = [UInt32](repeating: 0, count: dimension)
-        for id in ids { counts[Int(id)] &+= 1 }
+        for entry in entries { counts[Int(entry & Self.idMask)] &+= 1 }
         var used: [UInt32] = []
         for b in 0..<dimension where counts[b] > 0 { used.append(UInt32(b)) }
         used.sort {
@@ -124,8 +275,11 @@ struct HashedFeatures: Sendable {
         }
         var remap = [UInt32](repeating: 0, count: dimension)
         for (new, old) in used.enumerated() { remap[Int(old)] = UInt32(new) }
-        ids.withUnsafeMutableBufferPointer { ids in
-            for e in ids.indices { ids[e] = remap[Int(ids[e])] }
+        entries.withUnsafeMutableBufferPointer { entries in
+            for e in entries.indices {
+                let entry = entries[e]
+                entries[e] = entry & ~Self.idMask | remap[Int(entry & Self.idMask)]
+            }
         }
         dimension = used.count
     }
@@ -135,34 +289,39 @@ struct HashedFeatures: Sendable {
     /// re-normalizes each row to unit length (TF-IDF). Features in nearly every text (function
     /// words, common character n-grams) then weigh little, the rare, telling ones much.
     /// Unsupervised and label-blind, so computing it over all rows leaks nothing about any
-    /// fold's labels.
+    /// fold's labels. Stores `idf` and `rowScales`; `decode` applies them.
     /// - Complexity: O(non-zeros + dimension).
     mutating func weightByInverseDocumentFrequency() {
+        precondition(idf.isEmpty, "rows weighted twice")
         var df = [UInt32](repeating: 0, count: dimension)
-        for id in ids { df[Int(id)] &+= 1 }
+        for entry in entries { df[Int(entry & Self.idMask)] &+= 1 }
         let n = Float(rows)
         let idf = df.map { log((1 + n) / (1 + Float($0))) + 1 }
-        let ids = self.ids
-        let offsets = self.offsets
-        values.withUnsafeMutableBufferPointer { values in
-            for r in 0..<(offsets.count - 1) {
+        var rowScales = [Float](repeating: 1, count: rows)
+        withDecoder { decoder in
+            var ids = [UInt32](repeating: 0, count: decoder.longestRow)
+            var values = [Float](repeating: 0, count: decoder.longestRow)
+            for r in 0..<rows {
+                let length = decoder.decode(row: r, ids: &ids, values: &values)
                 var norm: Float = 0
-                for e in offsets[r]..<offsets[r + 1] {
-                    values[e] *= idf[Int(ids[e])]
-                    norm += values[e] * values[e]
+                for e in 0..<length {
+                    let v = values[e] * idf[Int(ids[e])]
+                    norm += v * v
                 }
                 guard norm > 0 else { continue }
-                let scale = 1 / norm.squareRoot()
-                for e in offsets[r]..<offsets[r + 1] { values[e] *= scale }
+                rowScales[r] = 1 / norm.squareRoot()
             }
         }
+        self.idf = idf
+        self.rowScales = rowScales
     }
 
     /// The features of one chunk of rows.
     private struct Part {
         var lengths: [Int32] = []
-        var ids: [UInt32] = []
-        var values: [Float] = []
+        var entries: [UInt32] = []
+        var largeCounts: [Int: UInt32] = [:]
+        var termScales: [Float] = []
     }
 }
 
@@ -191,8 +350,13 @@ struct FeatureExtractor {
     private static let bigramSalt: UInt64 = 0xB16B_00B5_0000_0002
     private static let charSeed: UInt64 = 0xC4A2_0000_0000_0003
 
-    /// Appends the deduplicated, normalized entries of `text` (in order of first occurrence).
-    mutating func append(_ text: String, ids: inout [UInt32], values: inout [Float]) {
+    /// Appends the deduplicated, packed entries of `text` (in order of first occurrence; see
+    /// `HashedFeatures`) and returns the row's length normalization `1 / ‖(1 + ln tf)‖` (1 for
+    /// an empty row). Counts above `HashedFeatures.countMask` go to `largeCounts` by entry
+    /// index.
+    mutating func append(
+        _ text: String, entries: inout [UInt32], largeCounts: inout [Int: UInt32]
+    ) -> Float {
         normalizer.normalize(text, into: &normalized)
         hashes.removeAll(keepingCapacity: true)
         tokenHashes.removeAll(keepingCapacity: true)
@@ -216,7 +380,7 @@ struct FeatureExtractor {
             }
         }
         if let chars = config.charGrams, tokens > 0 { appendCharGrams(chars) }
-        emit(ids: &ids, values: &values)
+        return emit(entries: &entries, largeCounts: &largeCounts)
     }
 
     /// Character n-grams of the tokens joined by one space, with one space at each end.
@@ -252,14 +416,17 @@ struct FeatureExtractor {
         }
     }
 
-    /// Counts repeats of each feature hash and appends `±(1 + ln tf)`, L2-normalized, one
-    /// entry per distinct hash in order of first occurrence.
+    /// Counts repeats of each feature hash and appends one packed entry per distinct hash in
+    /// order of first occurrence; returns `1 / ‖(1 + ln tf)‖`, the factor that L2-normalizes
+    /// the row's values `±(1 + ln tf)`.
     ///
     /// Counting is an open-addressing table (linear probing, at most half full, keyed by the
     /// hash itself, which is already mixed): O(features) per text, where sorting the hashes
     /// took a fifth of the classifier's time on long texts.
-    private mutating func emit(ids: inout [UInt32], values: inout [Float]) {
-        guard !hashes.isEmpty else { return }
+    private mutating func emit(entries: inout [UInt32], largeCounts: inout [Int: UInt32])
+        -> Float
+    {
+        guard !hashes.isEmpty else { return 1 }
         var capacity = 16
         while capacity < hashes.count * 2 { capacity <<= 1 }
         if slotKeys.count < capacity {
@@ -282,19 +449,23 @@ struct FeatureExtractor {
             }
         }
         let bucketMask = UInt64(config.buckets - 1)
-        let start = values.count
         var norm: Float = 0
         for slot in distinct {
             let h = slotKeys[Int(slot)]
             let tf = Int(slotCounts[Int(slot)])
             slotCounts[Int(slot)] = 0  // leaves the table empty for the next text
-            let magnitude: Float = tf == 1 ? 1 : 1 + Float(log(Double(tf)))
-            ids.append(UInt32(truncatingIfNeeded: h & bucketMask))
-            values.append(h >> 63 == 0 ? magnitude : -magnitude)
+            let magnitude = HashedFeatures.magnitude(tf)
+            var entry = UInt32(truncatingIfNeeded: h & bucketMask)
+            if tf <= Int(HashedFeatures.countMask) {
+                entry |= UInt32(tf) << HashedFeatures.countShift
+            } else {
+                largeCounts[entries.count] = UInt32(tf)
+            }
+            if h >> 63 != 0 { entry |= HashedFeatures.signBit }
+            entries.append(entry)
             norm += magnitude * magnitude
         }
-        let scale = 1 / norm.squareRoot()
-        for k in start..<values.count { values[k] *= scale }
+        return 1 / norm.squareRoot()
     }
 
     @inline(__always)

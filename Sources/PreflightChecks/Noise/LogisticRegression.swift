@@ -90,42 +90,43 @@ struct SoftmaxRegression {
         let skip = schedule.skipBelow
         let w = UnsafeMutableBufferPointer(start: weights.pointer, count: weights.count)
         var b = bias
-        data.offsets.withUnsafeBufferPointer { offsets in
-            data.ids.withUnsafeBufferPointer { ids in
-                data.values.withUnsafeBufferPointer { values in
+        data.withDecoder { rows in
+            // One row decoded at a time: the matrix stores packed entries, not values.
+            var rowIDs = [UInt32](repeating: 0, count: max(1, rows.longestRow))
+            var rowValues = [Float](repeating: 0, count: max(1, rows.longestRow))
+            rowIDs.withUnsafeMutableBufferPointer { ids in
+                rowValues.withUnsafeMutableBufferPointer { values in
                     labels.withUnsafeBufferPointer { labels in
-                        do {
-                            b.withUnsafeMutableBufferPointer { b in
-                                z.withUnsafeMutableBufferPointer { z in
-                                    let wp = w.baseAddress!
-                                    let zp = z.baseAddress!
-                                    for _ in 0..<schedule.epochs {
-                                        random.shuffle(&order)
-                                        for r in order {
-                                            let row = Int(r)
-                                            let lo = offsets[row]
-                                            let hi = offsets[row + 1]
-                                            Self.logits(
-                                                wp, b.baseAddress!, scale, ids.baseAddress!,
-                                                values.baseAddress!, lo, hi, m, zp)
-                                            let largest = Self.gradient(
-                                                zp, k, m, label: Int(labels[row]))
-                                            let eta = eta0 / (1 + step / n)
-                                            step += 1
-                                            if largest >= skip {
-                                                for s in 0..<m { b[s] -= eta * zp[s] }
-                                                let a = eta / scale
-                                                for e in lo..<hi {
-                                                    let v = values[e] * a
-                                                    let wj = wp + Int(ids[e]) * m
-                                                    for s in 0..<m { wj[s] -= v * zp[s] }
-                                                }
+                        b.withUnsafeMutableBufferPointer { b in
+                            z.withUnsafeMutableBufferPointer { z in
+                                let wp = w.baseAddress!
+                                let zp = z.baseAddress!
+                                let ip = ids.baseAddress!
+                                let vp = values.baseAddress!
+                                for _ in 0..<schedule.epochs {
+                                    random.shuffle(&order)
+                                    for r in order {
+                                        let row = Int(r)
+                                        let hi = rows.decode(row: row, ids: ip, values: vp)
+                                        Self.logits(
+                                            wp, b.baseAddress!, scale, ip, vp, 0, hi, m, zp)
+                                        let largest = Self.gradient(
+                                            zp, k, m, label: Int(labels[row]))
+                                        let eta = eta0 / (1 + step / n)
+                                        step += 1
+                                        if largest >= skip {
+                                            for s in 0..<m { b[s] -= eta * zp[s] }
+                                            let a = eta / scale
+                                            for e in 0..<hi {
+                                                let v = vp[e] * a
+                                                let wj = wp + Int(ip[e]) * m
+                                                for s in 0..<m { wj[s] -= v * zp[s] }
                                             }
-                                            scale *= 1 - eta * l2
-                                            if scale < 1e-3 {
-                                                for i in 0..<w.count { w[i] *= scale }
-                                                scale = 1
-                                            }
+                                        }
+                                        scale *= 1 - eta * l2
+                                        if scale < 1e-3 {
+                                            for i in 0..<w.count { w[i] *= scale }
+                                            scale = 1
                                         }
                                     }
                                 }
@@ -141,18 +142,28 @@ struct SoftmaxRegression {
 
     /// Writes the class probabilities of `row` to `out[0..<classes]`.
     func predict(_ data: HashedFeatures, row: Int, into out: UnsafeMutablePointer<Float>) {
-        let lo = data.offsets[row]
-        let hi = data.offsets[row + 1]
+        data.withDecoder { predict($0, row: row, into: out) }
+    }
+
+    /// `predict` through a decoder of the rows, for many rows in one `withDecoder`.
+    func predict(
+        _ rows: HashedFeatures.RowDecoder, row: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        let length = rows.offsets[row + 1] - rows.offsets[row]
+        var ids = [UInt32](repeating: 0, count: max(1, length))
+        var values = [Float](repeating: 0, count: max(1, length))
         var z = [SIMD8<Float>](repeating: .zero, count: blocks)
         do {
             let w = UnsafeBufferPointer(start: weights.pointer, count: weights.count)
             bias.withUnsafeBufferPointer { b in
-                data.ids.withUnsafeBufferPointer { ids in
-                    data.values.withUnsafeBufferPointer { values in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    values.withUnsafeMutableBufferPointer { values in
+                        let hi = rows.decode(
+                            row: row, ids: ids.baseAddress!, values: values.baseAddress!)
                         z.withUnsafeMutableBufferPointer { z in
                             Self.logits(
                                 w.baseAddress!, b.baseAddress!, scale, ids.baseAddress!,
-                                values.baseAddress!, lo, hi, blocks, z.baseAddress!)
+                                values.baseAddress!, 0, hi, blocks, z.baseAddress!)
                             z.baseAddress!.withMemoryRebound(to: Float.self, capacity: blocks * 8) {
                                 Self.softmax($0, classes)
                                 out.update(from: $0, count: classes)
