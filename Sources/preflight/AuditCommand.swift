@@ -268,20 +268,15 @@ struct AuditCommand: ParsableCommand {
         }
         let text: String
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                console.err(
-                    RulesError.cannotRead(path: path, reason: "the file is not UTF-8 text")
-                        .description)
-                throw CommandExit.usage
-            }
-            text = decoded
-        } catch let exit as CommandExit {
-            throw exit
+            text = try RulesOptions.readText(path)
         } catch {
-            console.err(
-                RulesError.cannotRead(path: path, reason: RulesOptions.reason(error)).description)
-            throw CommandExit.input
+            console.err(error.description)
+            // A file that is there but not text is a usage mistake; one that cannot be read
+            // is an input problem.
+            if case .cannotRead(_, let reason) = error, reason != RulesOptions.notUTF8 {
+                throw CommandExit.input
+            }
+            throw CommandExit.usage
         }
         do {
             return try SuppressionFile.parse(

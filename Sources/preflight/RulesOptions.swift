@@ -50,19 +50,7 @@ struct RulesOptions: ParsableArguments {
         var rules = RuleSet()
         for name in profiles { rules = rules.merging(try BuiltInProfiles.load(named: name)) }
         for path in ruleFiles {
-            let text: String
-            do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                guard let decoded = String(data: data, encoding: .utf8) else {
-                    throw RulesError.cannotRead(path: path, reason: "the file is not UTF-8 text")
-                }
-                text = decoded
-            } catch let error as RulesError {
-                throw error
-            } catch {
-                throw .cannotRead(path: path, reason: Self.reason(error))
-            }
-            rules = rules.merging(try RuleSet.parse(text, name: path))
+            rules = rules.merging(try RuleSet.parse(try Self.readText(path), name: path))
         }
         if !textFields.isEmpty { rules.dataset.textFields = textFields }
         if let labelField { rules.dataset.labelField = labelField }
@@ -89,6 +77,24 @@ struct RulesOptions: ParsableArguments {
             console.err(error.description)
             throw CommandExit.usage
         }
+    }
+
+    /// Why `readText` refuses a file that was read but is not text.
+    static let notUTF8 = "the file is not UTF-8 text"
+
+    /// The contents of a rule-like file (rule file, suppression file) as UTF-8 text.
+    /// - Throws: `RulesError.cannotRead` with the I/O reason, or with `notUTF8`.
+    static func readText(_ path: String) throws(RulesError) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .cannotRead(path: path, reason: reason(error))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .cannotRead(path: path, reason: notUTF8)
+        }
+        return text
     }
 
     /// A readable reason from a Foundation file error.
