@@ -173,6 +173,12 @@ struct RecordProjector: Sendable {
             }
             let lines = turns.map(\.line)
             record.example = lines.joined(separator: "\n")
+            var prefix = 0
+            for (turn, line) in zip(turns, lines) {
+                guard Shape.systemRoles.contains(turn.role) else { break }
+                prefix += line.utf8.count + 1
+            }
+            record.systemPrefix = Int32(clamping: prefix)
             let last = turns[turns.count - 1].role
             record.input =
                 Shape.assistantRoles.contains(last)

@@ -314,3 +314,20 @@ private let answerB = "Port 443, over TLS only."
     #expect(places(auto.findings) == ["train.jsonl:1"])
     #expect(auto.findings[0].message.contains("on words:3 shingles"))
 }
+
+@Test func differentSystemPromptsKeepTheSameQuestionApart() throws {
+    let french = (1...30).map { "règle\($0)" }.joined(separator: " ") + " answer in French"
+    let terse = (1...30).map { "rule\($0)" }.joined(separator: " ") + " answer in one word"
+    let lines = [
+        chat(
+            "Which port does the API use by default?", "Elle écoute sur le port 8080.",
+            system: french),
+        chat("Which port does the API use by default", "8080", system: terse),
+        chat("Which port does the API use by default?!", "Port 443, over TLS only.", system: terse),
+    ]
+    // Lines 2 and 3 are near-identical with their shared system message and conflict; line 1
+    // asks the same question under other instructions and is not compared with them.
+    let result = try run(lines, options: "near_threshold: 0.8")
+    #expect(places(result.findings) == ["train.jsonl:2"])
+    #expect(result.findings.first?.related.map(\.line) == [3])
+}

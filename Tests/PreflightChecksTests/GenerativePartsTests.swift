@@ -90,12 +90,33 @@ private func parts(_ jsonl: String) -> [GenerativeParts?] {
     #expect(parts(#"{"text": "hi", "label": "greeting"}"#) == [nil])
 }
 
-@Test func promptWithoutSystemDropsSystemMessages() {
-    let (found, shape) = records(
+@Test func similarityTextLeavesOutLeadingSystemMessages() {
+    let (found, _) = records(
         """
-        {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}
+        {"messages": [{"role": "system", "content": "Réponds brièvement. 日本"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}
         {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}
+        {"messages": [{"role": "system", "content": [{"type": "text", "text": "Be"}, {"type": "text", "text": "brief."}]}, {"role": "developer", "content": "No emoji."}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "system", "content": "Be brief."}, {"role": "assistant", "content": "Hello."}]}
+        {"messages": [{"role": "system", "content": "Be brief."}, {"role": "assistant", "content": "Hello."}]}
         """)
-    #expect(GenerativeParts.promptWithoutSystem(found[0], shape: shape) == "user: Hi")
-    #expect(GenerativeParts.promptWithoutSystem(found[1], shape: shape) == nil)
+    let texts = found.map { ($0.similarityText(.input), $0.similarityText(.example)) }
+    #expect(texts[0] == ("user: Hi", "user: Hi\nassistant: Hello."))
+    #expect(texts[1] == ("user: Hi", "user: Hi\nassistant: Hello."))
+    // Two leading system messages (one with content parts joined by a newline).
+    #expect(texts[2] == ("user: Hi", "user: Hi\nassistant: Hello."))
+    // A system message after the first user turn stays.
+    #expect(found[3].systemPrefix == 0)
+    #expect(texts[3].0 == "user: Hi\nsystem: Be brief.")
+    // Nothing but the system message in the prompt: the whole prompt is compared.
+    #expect(texts[4] == ("system: Be brief.", "assistant: Hello."))
+}
+
+@Test func similarityTextOfShareGPTAndOtherShapes() {
+    let (sharegpt, _) = records(
+        #"{"conversations": [{"from": "system", "value": "Be brief."}, {"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello."}]}"#
+    )
+    #expect(sharegpt[0].similarityText(.input) == "human: Hi")
+    let (completion, _) = records(#"{"prompt": "system: Q", "completion": "A"}"#)
+    #expect(completion[0].systemPrefix == 0)
+    #expect(completion[0].similarityText(.example) == "system: Q\nA")
 }

@@ -131,3 +131,32 @@ import Testing
     let matrix = try #require(exactOnly.tables.first { $0.id == "leakage_matrix" })
     #expect(matrix.columns == ["held-out split", "records", "train (exact)", "validation", "test"])
 }
+
+/// A chat record as a JSON line: a system message, a user turn and an assistant turn.
+private func chatLine(_ system: String, _ user: String, _ answer: String) -> String {
+    #"{"messages": [{"role": "system", "content": "\#(system)"}, "#
+        + #"{"role": "user", "content": "\#(user)"}, {"role": "assistant", "content": "\#(answer)"}]}"#
+}
+
+@Test func aSharedSystemPromptIsNotANearLeak() throws {
+    // 60 words of instructions beside questions of 4–6 words: with the system message every
+    // pair of prompts is above Jaccard 0.85; the questions themselves share nothing.
+    let system = (1...60).map { "rule\($0)" }.joined(separator: " ")
+    let other = (1...60).map { "policy\($0)" }.joined(separator: " ")
+    let text = """
+        --- train.jsonl
+        \(chatLine(system, "How do I reset my password", "Use the sign-in page."))
+        \(chatLine(system, "Can I change my delivery address", "Yes, until it ships."))
+        \(chatLine(system, "Do you ship to Norway at all", "Only within the EU."))
+        --- test.jsonl
+        \(chatLine(system, "Where is my invoice for March", "In your account."))
+        \(chatLine(system, "Is there a student discount", "Yes, ten percent."))
+        \(chatLine(other, "can i change my delivery address", "No."))
+        """
+    let result = try outcome(SplitLeakageCheck.self, text)
+    // Only the question asked again (under other instructions) is a near leak: its prompt
+    // without the system message equals a training prompt.
+    #expect(places(result.findings) == ["test.jsonl:3"])
+    #expect(result.findings.first?.metrics["similarity"] == 1)
+    #expect(result.findings.first?.related.first?.line == 2)
+}

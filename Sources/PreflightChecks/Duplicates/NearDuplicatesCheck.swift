@@ -4,7 +4,8 @@ import PreflightCore
 /// Flags records that are near-copies of other records of the same split: a word changed,
 /// inserted, deleted or swapped, a typo fixed, a date replaced.
 ///
-/// Texts are normalized (as for `exact_duplicates`), cut into shingles (`shingle: auto` picks
+/// Texts are normalized (as for `exact_duplicates`; leading system messages of chat records
+/// are left out, see `Record.similarityText`), cut into shingles (`shingle: auto` picks
 /// word sets for short texts and word 3-grams for long ones, see `ShingleOption`) and every
 /// pair whose exact Jaccard similarity is at or above `threshold` is a near pair (found by
 /// MinHash LSH, verified exactly). Near pairs of a split form clusters (connected

@@ -23,9 +23,11 @@ import PreflightCore
 /// another B to A; `preference: chosen` compares chosen responses like SFT targets instead.
 ///
 /// With `near: true`, a second tier links near-identical prompts (Jaccard at or above
-/// `near_threshold`, from the prompt-keyed near search that split_leakage shares; for chat
-/// records with a system message, also without it, so a long shared system message does not
-/// make different questions near-identical) and compares the first answer of each.
+/// `near_threshold`, from the prompt-keyed near search that split_leakage shares, which leaves
+/// system messages out so a long shared system message does not make different questions
+/// near-identical; chat records with a system message must also be near-identical with it, so
+/// different system prompts keep apart the answers they ask for) and compares the first
+/// answer of each.
 /// Records are compared within a split only: a held-out prompt that also occurs in training
 /// is split_leakage's to report. Prompts under `min_prompt_words` words (role labels not
 /// counted) are not compared.
@@ -231,8 +233,9 @@ public struct ConflictingAnswersCheck: Check {
     ///
     /// Reads the near search at near_duplicates' default threshold (0.8) and keeps the pairs
     /// at or above `near_threshold`, so on default rules the search is the one split_leakage
-    /// runs on prompts. A pair of chat records with a system message must also be
-    /// near-identical without it.
+    /// runs on prompts. That search compares prompts without their system messages; a pair of
+    /// chat records with a system message must also be near-identical with it, so different
+    /// system prompts keep apart the answers they ask for.
     func nearConflicts(
         _ input: CheckInput, groups: SplitGroups, eligible: [Bool], layout: DatasetLayout,
         comparer: AnswerComparer
@@ -253,21 +256,14 @@ public struct ConflictingAnswersCheck: Check {
             representatives[p] = r ?? -1
             return r
         }
-        /// The shingles of a representative's prompt without its system messages; nil when it
-        /// has none (memoized: a representative may be in many pairs).
-        var withoutSystem: [Int32: [UInt64]?] = [:]
-        func shinglesWithoutSystem(_ p: Int32) -> [UInt64]? {
-            if let known = withoutSystem[p] { return known }
-            let ref = layout.ref(Int(p))
-            let file = dataset.files[Int(ref.file)]
-            let text = GenerativeParts.promptWithoutSystem(
-                file.records[Int(ref.record)], shape: file.schema.shape)
-            let set = text.map { shingler.shingles(of: normalizer.normalize($0)) }
-            withoutSystem[p] = set
+        /// The shingles of a representative's whole prompt, system messages included
+        /// (memoized: a representative may be in many pairs).
+        var whole: [Int32: [UInt64]] = [:]
+        func wholeShingles(_ p: Int32) -> [UInt64] {
+            if let known = whole[p] { return known }
+            let set = shingler.shingles(of: normalizer.normalize(dataset[layout.ref(Int(p))].input))
+            whole[p] = set
             return set
-        }
-        func shingles(_ p: Int32) -> [UInt64] {
-            shingler.shingles(of: normalizer.normalize(dataset[layout.ref(Int(p))].input))
         }
 
         var sets = UnionFind(count: layout.count)
@@ -277,11 +273,10 @@ public struct ConflictingAnswersCheck: Check {
                 let a = representative(pair.a), let b = representative(pair.b)
             else { continue }
             var similarity = pair.similarity
-            let (sa, sb) = (shinglesWithoutSystem(a), shinglesWithoutSystem(b))
-            if sa != nil || sb != nil {
-                let x = sa ?? shingles(a)
-                let y = sb ?? shingles(b)
-                similarity = min(similarity, Shingler.jaccard(x, y))
+            if dataset[layout.ref(Int(a))].systemPrefix > 0
+                || dataset[layout.ref(Int(b))].systemPrefix > 0
+            {
+                similarity = min(similarity, Shingler.jaccard(wholeShingles(a), wholeShingles(b)))
                 guard similarity >= options.nearThreshold else { continue }
             }
             sets.union(a, b)

@@ -7,8 +7,9 @@ import PreflightCore
 /// deterministic):
 /// 1. **Participation.** Within a split only the first record of an exact group takes part;
 ///    records without shingles take no part; pairs with identical key hashes are skipped.
-/// 2. **Normalize + shingle** each record once (`Shingler`, byte-level, no per-shingle
-///    `String`), counting words for the median (which `auto` resolves the scheme from).
+/// 2. **Normalize + shingle** each record's text without leading system messages
+///    (`Record.similarityText`) once (`Shingler`, byte-level, no per-shingle `String`),
+///    counting words for the median (which `auto` resolves the scheme from).
 /// 3. **Signatures**: K = `MinHash.k` values by one-permutation hashing with optimal
 ///    densification (Li, Owen & Zhang, NIPS 2012; Shrivastava, ICML 2017; see `MinHash`).
 ///    Signatures are not kept: only one 32-bit hash per LSH band (21 × 4 bytes per record at
@@ -276,7 +277,18 @@ struct NearDuplicateSearch {
             }
         }
 
-        let shingleSets = sets
+        // One flat array of every set and one array of starts, so that the pair loop reads
+        // through plain pointers (no reference counting of per-chunk arrays per pair).
+        var flat: [UInt64] = []
+        flat.reserveCapacity(sets.reduce(0) { $0 + $1.flat.count })
+        var starts: [Int] = [0]
+        starts.reserveCapacity(involved.count + 1)
+        for c in sets.indices {
+            let base = flat.count
+            flat.append(contentsOf: sets[c].flat)
+            for e in sets[c].starts.dropFirst() { starts.append(base + e) }
+            sets[c] = ShingleSets()
+        }
         sets = []
 
         // Verify in chunks of pairs; merge in order.
@@ -284,48 +296,25 @@ struct NearDuplicateSearch {
         let pairChunks = (candidates.count + pairChunk - 1) / pairChunk
         var results = [Verified](repeating: Verified(), count: pairChunks)
         let threshold = spec.threshold
+        let allSets = flat
+        let allStarts = starts
+        flat = []
+        starts = []
         results.withUnsafeMutableBufferPointer { resultsBuffer in
             let out = SendableBuffer(base: resultsBuffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: pairChunks) { c in
-                var local = Verified()
-                for i in (c * pairChunk)..<min(candidates.count, (c + 1) * pairChunk) {
-                    let a = Int(candidates[i] >> 32)
-                    let b = Int(candidates[i] & 0xFFFF_FFFF)
-                    let sa = Int(slots[a])
-                    let sb = Int(slots[b])
-                    let setA = shingleSets[sa / chunk]
-                    let setB = shingleSets[sb / chunk]
-                    let j = setA.flat.withUnsafeBufferPointer { fa in
-                        setB.flat.withUnsafeBufferPointer { fb in
-                            Shingler.jaccard(
-                                UnsafeBufferPointer(
-                                    rebasing: fa[
-                                        setA.starts[sa % chunk]..<setA.starts[sa % chunk + 1]]),
-                                UnsafeBufferPointer(
-                                    rebasing: fb[
-                                        setB.starts[sb % chunk]..<setB.starts[sb % chunk + 1]]))
-                        }
-                    }
-                    guard j > 0 else { continue }
-                    local.candidates += 1
-                    local.histogram[min(19, Int(j * 20))] += 1
-                    let pair = NearPair(a: Int32(a), b: Int32(b), similarity: j)
-                    if j >= threshold {
-                        local.pairs.append(pair)
-                        local.above.append(pair)
-                        if local.above.count > 64 {
-                            Self.keepFirst(&local.above, 10, by: Self.aboveOrder)
-                        }
-                    } else {
-                        local.below.append(pair)
-                        if local.below.count > 64 {
-                            Self.keepFirst(&local.below, 10, by: Self.belowOrder)
+                let run = (c * pairChunk)..<min(candidates.count, (c + 1) * pairChunk)
+                out.base[c] = allSets.withUnsafeBufferPointer { flat in
+                    allStarts.withUnsafeBufferPointer { starts in
+                        slots.withUnsafeBufferPointer { slots in
+                            candidates.withUnsafeBufferPointer { candidates in
+                                Self.verify(
+                                    candidates[run], flat: flat, starts: starts, slots: slots,
+                                    threshold: threshold)
+                            }
                         }
                     }
                 }
-                Self.keepFirst(&local.above, 10, by: Self.aboveOrder)
-                Self.keepFirst(&local.below, 10, by: Self.belowOrder)
-                out.base[c] = local
             }
         }
         var merged = Verified()
@@ -341,29 +330,58 @@ struct NearDuplicateSearch {
         Self.keepFirst(&merged.below, 10, by: Self.belowOrder)
         return merged
     }
+
+    /// Verifies a run of candidate pairs against the flat shingle sets.
+    private static func verify(
+        _ candidates: Slice<UnsafeBufferPointer<UInt64>>, flat: UnsafeBufferPointer<UInt64>,
+        starts: UnsafeBufferPointer<Int>, slots: UnsafeBufferPointer<Int32>, threshold: Double
+    ) -> Verified {
+        var local = Verified()
+        for packed in candidates {
+            let a = Int(packed >> 32)
+            let b = Int(packed & 0xFFFF_FFFF)
+            let sa = Int(slots[a])
+            let sb = Int(slots[b])
+            let j = Shingler.jaccard(
+                UnsafeBufferPointer(rebasing: flat[starts[sa]..<starts[sa + 1]]),
+                UnsafeBufferPointer(rebasing: flat[starts[sb]..<starts[sb + 1]]))
+            guard j > 0 else { continue }
+            local.candidates += 1
+            local.histogram[min(19, Int(j * 20))] += 1
+            let pair = NearPair(a: Int32(a), b: Int32(b), similarity: j)
+            if j >= threshold {
+                local.pairs.append(pair)
+                local.above.append(pair)
+                if local.above.count > 64 { keepFirst(&local.above, 10, by: aboveOrder) }
+            } else {
+                local.below.append(pair)
+                if local.below.count > 64 { keepFirst(&local.below, 10, by: belowOrder) }
+            }
+        }
+        keepFirst(&local.above, 10, by: aboveOrder)
+        keepFirst(&local.below, 10, by: belowOrder)
+        return local
+    }
 }
 
-/// The keyed text of every record, by flat position.
+/// The keyed text of every record, by flat position, as similarity compares it
+/// (`Record.similarityText`: without leading system messages).
 private struct KeyTexts: Sendable {
     let dataset: Dataset
     let layout: DatasetLayout
     let key: KeySpec
 
     /// The keyed text at a position.
-    func text(_ p: Int) -> String {
+    func text(_ p: Int) -> Substring {
         let f = layout.file(of: p)
-        let record = dataset.files[f].records[p - layout.offsets[f]]
-        return key.fields[f] == .input ? record.input : record.example
+        return dataset.files[f].records[p - layout.offsets[f]].similarityText(key.fields[f])
     }
 
     /// Calls `body` with each position of `range` and its keyed text, in order.
-    func forEach(in range: Range<Int>, _ body: (Int, String) -> Void) {
+    func forEach(in range: Range<Int>, _ body: (Int, Substring) -> Void) {
         layout.forEachRun(in: range, of: dataset) { f, records, base, positions in
-            let useInput = key.fields[f] == .input
-            for q in positions {
-                let record = records[q - base]
-                body(q, useInput ? record.input : record.example)
-            }
+            let field = key.fields[f]
+            for q in positions { body(q, records[q - base].similarityText(field)) }
         }
     }
 }

@@ -26,9 +26,6 @@ struct GenerativeParts: Sendable, Equatable {
     /// chat and ShareGPT records and of preference message lists. Not words of the prompt.
     var roleLabels: Int
 
-    /// Roles of system messages, left out by `promptWithoutSystem`.
-    static let systemRoles: Set<String> = ["system", "developer"]
-
     /// The parts of `record`, a record of a file of `shape`; nil when the shape is not
     /// generative or the record has no target.
     init?(_ record: Record, shape: Shape) {
@@ -76,29 +73,6 @@ struct GenerativeParts: Sendable, Equatable {
         self.target = target
         self.rejected = rejected
         self.roleLabels = roleLabels
-    }
-
-    /// The prompt of a chat or ShareGPT record without its system messages, lines written as
-    /// the projector writes them (`role: content`); nil when the record has no system
-    /// message (its prompt is then `input`) or another shape.
-    static func promptWithoutSystem(_ record: Record, shape: Shape) -> String? {
-        guard shape == .chat || shape == .sharegpt else { return nil }
-        let keys = messageKeys(shape)
-        guard case .array(var messages)? = record.value[keys.list] else { return nil }
-        if let role = messages.last?[keys.role]?.stringValue, Shape.assistantRoles.contains(role) {
-            messages.removeLast()
-        }
-        var hasSystem = false
-        var lines: [String] = []
-        for message in messages {
-            let role = message[keys.role]?.stringValue ?? ""
-            if systemRoles.contains(role) {
-                hasSystem = true
-                continue
-            }
-            lines.append(role + ": " + (content(message[keys.content]) ?? ""))
-        }
-        return hasSystem ? lines.joined(separator: "\n") : nil
     }
 
     // MARK: - Value helpers

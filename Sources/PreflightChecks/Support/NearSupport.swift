@@ -65,6 +65,26 @@ extension Format {
 
 // MARK: - Search access
 
+extension Record {
+    /// The text near-duplicate similarity compares for `field`: the field's text without the
+    /// leading system messages of a chat or ShareGPT record (`systemPrefix`), or the whole
+    /// text when there are none or nothing but whitespace would be left.
+    ///
+    /// A system prompt is usually shared by every record of a dataset; kept in, it makes all
+    /// pairs of short conversations look alike (100 shared words beside a 10-word question
+    /// put any two prompts above a 0.8 Jaccard threshold), so near_duplicates, split_leakage
+    /// and conflicting_answers would flag records that only share their instructions, and
+    /// the LSH search would compare nearly every pair.
+    func similarityText(_ field: TextField) -> Substring {
+        let text = field == .input ? input : example
+        let prefix = Int(systemPrefix)
+        let utf8 = text.utf8
+        guard prefix > 0, prefix < utf8.count else { return text[...] }
+        let rest = text[utf8.index(utf8.startIndex, offsetBy: prefix)...]
+        return rest.allSatisfy(\.isWhitespace) ? text[...] : rest
+    }
+}
+
 extension NearSpec {
     /// The spec of a check's near search.
     init(

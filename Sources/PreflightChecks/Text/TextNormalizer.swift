@@ -111,6 +111,17 @@ public struct TextNormalizer: Sendable, Hashable {
         }
     }
 
+    /// Writes the normalized UTF-8 bytes of `text` into `out` (replacing its contents).
+    /// - Complexity: O(n) in the UTF-8 length.
+    public func normalize(_ text: Substring, into out: inout [UInt8]) {
+        var text = text
+        let handled = text.withUTF8 { bytes in normalizeASCII(bytes, into: &out) }
+        if !handled {
+            out.removeAll(keepingCapacity: true)
+            normalizeUnicode(String(text), into: &out)
+        }
+    }
+
     // MARK: - ASCII fast path
 
     /// Normalizes pure-ASCII bytes into `out` in one pass and returns true; returns false,

@@ -33,10 +33,14 @@ public struct Record: Sendable {
     public var label: LabelValue?
     /// The record as parsed.
     public var value: DataValue
+    /// UTF-8 bytes at the start of `input` and `example` taken by leading system messages
+    /// (chat and ShareGPT records: their lines and the newline after them); 0 when there are
+    /// none. Near-duplicate similarity leaves them out (see `Record.withoutSystem`).
+    public var systemPrefix: Int32
 
     public init(
         line: Int, ordinal: Int, id: String? = nil, input: String, example: String,
-        label: LabelValue? = nil, value: DataValue
+        label: LabelValue? = nil, value: DataValue, systemPrefix: Int32 = 0
     ) {
         self.line = line
         self.ordinal = ordinal
@@ -45,6 +49,7 @@ public struct Record: Sendable {
         self.example = example
         self.label = label
         self.value = value
+        self.systemPrefix = systemPrefix
     }
 }
 

@@ -30,6 +30,11 @@ public enum Shape: String, CaseIterable, Sendable, Codable {
     /// Message roles (chat `role`, ShareGPT `from`) that mark a model turn: a final turn with
     /// one of these is the target of a chat example, and is left out of its input.
     public static let assistantRoles: Set<String> = ["assistant", "gpt", "model"]
+
+    /// Message roles that carry instructions to the model rather than the conversation:
+    /// near-duplicate similarity and the prompt comparison of conflicting answers leave them
+    /// out.
+    public static let systemRoles: Set<String> = ["system", "developer"]
 }
 
 /// The input formats Preflight reads.
