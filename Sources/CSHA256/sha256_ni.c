@@ -43,6 +43,27 @@ static const uint32_t k256[64] __attribute__((aligned(16))) = {
 };
 
 #define PREFLIGHT_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#define PREFLIGHT_SHA_INLINE \
+    static inline __attribute__((always_inline, target("sha,sse4.1,ssse3")))
+
+// Four rounds, t = 4j ... 4j+3, with w = W[4j] ... W[4j+3] (W[4j] in the lowest lane).
+// SHA256RNDS2 runs two rounds with W[t] + K[t] from the low two lanes of its third operand;
+// after them, the old (A, B, E, F) is the new (C, D, G, H), so the two registers swap roles.
+PREFLIGHT_SHA_INLINE void rounds4(__m128i *abef, __m128i *cdgh, __m128i w, int j) {
+    const __m128i wk = _mm_add_epi32(w, _mm_load_si128((const __m128i *)&k256[4 * j]));
+    *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
+    *abef = _mm_sha256rnds2_epu32(*abef, *cdgh, _mm_shuffle_epi32(wk, 0x0E));
+}
+
+// The next four schedule words (FIPS 180-4, 6.2.2 step 1) from the previous sixteen, four per
+// vector, oldest first: W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]. SHA256MSG1 adds
+// σ0(W[t-15]) to W[t-16]; W[t-7] is the two newest vectors shifted by one word; SHA256MSG2
+// adds σ1(W[t-2]), including for the two words it computes itself.
+PREFLIGHT_SHA_INLINE __m128i schedule4(__m128i w0, __m128i w1, __m128i w2, __m128i w3) {
+    __m128i x = _mm_sha256msg1_epu32(w0, w1);
+    x = _mm_add_epi32(x, _mm_alignr_epi8(w3, w2, 4));
+    return _mm_sha256msg2_epu32(x, w3);
+}
 
 PREFLIGHT_SHA_TARGET
 void preflight_sha256_ni_compress(uint32_t state[8], const uint8_t *blocks, size_t count) {
@@ -62,28 +83,25 @@ void preflight_sha256_ni_compress(uint32_t state[8], const uint8_t *blocks, size
     for (size_t block = 0; block < count; block++, blocks += 64) {
         const __m128i abefSaved = abef;
         const __m128i cdghSaved = cdgh;
-        // w[j & 3] holds W[4j] ... W[4j+3], W[4j] in the lowest lane; a ring of four is all
-        // the schedule needs, since W[t] depends on W[t-16] at the furthest (6.2.2 step 1).
-        __m128i w[4];
-        for (int j = 0; j < 16; j++) {
-            if (j < 4) {
-                w[j] = _mm_shuffle_epi8(
-                    _mm_loadu_si128((const __m128i *)(blocks + 16 * j)), byteSwap);
-            } else {
-                // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16] for t = 4j ... 4j+3:
-                // SHA256MSG1 adds σ0(W[t-15]) to W[t-16]; W[t-7] comes from the two newest
-                // vectors shifted by one word; SHA256MSG2 adds σ1(W[t-2]), including the two
-                // words it computes itself.
-                __m128i x = _mm_sha256msg1_epu32(w[j & 3], w[(j + 1) & 3]);
-                x = _mm_add_epi32(x, _mm_alignr_epi8(w[(j + 3) & 3], w[(j + 2) & 3], 4));
-                w[j & 3] = _mm_sha256msg2_epu32(x, w[(j + 3) & 3]);
-            }
-            // SHA256RNDS2 runs two rounds with W[t] + K[t] from the low two lanes of its
-            // third operand; after them, the old (A, B, E, F) is the new (C, D, G, H).
-            const __m128i wk =
-                _mm_add_epi32(w[j & 3], _mm_load_si128((const __m128i *)&k256[4 * j]));
-            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
-            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+        // W[0] ... W[15] are the block itself; w0 ... w3 then rotate through the schedule,
+        // since W[t] needs nothing older than W[t-16].
+        __m128i w0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 0)), byteSwap);
+        __m128i w1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 16)), byteSwap);
+        __m128i w2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 32)), byteSwap);
+        __m128i w3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 48)), byteSwap);
+        rounds4(&abef, &cdgh, w0, 0);
+        rounds4(&abef, &cdgh, w1, 1);
+        rounds4(&abef, &cdgh, w2, 2);
+        rounds4(&abef, &cdgh, w3, 3);
+        for (int j = 4; j < 16; j += 4) {
+            w0 = schedule4(w0, w1, w2, w3);
+            rounds4(&abef, &cdgh, w0, j);
+            w1 = schedule4(w1, w2, w3, w0);
+            rounds4(&abef, &cdgh, w1, j + 1);
+            w2 = schedule4(w2, w3, w0, w1);
+            rounds4(&abef, &cdgh, w2, j + 2);
+            w3 = schedule4(w3, w0, w1, w2);
+            rounds4(&abef, &cdgh, w3, j + 3);
         }
         // FIPS 180-4, 6.2.2 step 4: H(i) = H(i-1) + working variables.
         abef = _mm_add_epi32(abef, abefSaved);
