@@ -6,8 +6,8 @@ import CSHA256
 /// input byte, so the 64-byte block compression is the hot loop. On CPUs with the Intel SHA
 /// extensions (checked once with CPUID), `update` hands each whole run of blocks to our C
 /// kernel in `CSHA256` in one call: 1.1-1.4 GB/s on one core of the 2-core dev machine against
-/// 205-225 MB/s for the Swift rounds in the same runs (`Benchmarks/sha.sh`, 256 MiB, load
-/// 5-7; the Swift rounds did ~400 MB/s on a quiet machine). Elsewhere the Swift rounds,
+/// 200-225 MB/s for the Swift rounds in the same runs (`Benchmarks/sha.sh`, 256 MiB, load
+/// 5-10; the Swift rounds did ~400 MB/s on a quiet machine). Elsewhere the Swift rounds,
 /// unrolled by eight, do the work. Both paths give the same digest bit for bit.
 public struct SHA256: Sendable {
     /// Whether this CPU can run the SHA-NI kernel (x86-64 with SHA, SSE4.1 and SSSE3).
