@@ -28,8 +28,13 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
+        // MARK: - C code of our own
+        // SHA-256 blocks with the Intel SHA extensions, chosen at run time (CPUID); the
+        // instruction sets are enabled per function, so no compiler flags are needed.
+        .target(name: "CSHA256"),
+
         // MARK: - Libraries
-        .target(name: "PreflightCore", dependencies: ["CYAML"]),
+        .target(name: "PreflightCore", dependencies: ["CYAML", "CSHA256"]),
         .target(name: "PreflightReaders", dependencies: ["PreflightCore", "CYAML", "CZlib"]),
         .target(name: "PreflightChecks", dependencies: ["PreflightCore"]),
         .target(name: "PreflightReporters", dependencies: ["PreflightCore", "CLibXML2"]),

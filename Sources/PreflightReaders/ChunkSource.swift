@@ -80,8 +80,10 @@ struct MemoryChunkSource: ChunkSource {
 
 /// Passes chunks through while hashing them on a background queue and reporting progress.
 ///
-/// Hashing (~270 MB/s) runs beside parsing instead of before it; at most four chunks wait
-/// for the hasher, so memory stays bounded.
+/// Hashing runs beside parsing instead of before it; at most four chunks wait for the hasher,
+/// so memory stays bounded. With SHA-NI (1.1-1.4 GB/s, see `SHA256`) the 384 MB
+/// `suite-1000000` input costs ~0.3 s of the other core instead of ~0.95 s with the Swift
+/// rounds; the whole audit's user CPU time fell by ~0.8 s.
 struct HashingSource<Base: ChunkSource>: ChunkSource {
     var base: Base
     let hasher = BackgroundHasher()
