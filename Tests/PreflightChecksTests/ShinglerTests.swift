@@ -95,6 +95,45 @@ struct ShinglerTests {
         }
     }
 
+    @Test func wordWideSplitMatchesTheReferenceOnLongTexts() {
+        // Texts long enough for the eight-bytes-at-a-time split, compact (single inner spaces)
+        // or not, some with a non-ASCII letter inside a word or next to a space.
+        var rng = SplitMix(seed: 23)
+        var scratch = ShingleScratch()
+        for round in 0..<2_000 {
+            var words: [String] = []
+            let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789.,'")
+            for _ in 0..<rng.int(1..<40) {
+                words.append(
+                    String((0..<rng.int(1..<15)).map { _ in letters[rng.int(0..<letters.count)] }))
+            }
+            var text = words.joined(separator: " ")
+            switch round % 5 {
+            case 1: text = " " + text
+            case 2: text += " "
+            case 3 where words.count > 1:
+                let at = text.firstIndex(of: " ")!
+                text.insert(" ", at: at)
+            case 4:
+                let at = text.index(text.startIndex, offsetBy: rng.int(0..<text.count))
+                text.insert(contentsOf: rng.int(0..<2) == 0 ? "é" : "é ", at: at)
+            default: break
+            }
+            let bytes = Array(text.utf8)
+            let count = bytes.withUnsafeBufferPointer { Shingler.countWords($0, scratch: &scratch) }
+            let tokens = text.split(separator: " ")
+            #expect(count == tokens.count, "'\(text)'")
+            #expect(scratch.compact == Array(tokens.joined(separator: " ").utf8), "'\(text)'")
+            let offsets = zip(scratch.tokenStarts, scratch.tokenEnds).map {
+                String(decoding: scratch.compact[Int($0)..<Int($1)], as: UTF8.self)
+            }
+            #expect(offsets == tokens.map(String.init), "'\(text)'")
+            #expect(
+                Shingler(.words(3)).shingles(of: text)
+                    == ReferenceShingler.shingles(.words(3), of: text), "'\(text)'")
+        }
+    }
+
     @Test func shortTextsHaveOneShingleOfAllTokens() {
         let one = Shingler(.words(3)).shingles(of: "two words")
         #expect(one == [XXH64.hash("two words")])

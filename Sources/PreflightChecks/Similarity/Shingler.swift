@@ -146,7 +146,7 @@ struct ShingleScratch {
     /// followed by a combining mark is one `Character`), so such texts are split as a
     /// `String` by `Character`, the reference semantics.
     mutating func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if !tokenizeBytes(bytes) {
+        if !tokenizeCompactASCII(bytes) && !tokenizeBytes(bytes) {
             compact.removeAll(keepingCapacity: true)
             tokenStarts.removeAll(keepingCapacity: true)
             tokenEnds.removeAll(keepingCapacity: true)
@@ -158,6 +158,81 @@ struct ShingleScratch {
                 tokenEnds.append(Int32(compact.count))
             }
         }
+    }
+
+    /// The common case, ASCII text whose spaces are single and between tokens (what whitespace
+    /// normalization produces): the text is its own `compact` form, and the spaces are found
+    /// eight bytes at a time (a word-wide zero-byte test of `word ^ 0x2020…`, exact for ASCII
+    /// bytes because `(x & 0x7F) + 0x7F` cannot carry into the next byte), so the loop runs
+    /// once per word and once per space instead of branching on every byte. Returns false,
+    /// with the buffers unspecified, for an empty text, a non-ASCII byte, or a leading,
+    /// trailing or repeated space (`tokenizeBytes` then handles the text).
+    private mutating func tokenizeCompactASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        guard n > 0, bytes[0] != 0x20, bytes[n - 1] != 0x20 else { return false }
+        let maxTokens = (n + 1) / 2
+        var exact = true
+        var starts = tokenStarts
+        var ends = tokenEnds
+        tokenStarts = []
+        tokenEnds = []
+        starts.overwrite(maxCount: maxTokens) { s in
+            var tokens = 0
+            ends.overwrite(maxCount: maxTokens) { e in
+                let high: UInt64 = 0x8080_8080_8080_8080
+                let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                let raw = UnsafeRawPointer(bytes.baseAddress!)
+                var tokenStart = 0
+                /// Ends the token before the space at `p`; false for a repeated space.
+                func space(at p: Int) -> Bool {
+                    if p == tokenStart { return false }
+                    e[tokens] = Int32(p)
+                    tokens += 1
+                    tokenStart = p + 1
+                    s[tokens] = Int32(tokenStart)
+                    return true
+                }
+                var i = 0
+                while i + 8 <= n {
+                    let word = UInt64(
+                        littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    if word & high != 0 {
+                        exact = false
+                        return 0
+                    }
+                    let x = word ^ 0x2020_2020_2020_2020
+                    var spaces = ~(((x & low) &+ low) | x) & high
+                    while spaces != 0 {
+                        if !space(at: i + spaces.trailingZeroBitCount >> 3) {
+                            exact = false
+                            return 0
+                        }
+                        spaces &= spaces &- 1
+                    }
+                    i += 8
+                }
+                while i < n {
+                    let b = bytes[i]
+                    if b >= 0x80 || (b == 0x20 && !space(at: i)) {
+                        exact = false
+                        return 0
+                    }
+                    i += 1
+                }
+                e[tokens] = Int32(n)
+                tokens += 1
+                return tokens
+            }
+            return exact ? tokens : 0
+        }
+        tokenStarts = starts
+        tokenEnds = ends
+        guard exact else { return false }
+        compact.overwrite(maxCount: n) { c in
+            c.baseAddress!.update(from: bytes.baseAddress!, count: n)
+            return n
+        }
+        return true
     }
 
     /// Splits on U+0020 bytes, writing through pointers: `compact` is never longer than the
