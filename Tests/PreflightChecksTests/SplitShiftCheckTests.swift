@@ -257,6 +257,83 @@ private func splits(_ train: [String], _ test: [String], testName: String = "tes
         }
     }
 
+    /// The 8-byte `wordCount(bytes:)` against the byte-by-byte count it replaced, on random
+    /// bytes of every kind (whitespace, its neighbours 0x08/0x0E/0x1F/0x21, high bytes whose
+    /// low seven bits are whitespace: 0x89, 0xA0, 0xA9).
+    @Test func eightByteWordCountMatchesTheByteLoop() {
+        var rng = SplitMix(seed: 31)
+        let alphabet: [UInt8] = [
+            0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x08, 0x0E, 0x1F, 0x21, 0x00, 0x61, 0x5A, 0x7F,
+            0x80, 0x89, 0x8A, 0xA0, 0xA9, 0xC2, 0xE3, 0xFF,
+        ]
+        for _ in 0..<20_000 {
+            let bytes = (0..<rng.int(0..<40)).map { _ in
+                rng.int(0..<4) == 0
+                    ? UInt8(rng.int(0..<256)) : alphabet[rng.int(0..<alphabet.count)]
+            }
+            var expected = 0
+            var previousSpace = true
+            for b in bytes {
+                let space = b == 0x20 || (0x09...0x0D).contains(b)
+                if previousSpace && !space { expected += 1 }
+                previousSpace = space
+            }
+            let got = bytes.withUnsafeBufferPointer { SplitShiftCheck.wordCount(bytes: $0) }
+            #expect(got == expected, "\(bytes)")
+        }
+    }
+
+    /// The words `TextFeatures` measures equal `wordCount` on ASCII inputs (what the length
+    /// comparison relies on), and `sortedCounts` equals `sorted()`.
+    @Test func measuredWordsAndCountingSortMatchTheReference() {
+        var rng = SplitMix(seed: 32)
+        let pieces = [
+            "a", "Bc", "12", " ", "  ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1F}", ".",
+            "()", "<b>", "x@y.zz", "http://", "é", "\u{00A0}", "\u{3000}", "日本",
+        ]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<rng.int(0..<24) { text += pieces[rng.int(0..<pieces.count)] }
+            let features = TextFeatures(text)
+            if !features.flags.contains(.nonASCII) {
+                #expect(features.words == SplitShiftCheck.wordCount(text), "\(Array(text.utf8))")
+            } else {
+                #expect(text.utf8.contains { $0 >= 0x80 })
+            }
+        }
+        for _ in 0..<2_000 {
+            let largest = [0, 1, 5, 100, 50_000][rng.int(0..<5)]
+            let counts = (0..<rng.int(0..<200)).map { _ in rng.int(0..<(largest + 1)) }
+            #expect(SplitShiftCheck.sortedCounts(counts) == counts.sorted())
+        }
+    }
+
+    /// The length comparison from measured features equals counting every input again, on
+    /// a dataset of ASCII and non-ASCII inputs in several files per split.
+    @Test func sortedWordCountsFromFeaturesMatchCountingAgain() throws {
+        var rng = SplitMix(seed: 33)
+        let pieces = ["w", "Word", " ", "  ", "\\t", "\\n", "é", "\u{00A0}", "日本", "a.b", "12"]
+        func file(_ n: Int) -> String {
+            (0..<n).map { _ in
+                var text = ""
+                for _ in 0..<rng.int(0..<12) { text += pieces[rng.int(0..<pieces.count)] }
+                return #"{"text": "\#(text)", "label": "a"}"#
+            }.joined(separator: "\n")
+        }
+        let files =
+            "--- train.jsonl\n\(file(300))\n--- validation.jsonl\n\(file(50))\n"
+            + "--- test.jsonl\n\(file(80))\n--- more.test.jsonl\n\(file(40))"
+        let dataset = try FixtureDataset.make(CheckExampleRunner.parse(files).files)
+        let layout = DatasetLayout(dataset)
+        let features = SliceMemberships(dataset: dataset, slices: []).features
+        for split in dataset.splits {
+            #expect(
+                SplitShiftCheck.sortedWordCounts(
+                    dataset, split, layout: layout, features: features)
+                    == SplitShiftCheck.sortedWordCounts(dataset, split))
+        }
+    }
+
     @Test func sliceSharesExtensionPoint() {
         let counts = SplitShiftCheck.SliceCounts(
             slices: ["short", "has_url"],

@@ -55,8 +55,9 @@ public enum PIIKind: String, OptionEnum {
 /// (after a byte that is not an ASCII letter, digit or `_`): digits and `+`/`(` try an IP
 /// address, a card number and a phone number; two capitals and two digits an IBAN; fixed
 /// prefixes (`AKIA`, `ghp_`, `sk-`, `eyJ`, `-----BEGIN`, …) an API key or a JWT. An `@`
-/// tries an email around it. A word that starts none of them is skipped whole, so prose
-/// costs a table-free byte class test per byte and one `switch` per word.
+/// tries an email around it. A word whose first two bytes start none of them is skipped
+/// whole, so prose costs one table lookup per byte (eight bytes per test inside lowercase
+/// words) and a second-byte test per word.
 ///
 /// What each kind accepts, and what it rejects on purpose, is documented on its recognizer
 /// below and in the README's PII section. Non-ASCII bytes count as word boundaries, so
@@ -89,47 +90,138 @@ struct PIIScanner: Sendable {
 
     /// Reports each match in `text` in order; matches never overlap. Matches that contain an
     /// allow-list entry are passed to `allowed` instead.
+    ///
+    /// One lookup in `byteClasses` per byte: runs of bytes no recognizer starts at (spaces,
+    /// most punctuation, non-ASCII) and words whose first byte starts no recognizer are
+    /// skipped without a call.
     /// - Complexity: O(bytes); a recognizer reads a bounded window after its trigger.
     func scan(
         _ text: UnsafeBufferPointer<UInt8>, allowed: (Match) -> Void = { _ in },
         _ report: (Match) -> Void
     ) {
+        guard let p = text.baseAddress else { return }
         let t = Bytes(text)
         let n = t.count
-        var i = 0
-        while i < n {
-            let b = t[i]
-            var found: Found = .none
-            if Bytes.isWord(b) {
-                found = word(t, i)
-                if case .none = found {
+        Self.byteClasses.withUnsafeBufferPointer { classes in
+            let seconds = Self.secondBytes
+            var i = 0
+            while i < n {
+                var c = classes[Int(p[i])]
+                while c == 0 {
                     i += 1
-                    while i < n && Bytes.isWord(t[i]) { i += 1 }
-                    continue
+                    if i == n { return }
+                    c = classes[Int(p[i])]
                 }
-            } else {
-                switch b {
-                case UInt8(ascii: "@"): found = on(.email) ? email(t, i) : .none
-                case UInt8(ascii: "+"), UInt8(ascii: "("):
-                    found = on(.phone) && !Bytes.isWord(t[i - 1]) ? phone(t, i) : .none
-                case UInt8(ascii: "-"): found = on(.apiKey) ? privateKey(t, i) : .none
-                case UInt8(ascii: ":"):
-                    if on(.ipAddress) && t[i + 1] == UInt8(ascii: ":") && !Bytes.isWord(t[i - 1])
-                        && t[i - 1] != UInt8(ascii: ":")
-                    {
-                        found = ipv6(t, i)
+                let b = p[i]
+                var found: Found = .none
+                if c & Self.wordByte != 0 {
+                    if c & Self.wordStart != 0 && mayStartWord(t, i, b, c, seconds) {
+                        found = word(t, i)
                     }
-                default: break
+                    if case .none = found {
+                        // Skip the rest of the word: 8 bytes at a time while they are
+                        // lowercase letters, then byte by byte.
+                        i += 1
+                        while i + 8 <= n {
+                            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                            let m = Self.notLowercase(UInt64(littleEndian: w))
+                            i += m.trailingZeroBitCount >> 3
+                            if m != 0 { break }
+                        }
+                        while i < n && classes[Int(p[i])] & Self.wordByte != 0 { i += 1 }
+                        continue
+                    }
+                } else {
+                    found = trigger(t, i, b)
+                }
+                switch found {
+                case .none: i += 1
+                case .skip(let end): i = max(end, i + 1)
+                case .match(let kind, let start, let end, let detail):
+                    let m = Match(kind: kind, range: start..<end, detail: detail)
+                    if isAllowed(t, start, end) { allowed(m) } else { report(m) }
+                    i = max(end, i + 1)
                 }
             }
-            switch found {
-            case .none: i += 1
-            case .skip(let end): i = max(end, i + 1)
-            case .match(let kind, let start, let end, let detail):
-                let m = Match(kind: kind, range: start..<end, detail: detail)
-                if isAllowed(t, start, end) { allowed(m) } else { report(m) }
-                i = max(end, i + 1)
-            }
+        }
+    }
+
+    /// `byteClasses` bit: an ASCII letter, digit or `_` (`Bytes.isWord`).
+    static let wordByte: UInt8 = 1
+    /// `byteClasses` bit: a word byte that `word` may start a match at (digits, capitals,
+    /// `a`–`f`, `g`, `r`, `s`, `x`); `word` returns `.none` at every other word byte.
+    static let wordStart: UInt8 = 2
+    /// `byteClasses` bit: a byte `trigger` reads (`@ + ( - :`).
+    static let triggerByte: UInt8 = 4
+    /// `byteClasses` bit: a decimal digit (`word` always reads a number).
+    static let digitByte: UInt8 = 8
+    /// `byteClasses` bit: a hex letter (`word` may read an IPv6 address when a `:` follows).
+    static let hexLetter: UInt8 = 16
+
+    /// Whether `word` may find something at the word starting at `i` (byte `b`, class `c`
+    /// with `wordStart` set): a digit, a hex letter with a `:` soon after it, or a letter
+    /// whose next byte is in its `secondBytes` mask. When this is false, `word` returns
+    /// `.none`: every letter recognizer needs its second byte (`AKIA`, `ASIA`, `AIza`,
+    /// `gh…`, `github_pat_`, `sk…`, `rk…`, `xox…`, `eyJ`, an IBAN's second capital).
+    @inline(__always)
+    func mayStartWord(_ t: Bytes, _ i: Int, _ b: UInt8, _ c: UInt8, _ seconds: [UInt64]) -> Bool {
+        if c & Self.digitByte != 0 { return true }
+        let second = t[i + 1]
+        if second & 0xC0 == 0x40 && seconds[Int(b)] >> UInt64(second & 63) & 1 != 0 {
+            return true
+        }
+        return c & Self.hexLetter != 0 && t.colonSoon(i)
+    }
+
+    /// Eight bytes (the first in the low byte) with the high bit of each byte that is not
+    /// `a`–`z` set; exact up to the lowest set bit (borrows and carries only run upward
+    /// from a flagged byte), so `trailingZeroBitCount / 8` counts the leading lowercase
+    /// letters.
+    @inline(__always)
+    static func notLowercase(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let below = (w &- ones &* 0x61) & ~w & high  // < 'a' (ASCII)
+        let above = ((w &+ ones &* 0x05) | w) & high  // > 'z', or not ASCII
+        return below | above
+    }
+
+    /// For each first byte of a word, the second bytes (64–127, as bits 0–63) with which a
+    /// letter recognizer in `word` may match: any capital after a capital (IBAN; `AKIA`,
+    /// `ASIA`, `AIza` are capitals too), `h`/`i` after `g`, `k` after `r`/`s`, `o` after
+    /// `x`, `y` after `e`.
+    static let secondBytes: [UInt64] = (0..<256).map { (v: Int) -> UInt64 in
+        func bits(_ s: String) -> UInt64 {
+            s.utf8.reduce(0) { $0 | UInt64(1) << UInt64($1 & 63) }
+        }
+        let b = UInt8(v)
+        if Bytes.isUpper(b) { return bits("ABCDEFGHIJKLMNOPQRSTUVWXYZ") }
+        switch b {
+        case UInt8(ascii: "g"): return bits("hi")
+        case UInt8(ascii: "r"), UInt8(ascii: "s"): return bits("k")
+        case UInt8(ascii: "x"): return bits("o")
+        case UInt8(ascii: "e"): return bits("y")
+        default: return 0
+        }
+    }
+
+    /// The class bits of every byte; 0 for bytes that start nothing and end no word.
+    static let byteClasses: [UInt8] = (0..<256).map { (v: Int) -> UInt8 in
+        let b = UInt8(v)
+        if Bytes.isWord(b) {
+            let starts =
+                Bytes.isDigit(b) || Bytes.isUpper(b) || Bytes.isHex(b)
+                || [UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x")]
+                    .contains(b)
+            let hex = Bytes.isHex(b) && !Bytes.isDigit(b)
+            return wordByte | (starts ? wordStart : 0) | (Bytes.isDigit(b) ? digitByte : 0)
+                | (hex ? hexLetter : 0)
+        }
+        switch b {
+        case UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: "-"),
+            UInt8(ascii: ":"):
+            return triggerByte
+        default: return 0
         }
     }
 
@@ -144,6 +236,25 @@ struct PIIScanner: Sendable {
     }
 
     @inline(__always) func on(_ kind: PIIKind) -> Bool { kinds & (1 << UInt8(kind.index)) != 0 }
+
+    /// Recognizers that start at a punctuation byte `b` at `i`: an email around `@`, a phone
+    /// number at `+` or `(`, a private key at `-`, an IPv6 address at `::`.
+    func trigger(_ t: Bytes, _ i: Int, _ b: UInt8) -> Found {
+        switch b {
+        case UInt8(ascii: "@"): return on(.email) ? email(t, i) : .none
+        case UInt8(ascii: "+"), UInt8(ascii: "("):
+            return on(.phone) && !Bytes.isWord(t[i - 1]) ? phone(t, i) : .none
+        case UInt8(ascii: "-"): return on(.apiKey) ? privateKey(t, i) : .none
+        case UInt8(ascii: ":"):
+            if on(.ipAddress) && t[i + 1] == UInt8(ascii: ":") && !Bytes.isWord(t[i - 1])
+                && t[i - 1] != UInt8(ascii: ":")
+            {
+                return ipv6(t, i)
+            }
+            return .none
+        default: return .none
+        }
+    }
 
     /// Recognizers that start at the first byte of a word.
     func word(_ t: Bytes, _ i: Int) -> Found {

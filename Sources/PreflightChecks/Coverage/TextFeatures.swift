@@ -53,7 +53,19 @@ struct TextFeatures: Sendable, Equatable {
     init() {}
 
     /// The features of UTF-8 bytes; one pass keeps every feature in the same loop.
+    ///
+    /// Two phases of the one pass: up to the end of the first word, every byte also updates
+    /// the first-word test; after it, an ASCII byte costs one lookup in `fastClass` and no
+    /// branch unless it is punctuation that may start a pattern, and the ASCII letters are
+    /// counted apart and added to the scripts and cases at the end.
     init(bytes b: UnsafeBufferPointer<UInt8>) {
+        self = Self.fastClass.withUnsafeBufferPointer { Self.measure(b, fast: $0) }
+    }
+
+    /// `init(bytes:)`, with `fastClass` read in place (and every count a local).
+    private static func measure(
+        _ b: UnsafeBufferPointer<UInt8>, fast: UnsafeBufferPointer<UInt8>
+    ) -> TextFeatures {
         var chars = 0
         var words = 0
         var inWord = false
@@ -69,7 +81,8 @@ struct TextFeatures: Sendable, Equatable {
         let n = b.count
         let table = Self.asciiClass
         var i = 0
-        while i < n {
+        // MARK: First word
+        while i < n && !firstWordDone {
             let byte = b[i]
             chars += 1
             if byte < 0x80 {
@@ -90,12 +103,10 @@ struct TextFeatures: Sendable, Equatable {
                 case Self.upper, Self.lower:
                     latin += 1
                     if cls == Self.upper { upper += 1 } else { lower += 1 }
-                    if !firstWordDone {
-                        if firstWordLength < 8 {
-                            firstWord |= UInt64(byte | 0x20) << (8 * UInt64(firstWordLength))
-                        }
-                        firstWordLength += 1
+                    if firstWordLength < 8 {
+                        firstWord |= UInt64(byte | 0x20) << (8 * UInt64(firstWordLength))
                     }
+                    firstWordLength += 1
                 case Self.digit:
                     flags.insert(.digits)
                     firstWordDone = true
@@ -110,39 +121,93 @@ struct TextFeatures: Sendable, Equatable {
             }
             flags.insert(.nonASCII)
             let (scalar, width) = Self.decode(b, at: i)
-            let isSpace = Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
+            let isSpace = Self.nonASCIIScalar(
+                scalar, inWord: &inWord, words: &words, lastNonSpace: &lastNonSpace,
+                latin: &latin, upper: &upper, lower: &lower, scriptCounts: &scriptCounts,
+                flags: &flags)
             if isSpace {
-                inWord = false
                 if words > 0 { firstWordDone = true }
-            } else {
-                if !inWord {
-                    words += 1
-                    inWord = true
-                }
-                lastNonSpace = scalar
             }
             if words > 0 { firstWordDone = true }
-            if !isSpace, let s = Unicode.Scalar(scalar) {
-                let p = s.properties
-                if p.isAlphabetic {
-                    let script = Self.script(of: scalar)
-                    if script == .latin {
-                        latin += 1
-                    } else {
-                        if scriptCounts.isEmpty {
-                            scriptCounts = [Int](repeating: 0, count: TextScript.allCases.count)
-                        }
-                        scriptCounts[TextScript.allCases.firstIndex(of: script)!] += 1
-                    }
-                    if p.isUppercase { upper += 1 } else if p.isLowercase { lower += 1 }
-                } else if p.numericType == .decimal {
-                    flags.insert(.digits)
-                }
-            }
             i += width
         }
-        charCount = UInt32(clamping: chars)
-        wordCount = UInt32(clamping: words)
+        // MARK: Rest of the text
+        if i < n, let p = b.baseAddress {
+            // ASCII bytes count one char each: `chars` adds the bytes left minus the
+            // continuation bytes of the non-ASCII scalars.
+            var continuation = 0
+            let start = i
+            var notInWord = inWord ? 0 : 1
+            var asciiUpper = 0
+            var asciiLower = 0
+            var seen: UInt8 = 0  // `fastClass` bits of every ASCII byte, or-ed
+            while i < n {
+                // Eight bytes at a time while they are all ASCII letters, digits and
+                // whitespace (no pattern can start there).
+                while i + 8 <= n {
+                    let w = UInt64(
+                        littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                    guard let block = Block(w) else { break }
+                    let nonSpace = ~block.space & Block.high
+                    let starts = nonSpace & (block.space << 8 | UInt64(notInWord) << 7)
+                    words &+= Block.count(starts)
+                    notInWord = Int(block.space >> 63)
+                    if nonSpace != 0 {
+                        let last = (63 - nonSpace.leadingZeroBitCount) & ~7
+                        lastNonSpace = UInt32(truncatingIfNeeded: w >> UInt64(last) & 0xFF)
+                    }
+                    asciiUpper &+= Block.count(block.upper)
+                    asciiLower &+= Block.count(block.lower)
+                    if block.digit != 0 { seen |= Self.fastDigit }
+                    i += 8
+                }
+                // Then byte by byte, up to eight bytes.
+                let stop = min(n, i + 8)
+                while i < stop {
+                    let byte = p[i]
+                    let e = fast[Int(byte)]
+                    if e < Self.fastSlow {
+                        // Space, letter, digit or other punctuation: no branch.
+                        let space = Int(e & Self.fastSpace)
+                        words &+= notInWord & (space ^ 1)
+                        notInWord = space
+                        lastNonSpace = space != 0 ? lastNonSpace : UInt32(byte)
+                        asciiUpper &+= Int(e >> 1 & 1)
+                        asciiLower &+= Int(e >> 2 & 1)
+                        seen |= e
+                        i += 1
+                        continue
+                    }
+                    if byte < 0x80 {
+                        // Punctuation that may start a code, markup, email or URL pattern.
+                        words &+= notInWord
+                        notInWord = 0
+                        lastNonSpace = UInt32(byte)
+                        Self.asciiPatterns(b, at: i, into: &flags)
+                        i += 1
+                        continue
+                    }
+                    flags.insert(.nonASCII)
+                    let (scalar, width) = Self.decode(b, at: i)
+                    var inWord = notInWord == 0
+                    _ = Self.nonASCIIScalar(
+                        scalar, inWord: &inWord, words: &words, lastNonSpace: &lastNonSpace,
+                        latin: &latin, upper: &upper, lower: &lower, scriptCounts: &scriptCounts,
+                        flags: &flags)
+                    notInWord = inWord ? 0 : 1
+                    continuation += width - 1
+                    i += width
+                }
+            }
+            chars += n - start - continuation
+            upper += asciiUpper
+            lower += asciiLower
+            latin += asciiUpper + asciiLower
+            if seen & Self.fastDigit != 0 { flags.insert(.digits) }
+        }
+        var out = TextFeatures()
+        out.charCount = UInt32(clamping: chars)
+        out.wordCount = UInt32(clamping: words)
         // Latin is first in `TextScript.allCases`, so it wins ties.
         var best: TextScript? = latin > 0 ? .latin : nil
         var bestCount = latin
@@ -150,26 +215,119 @@ struct TextFeatures: Sendable, Equatable {
             best = TextScript.allCases[k]
             bestCount = c
         }
-        script = best
+        out.script = best
         if upper >= 4 && lower == 0 { flags.insert(.allCaps) }
         if lastNonSpace == 0x3F || lastNonSpace == 0xFF1F || lastNonSpace == 0x061F
             || (firstWordLength <= 5 && Self.whWords.contains(firstWord))
         {
             flags.insert(.question)
         }
-        self.flags = flags
+        out.flags = flags
+        return out
     }
 
-    private static let other: UInt8 = 0
-    private static let space: UInt8 = 1
-    private static let upper: UInt8 = 2
-    private static let lower: UInt8 = 3
-    private static let digit: UInt8 = 4
+    /// Eight ASCII bytes (the first in the low byte) that are all letters, digits or
+    /// whitespace, as masks with the high bit of each byte of a class set. For bytes below
+    /// 0x80, adding `0x80 - c` to every byte sets a byte's high bit exactly when it is at
+    /// least `c`, with no carry into the next byte, so every byte's class is exact.
+    struct Block {
+        static let ones: UInt64 = 0x0101_0101_0101_0101
+        static let high: UInt64 = 0x8080_8080_8080_8080
+        let space: UInt64
+        let upper: UInt64
+        let lower: UInt64
+        let digit: UInt64
+
+        /// The number of bytes whose high bit is set in a mask with no other bit set: their
+        /// sum by one multiplication (the build targets baseline x86-64, where
+        /// `nonzeroBitCount` is a dozen instructions without `popcnt`).
+        @inline(__always)
+        static func count(_ mask: UInt64) -> Int {
+            Int(truncatingIfNeeded: ((mask >> 7) &* ones) >> 56)
+        }
+
+        /// Nil when a byte is not ASCII, or is ASCII punctuation or a control character
+        /// other than whitespace.
+        @inline(__always)
+        init?(_ w: UInt64) {
+            guard w & Self.high == 0 else { return nil }
+            @inline(__always) func atLeast(_ c: UInt64) -> UInt64 {
+                (w &+ Self.ones &* (0x80 - c)) & Self.high
+            }
+            upper = atLeast(0x41) & ~atLeast(0x5B)
+            lower = atLeast(0x61) & ~atLeast(0x7B)
+            digit = atLeast(0x30) & ~atLeast(0x3A)
+            let blank = ~((w ^ Self.ones &* 0x20) &+ Self.ones &* 0x7F) & Self.high
+            space = blank | (atLeast(0x09) & ~atLeast(0x0E))
+            guard upper | lower | digit | space == Self.high else { return nil }
+        }
+    }
+
+    /// A non-ASCII scalar: words, the last non-space, letters by script and case, digits.
+    /// Returns whether it is whitespace.
+    @inline(__always)
+    private static func nonASCIIScalar(
+        _ scalar: UInt32, inWord: inout Bool, words: inout Int, lastNonSpace: inout UInt32,
+        latin: inout Int, upper: inout Int, lower: inout Int, scriptCounts: inout [Int],
+        flags: inout Flags
+    ) -> Bool {
+        let isSpace = Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
+        if isSpace {
+            inWord = false
+        } else {
+            if !inWord {
+                words += 1
+                inWord = true
+            }
+            lastNonSpace = scalar
+        }
+        if !isSpace, let s = Unicode.Scalar(scalar) {
+            let p = s.properties
+            if p.isAlphabetic {
+                let script = Self.script(of: scalar)
+                if script == .latin {
+                    latin += 1
+                } else {
+                    if scriptCounts.isEmpty {
+                        scriptCounts = [Int](repeating: 0, count: TextScript.allCases.count)
+                    }
+                    scriptCounts[TextScript.allCases.firstIndex(of: script)!] += 1
+                }
+                if p.isUppercase { upper += 1 } else if p.isLowercase { lower += 1 }
+            } else if p.numericType == .decimal {
+                flags.insert(.digits)
+            }
+        }
+        return isSpace
+    }
+
+    /// `fastClass` bits: whitespace, capital, lowercase letter, digit, and "slow" (pattern
+    /// punctuation or a non-ASCII byte: handled by a branch).
+    private static let fastSpace: UInt8 = 1
+    private static let fastDigit: UInt8 = 8
+    private static let fastSlow: UInt8 = 16
+    private static let fastClass: [UInt8] = (0..<256).map { (b: Int) -> UInt8 in
+        if b >= 0x80 { return fastSlow }
+        switch asciiClass[b] {
+        case space: return fastSpace
+        case upper: return 2
+        case lower: return 4
+        case digit: return fastDigit
+        case special: return fastSlow
+        default: return 0
+        }
+    }
+
+    static let other: UInt8 = 0
+    static let space: UInt8 = 1
+    static let upper: UInt8 = 2
+    static let lower: UInt8 = 3
+    static let digit: UInt8 = 4
     /// Punctuation that may start a code, markup, email or URL pattern.
-    private static let special: UInt8 = 5
+    static let special: UInt8 = 5
 
     /// The class of each ASCII byte.
-    private static let asciiClass: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
+    static let asciiClass: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
         switch b {
         case 0x20, 0x09...0x0D: space
         case 0x41...0x5A: upper
@@ -181,7 +339,7 @@ struct TextFeatures: Sendable, Equatable {
     }
 
     /// The wh-words, packed like `firstWord`.
-    private static let whWords: Set<UInt64> = Set(
+    static let whWords: Set<UInt64> = Set(
         ["what", "why", "how", "when", "where", "who", "whom", "whose", "which"].map { word in
             var v: UInt64 = 0
             for (k, c) in word.utf8.enumerated() { v |= UInt64(c) << (8 * UInt64(k)) }
@@ -191,7 +349,7 @@ struct TextFeatures: Sendable, Equatable {
     /// Patterns that start with an ASCII punctuation byte: URLs start with letters and are
     /// looked for at `h`/`w` below, so this handles code, markup and email.
     @inline(__always)
-    private static func asciiPatterns(
+    static func asciiPatterns(
         _ b: UnsafeBufferPointer<UInt8>, at i: Int, into flags: inout Flags
     ) {
         let n = b.count

@@ -177,7 +177,11 @@ public struct SplitShiftCheck: Check {
         let column = input.index.value(ChecksIndex.labels)
         let trainCounts = column.counts(in: layout.ranges(of: .train, in: dataset))
         let labelled = column.hasLabelledFiles && trainCounts.contains { $0 > 0 }
-        let trainLengths = Self.sortedWordCounts(dataset, .train)
+        // The slice memberships (computed once per audit and shared with `coverage`) measure
+        // every input's words: the length comparison reads them instead of counting again.
+        let features = SliceMemberships.evaluated(input).features
+        let trainLengths = Self.sortedWordCounts(
+            dataset, .train, layout: layout, features: features)
 
         var comparisons: [Comparison] = []
         var findings: [Finding] = []
@@ -205,7 +209,8 @@ public struct SplitShiftCheck: Check {
                     metrics["unseen_classes.\(split)"] = Double(c.unseen.count)
                 }
             }
-            let lengths = Self.sortedWordCounts(dataset, split)
+            let lengths = Self.sortedWordCounts(
+                dataset, split, layout: layout, features: features)
             if !trainLengths.isEmpty {
                 let d = Statistics.kolmogorovSmirnovStatistic(trainLengths, lengths)
                 let p = Statistics.kolmogorovSmirnovPValue(d, trainLengths.count, lengths.count)
@@ -489,6 +494,51 @@ public struct SplitShiftCheck: Check {
         return out
     }
 
+    /// `sortedWordCounts(_:_:)` from the inputs' measured features (`features[p]` for
+    /// layout position `p`): an ASCII input's `TextFeatures.words` splits on the same six
+    /// ASCII whitespace bytes as `wordCount`, so only inputs with a non-ASCII byte (where
+    /// `TextFeatures` also splits on Unicode spaces) are counted again.
+    /// - Complexity: O(records in the split + longest input in words), plus the bytes of the
+    ///   non-ASCII inputs.
+    static func sortedWordCounts(
+        _ dataset: Dataset, _ split: SplitRole, layout: DatasetLayout, features: [TextFeatures]
+    ) -> [Int] {
+        var counts: [Int] = []
+        for f in dataset.files.indices where dataset.files[f].split == split {
+            let records = dataset.files[f].records
+            let base = layout.offsets[f]
+            counts.reserveCapacity(counts.count + records.count)
+            for k in records.indices {
+                let measured = features[base + k]
+                counts.append(
+                    measured.flags.contains(.nonASCII)
+                        ? wordCount(records[k].input) : measured.words)
+            }
+        }
+        return sortedCounts(counts)
+    }
+
+    /// Non-negative counts in ascending order: a counting sort when the largest is small
+    /// next to the number of counts (word counts are), `sort()` otherwise.
+    /// - Complexity: O(n + largest) or O(n log n).
+    static func sortedCounts(_ counts: [Int]) -> [Int] {
+        guard let largest = counts.max(), counts.min()! >= 0,
+            largest <= 4 * counts.count + 4_096
+        else { return counts.sorted() }
+        var histogram = [Int](repeating: 0, count: largest + 1)
+        histogram.withUnsafeMutableBufferPointer { h in
+            for c in counts { h[c] += 1 }
+        }
+        return [Int](unsafeUninitializedCapacity: counts.count) { out, initialized in
+            var k = 0
+            for (value, n) in histogram.enumerated() where n > 0 {
+                (out.baseAddress! + k).initialize(repeating: value, count: n)
+                k += n
+            }
+            initialized = k
+        }
+    }
+
     /// The number of runs of non-whitespace bytes, counted on UTF-8 bytes without building
     /// substrings. Whitespace is ASCII (space, tab, line feed, carriage return, vertical tab,
     /// form feed); a non-ASCII space (U+00A0, U+3000) does not separate words.
@@ -505,7 +555,52 @@ public struct SplitShiftCheck: Check {
             }
             return n
         }
-        return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
+        return text.utf8.withContiguousStorageIfAvailable { wordCount(bytes: $0) }
+            ?? count(text.utf8)
+    }
+
+    /// `wordCount(_:)` of UTF-8 bytes, eight bytes per step: a mask of the whitespace bytes
+    /// (exact for every byte value), the words starting in the step are the non-space bytes
+    /// after a space, counted at once.
+    static func wordCount(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let p = bytes.baseAddress else { return 0 }
+        let n = bytes.count
+        var words = 0
+        var previousSpace: UInt64 = 1  // whether the byte before is whitespace (or the start)
+        var i = 0
+        while i + 8 <= n {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let space = whitespaceMask(w)
+            let starts = ~space & (space << 8 | previousSpace << 7) & 0x8080_8080_8080_8080
+            words &+= TextFeatures.Block.count(starts)
+            previousSpace = space >> 63
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            let space: UInt64 = (b == 0x20 ? 1 : 0) | (b &- 0x09 < 5 ? 1 : 0)
+            words &+= Int(previousSpace & (space ^ 1))
+            previousSpace = space
+            i += 1
+        }
+        return words
+    }
+
+    /// The high bit of each of the eight bytes of `w` that is a space, tab, line feed,
+    /// vertical tab, form feed or carriage return; exact for every byte value (the low seven
+    /// bits are tested apart from the high bit, so no carry crosses a byte).
+    @inline(__always)
+    static func whitespaceMask(_ w: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let t = w & low
+        let notHigh = ~w & high
+        let y = t ^ (ones &* 0x20)  // zero where the byte is a space (with notHigh)
+        let blank = ~(y &+ low) & notHigh
+        let atLeast9 = (t &+ ones &* (0x80 - 0x09)) & high
+        let atLeast14 = (t &+ ones &* (0x80 - 0x0E)) & high
+        return blank | (atLeast9 & ~atLeast14 & notHigh)
     }
 
     // MARK: - Slice shares
