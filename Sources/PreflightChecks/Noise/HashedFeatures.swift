@@ -339,7 +339,7 @@ struct HashedFeatures: Sendable {
 
 /// The features (64-bit feature hashes) found in at least two texts, as a bit set: a bit per
 /// hash prefix, so a feature of one text is kept when another feature shares its bit (about
-/// distinct features / 2^27 of them at the largest set, 2.5 % of 3.4 million).
+/// distinct features / bits of them: 2.5 % of the 3.4 million of 1.1M generated records).
 struct RepeatedFeatures: Sendable {
     /// `1 << bits.count * 64` bits, set for hash prefixes in two texts or more.
     let bits: [UInt64]
@@ -366,12 +366,15 @@ struct RepeatedFeatures: Sendable {
         count: Int, config: FeatureConfig, normalizer: TextNormalizer,
         text: @Sendable (Int) -> String
     ) -> RepeatedFeatures {
-        // About 16 bits per distinct feature (at most ~3 per text byte with character
-        // n-grams, ~0.5 without), from 2^20 to 2^27 bits (16 MiB).
+        // About 16 bits per distinct feature, from 2^20 to 2^27 bits (16 MiB). Estimated
+        // generously: with character n-grams ~3 per text byte; words and bigrams repeat far
+        // more across texts (0.012 per byte on the generated benchmark, where each text has
+        // its own id), so 16 per text or 0.1 per byte, whichever is more.
         var bytes = 0
         for i in 0..<min(count, 1_000) { bytes += text(i).utf8.count }
-        let perText = Double(bytes) / Double(max(1, min(count, 1_000)))
-        let features = perText * Double(count) * (config.charGrams == nil ? 0.5 : 3)
+        let textBytes = Double(bytes) / Double(max(1, min(count, 1_000))) * Double(count)
+        let features =
+            config.charGrams == nil ? max(16 * Double(count), textBytes / 10) : textBytes * 3
         var log2Bits = 20
         while log2Bits < 27 && Double(1 << log2Bits) < features * 16 { log2Bits += 1 }
         let words = (1 << log2Bits) / 64
