@@ -10,8 +10,9 @@
 # use today (Benchmarks/noise_reference.py: scikit-learn TF-IDF + logistic regression, 5-fold
 # cross-validated probabilities, cleanlab find_label_issues), installed from PyPI into
 # Benchmarks/.venv, and prints its time, precision and recall beside Preflight's, with the
-# time ratio. It then feeds the reference's own probabilities to Preflight (--predictions)
-# and compares the two confident-learning implementations flag for flag on identical inputs.
+# time ratio. It then feeds the reference's own probabilities to Preflight (--predictions,
+# pruning by noise rate as cleanlab does: Benchmarks/noise-pbnr-rules.yaml) and compares the
+# two confident-learning implementations flag for flag on identical inputs.
 #
 # Data is cached in Benchmarks/.data (git-ignored). Release build.
 set -euo pipefail
@@ -78,9 +79,11 @@ for n in "${sizes[@]}"; do
     read -r flagged precision recall < <(score "$dir/reference-flags.json" "$dir/flipped.jsonl")
     printf '%-9s %-10s %8.2f %8.0f %8s %9s %9s %6.1f×\n' "$n" sklearn+cl "$ref_wall" "$ref_rss" \
       "$flagged" "$precision" "$recall" "$(echo "$ref_wall / $wall" | bc -l)"
-    # The same probabilities through both confident-learning implementations.
+    # The same probabilities through both confident-learning implementations, both pruning
+    # by noise rate (cleanlab's default; Preflight's default prunes by class).
     set +e
-    "$bin" audit --rules Benchmarks/noise-rules.yaml --train "$dir/train.jsonl" \
+    "$bin" audit --rules Benchmarks/noise-rules.yaml --rules Benchmarks/noise-pbnr-rules.yaml \
+      --train "$dir/train.jsonl" \
       --predictions "$dir/reference-probs.csv" --report "json=$dir/report-same-probs.json" --quiet
     set -e
     python3 - "$dir/report-same-probs.json" "$dir/reference-flags.json" <<'PY' >>"$log.same"

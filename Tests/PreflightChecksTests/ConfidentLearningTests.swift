@@ -77,6 +77,45 @@ struct ConfidentLearningTests {
         #expect(abs(cl.issues[1].givenProbability - 0.1) < 1e-6)
     }
 
+    /// Prune by class: n·Σ_{j≠0} Q[0][j] = 1 → the record labelled 0 with the lowest p0 (r2,
+    /// 0.15), suggested its most probable class 1; class 1 has no off-diagonal mass; class 2
+    /// gives 1 → r6 (p2 0.1), suggested 0.
+    @Test func pruneByClassTakesTheLowestSelfConfidence() {
+        let cl = ConfidentLearning(
+            labels: Self.labels, probabilities: Self.probabilities, classes: 3,
+            pruning: .byClass)
+        #expect(cl.issues.map(\.row) == [2, 6])
+        #expect(cl.issues.map(\.suggested) == [1, 0])
+    }
+
+    /// Where the two prunings differ. t0 = (0.9 + 0.9 + 0.3 + 0.2) / 4 = 0.575, t1 = 0.65,
+    /// t2 = 0.8; C = [[2, 1, 0], [0, 1, 0], [0, 0, 2]] (r2 counts as 1 at p1 0.7 ≥ t1; r3 and r4
+    /// reach no threshold). Row 0 calibrated to its 4 records: (8/3, 4/3, 0) → whole counts
+    /// (3, 1, 0). PBNR takes the 1 record of largest p1 − p0 (r2, 0.4); PBC the 1 of lowest p0
+    /// (r3, 0.2), suggested class 1 (p1 = p2 = 0.4: the lower id).
+    @Test func pruneByClassAndByNoiseRateCanDiffer() {
+        let labels: [Int32] = [0, 0, 0, 0, 1, 1, 2, 2]
+        let probabilities: [Float] = [
+            0.9, 0.05, 0.05,
+            0.9, 0.05, 0.05,
+            0.3, 0.7, 0.0,
+            0.2, 0.4, 0.4,
+            0.1, 0.5, 0.4,
+            0.1, 0.8, 0.1,
+            0.1, 0.1, 0.8,
+            0.1, 0.1, 0.8,
+        ]
+        let byRate = ConfidentLearning(
+            labels: labels, probabilities: probabilities, classes: 3, pruning: .byNoiseRate)
+        let byClass = ConfidentLearning(
+            labels: labels, probabilities: probabilities, classes: 3, pruning: .byClass)
+        #expect(byRate.confidentJoint == [[2, 1, 0], [0, 1, 0], [0, 0, 2]])
+        #expect(byRate.issues.map(\.row) == [2])
+        #expect(byClass.issues.map(\.row) == [3])
+        #expect(byClass.issues.first?.suggested == 1)
+        #expect(abs((byClass.issues.first?.margin ?? 0) - 0.2) < 1e-6)
+    }
+
     /// Self-confidence: r6 (0.1) before r2 (0.15). Normalized margin: r2 0.15 − 0.8 = −0.65
     /// before r6 0.1 − 0.65 = −0.55.
     @Test func rankingOrdersByScore() {

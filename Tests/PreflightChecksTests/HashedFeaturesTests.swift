@@ -34,6 +34,51 @@ import Testing
         #expect(abs(values[1] / values[0] - (1 + Float(log(3.0)))) < 1e-5)
     }
 
+    /// With `minDocumentFrequency` 2 a feature of one text only is dropped before weighting:
+    /// "apple" stays in both rows, "banana" and "cherry" go, and a row of unique words is empty.
+    @Test func featuresOfOneTextAreDroppedAtMinDocumentFrequencyTwo() {
+        var config = FeatureConfig()
+        config.charGrams = nil
+        config.wordBigrams = false
+        config.minDocumentFrequency = 2
+        let texts = ["apple banana", "apple cherry apple", "durian"]
+        let features = HashedFeatures.extract(count: texts.count, config: config) { texts[$0] }
+        #expect(features.offsets == [0, 1, 2, 2])
+        #expect(features.ids[0] == features.ids[1])
+        #expect(features.values.count == 2)
+        #expect(features.values.allSatisfy { abs(abs($0) - 1) < 1e-6 })
+        var all = config
+        all.minDocumentFrequency = 1
+        let kept = HashedFeatures.extract(count: texts.count, config: all) { texts[$0] }
+        #expect(kept.offsets == [0, 2, 4, 5])
+    }
+
+    /// The bit sets of repeated features, collected in parallel ranges and merged, equal one
+    /// pass over all texts: exact on any number of cores.
+    @Test func repeatedFeaturesDoNotDependOnTheSplit() {
+        var config = FeatureConfig()
+        config.charGrams = 3...4
+        config.minDocumentFrequency = 2
+        let texts = (0..<20_000).map { "id\($0) shared \($0 % 5_000) word\($0 % 7)" }
+        let repeated = RepeatedFeatures.collect(
+            count: texts.count, config: config, normalizer: .standard
+        ) { texts[$0] }
+        var once = [UInt64](repeating: 0, count: repeated.bits.count)
+        var twice = once
+        var extractor = FeatureExtractor(config: config)
+        for text in texts {
+            extractor.mark(text, once: &once, twice: &twice, shift: repeated.shift)
+        }
+        let same = twice == repeated.bits
+        #expect(same)
+        // "idN" is in one text: its word and its own n-grams are dropped.
+        var all = config
+        all.minDocumentFrequency = 1
+        let kept = HashedFeatures.extract(count: texts.count, config: all) { texts[$0] }
+        let features = HashedFeatures.extract(count: texts.count, config: config) { texts[$0] }
+        #expect(features.nonZeros < kept.nonZeros)
+    }
+
     @Test func parallelExtractionMatchesOneExtractor() {
         let texts = (0..<9_000).map { "record \($0 % 97) of \($0 % 13) words \($0)" }
         var config = FeatureConfig()

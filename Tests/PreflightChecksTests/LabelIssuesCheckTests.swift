@@ -152,6 +152,16 @@ struct LabelIssuesCheckTests {
         #expect(given == given.sorted())
     }
 
+    /// Both prunings flag generated flips; prune by noise rate reads the same estimate.
+    @Test func pruneByNoiseRateIsAnOption() throws {
+        let data = NoisyLabels.make(records: 400, flipRate: 0.05, classes: Self.classes)
+        let byClass = try outcome(LabelIssuesCheck.self, data.jsonl)
+        let byRate = try outcome(
+            LabelIssuesCheck.self, data.jsonl, options: "prune_by: noise_rate")
+        #expect(!byClass.findings.isEmpty && !byRate.findings.isEmpty)
+        #expect(byClass.metrics["estimated_noise_rate"] == byRate.metrics["estimated_noise_rate"])
+    }
+
     @Test func sameInputAndSeedGiveTheSameRankedList() throws {
         let data = NoisyLabels.make(records: 400, flipRate: 0.05, classes: Self.classes)
         let a = try outcome(LabelIssuesCheck.self, data.jsonl)
@@ -218,7 +228,7 @@ struct LabelIssuesCheckTests {
     @Test(arguments: [
         "warning_rate: 0.2\nerror_rate: 0.1", "warning_rate: 0.1\nerror_rate: 0.1",
         "error_rate: 1.5", "folds: 1", "seed: -1", "min_accuracy: 2", "min_records: -1",
-        "max_findings: -1", "rank_by: margin",
+        "max_findings: -1", "rank_by: margin", "prune_by: both",
     ])
     func badOptionsAreRejected(_ options: String) {
         #expect(throws: RulesError.self, "\(options)") {

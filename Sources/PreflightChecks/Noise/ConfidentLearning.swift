@@ -8,6 +8,18 @@ public enum LabelIssueRanking: String, OptionEnum {
     case normalizedMargin = "normalized_margin"
 }
 
+/// How confident learning picks the records to flag from the calibrated joint (Northcutt et
+/// al. 2021, §2.2).
+public enum LabelIssuePruning: String, OptionEnum {
+    /// Prune by class (PBC): per given label i, the n·Σ_{j≠i} Q[i][j] records with the lowest
+    /// p̂(ỹ = i; x). One count per class: its rounding and sampling error is spread over the
+    /// class, not over K − 1 small cells.
+    case byClass = "class"
+    /// Prune by noise rate (PBNR): per pair of given label i and class j ≠ i, the n·Q[i][j]
+    /// records labelled i of largest margin p̂_j − p̂_i.
+    case byNoiseRate = "noise_rate"
+}
+
 /// One record whose given label confident learning estimates to be wrong.
 struct LabelIssue: Sendable, Equatable {
     /// Row in the probability matrix (not a layout position).
@@ -37,14 +49,20 @@ struct LabelIssue: Sendable, Equatable {
 ///   given that label, then the matrix is normalised to sum to 1: the joint `Q[ỹ][y*]`.
 /// - **Noise matrix and prior** (§2.1): p(ỹ=i | y*=j) = Q[i][j] / Σ_i Q[i][j]; the noise
 ///   rate of true class j is 1 − p(ỹ=j | y*=j).
-/// - **Prune by noise rate** (§2.2, "PBNR"): for every given class i and every j ≠ i,
-///   the n·Q[i][j] records labelled i (rounded so that each row of counts sums to the records
-///   given label i: `wholeCounts`) with the largest margin p̂_j − p̂_i are flagged,
-///   with j as the suggested label. A record chosen for several j keeps the j of highest p̂.
-///   A record whose most probable class is its given label is not flagged: the model agrees
-///   with the label, only less confidently than with most of its class (the paper's pruning
-///   can pick such records when a class's quota exceeds its clear cases; cleanlab's
-///   `find_label_issues` drops them the same way).
+/// - **Pruning** (§2.2), the counts n·Q[i][j] rounded so that each row sums to the records
+///   given label i (`wholeCounts`):
+///   - *prune by class* ("PBC", `LabelIssuePruning.byClass`): for every given class i, the
+///     n·Σ_{j≠i} Q[i][j] records labelled i with the lowest p̂_i are flagged, suggested the
+///     class of highest p̂;
+///   - *prune by noise rate* ("PBNR", `.byNoiseRate`): for every given class i and every
+///     j ≠ i, the n·Q[i][j] records labelled i with the largest margin p̂_j − p̂_i are
+///     flagged, with j as the suggested label; a record chosen for several j keeps the j of
+///     highest p̂.
+///
+///   Either way, a record whose most probable class is its given label is not flagged: the
+///   model agrees with the label, only less confidently than with most of its class (the
+///   paper's pruning can pick such records when a class's quota exceeds its clear cases;
+///   cleanlab's `find_label_issues` drops them the same way).
 /// - **Ranking** (§2.2): flagged records by self-confidence or normalized margin, ascending.
 ///
 /// Deterministic: every tie is broken by class id, then row.
@@ -84,8 +102,12 @@ struct ConfidentLearning: Sendable {
     ///     every uncertain record of the dataset "confidently" belong to the rare class.
     ///     Records given the rare label are still counted (and flagged) where they are
     ///     confidently of another class. 1 reproduces the paper exactly.
+    ///   - pruning: how the flagged records are picked from the joint.
     /// - Complexity: O(n·K + K² + n log n).
-    init(labels: [Int32], probabilities: [Float], classes k: Int, minClassRecords: Int = 1) {
+    init(
+        labels: [Int32], probabilities: [Float], classes k: Int, minClassRecords: Int = 1,
+        pruning: LabelIssuePruning = .byNoiseRate
+    ) {
         precondition(probabilities.count == labels.count * k, "probabilities are rows × classes")
         let n = labels.count
         classes = k
@@ -156,12 +178,25 @@ struct ConfidentLearning: Sendable {
         noiseRates = (0..<k).map { 1 - noise[$0][$0] }
         estimatedNoiseRate = total > 0 ? max(0, 1 - (0..<k).reduce(0) { $0 + q[$1][$1] }) : 0
 
-        // §2.2 prune by noise rate.
+        // §2.2 pruning.
         var byClass = [[Int]](repeating: [], count: k)
         for r in 0..<n { byClass[Int(labels[r])].append(r) }
         var suggested = [Int](repeating: -1, count: n)
         for i in 0..<k where !byClass[i].isEmpty {
             let quotas = Self.wholeCounts(q[i].map { $0 * Double(n) }, total: byClass[i].count)
+            if pruning == .byClass {
+                let quota = byClass[i].count - quotas[i]
+                guard quota > 0 else { continue }
+                let chosen = byClass[i].sorted { a, b in
+                    p(a, i) != p(b, i) ? p(a, i) < p(b, i) : a < b
+                }.prefix(quota)
+                for r in chosen {
+                    var top = i == 0 ? 1 : 0
+                    for c in 0..<k where c != i && p(r, c) > p(r, top) { top = c }
+                    suggested[r] = top
+                }
+                continue
+            }
             for j in 0..<k where j != i {
                 let quota = quotas[j]
                 guard quota > 0 else { continue }
@@ -304,18 +339,20 @@ extension ChecksIndex {
     /// - Throws: `PredictionsError` when the user's predictions do not fit the training data.
     /// - Complexity: the classifier's (or O(n·K + r) to align predictions), then
     ///   O(n·K + K² + n log n).
-    static func noiseEstimate(_ spec: ClassifierSpec, in index: DatasetIndex)
-        throws(PredictionsError) -> NoiseEstimate
-    {
+    static func noiseEstimate(
+        _ spec: ClassifierSpec, pruning: LabelIssuePruning = .byClass, in index: DatasetIndex
+    ) throws(PredictionsError) -> NoiseEstimate {
         let external = try externalProbabilities(in: index)
         let oos = external ?? outOfSampleProbabilities(spec, in: index)
+        let source = external == nil ? spec.name : "external"
         return index.value(
-            IndexKey("checks.cl.\(external == nil ? spec.name : "external")") { _ in
+            IndexKey("checks.cl.\(source)/\(pruning.rawValue)") { _ in
                 NoiseEstimate(
                     oos: oos,
                     learning: ConfidentLearning(
                         labels: oos.labels, probabilities: oos.probabilities,
-                        classes: oos.classes.count, minClassRecords: minClassRecords))
+                        classes: oos.classes.count, minClassRecords: minClassRecords,
+                        pruning: pruning))
             })
     }
 }

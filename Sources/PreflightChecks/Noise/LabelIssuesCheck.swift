@@ -5,13 +5,13 @@ import PreflightCore
 ///
 /// Every labelled training record is scored by a classifier trained on the other folds
 /// (`OutOfSampleProbabilities`); confident learning (`ConfidentLearning`: per-class
-/// thresholds, the confident joint, calibration, prune by noise rate) then estimates how
-/// many records of each given label belong to another class and flags the ones the model
-/// disagrees with most. The estimated overall noise rate sets the severity: findings are
+/// thresholds, the confident joint, calibration, then prune by class or, with
+/// `prune_by: noise_rate`, by noise rate) estimates how many records of each given label
+/// belong to another class and flags the ones the model disagrees with most. The estimated overall noise rate sets the severity: findings are
 /// info below `warning_rate`, warnings from it, errors at or above `error_rate`.
 ///
 /// Each finding (`likely_mislabeled`) carries `given_probability`, `suggested_probability`,
-/// `margin` (their difference, the pruning margin) and `rank` (1 = most likely wrong). Check
+/// `margin` (their difference) and `rank` (1 = most likely wrong). Check
 /// metrics: `estimated_noise_rate` (1 − trace of the calibrated joint: the estimated share of
 /// scored records whose label is wrong), `noise_rate.<label>` (per class of the noise matrix:
 /// the estimated share of records truly of that class that carry another label), `flagged`
@@ -42,6 +42,7 @@ public struct LabelIssuesCheck: OptInCheck {
         public var seed = 42
         public var minAccuracy = 0.5
         public var minRecords = 100
+        public var pruneBy = LabelIssuePruning.byClass
         public var rankBy = LabelIssueRanking.selfConfidence
         public var maxFindings = 100_000
         public var warningRate = 0.05
@@ -51,6 +52,11 @@ public struct LabelIssuesCheck: OptInCheck {
 
         public static let fields: [OptionField<Options>] = [
             .folds(\.folds), .seed(\.seed), .minAccuracy(\.minAccuracy), .minRecords(\.minRecords),
+            OptionField(
+                "prune_by", \.pruneBy,
+                doc:
+                    "how confident learning picks the flags: class (per given label, its estimated count of wrong labels, lowest probability of the label first) or noise_rate (per pair of given and true label, its estimated count, largest margin first)"
+            ),
             OptionField(
                 "rank_by", \.rankBy,
                 doc:
@@ -153,7 +159,8 @@ public struct LabelIssuesCheck: OptInCheck {
             return CheckOutcome(
                 metrics: ["records_scored": 0], summary: reason, skippedReason: reason)
         }
-        let estimate = try ChecksIndex.noiseEstimate(options.classifier, in: input.index)
+        let estimate = try ChecksIndex.noiseEstimate(
+            options.classifier, pruning: options.pruneBy, in: input.index)
         let oos = estimate.oos
         let learning = estimate.learning
         var metrics: [String: Double] = [

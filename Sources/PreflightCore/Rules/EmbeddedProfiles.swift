@@ -392,6 +392,8 @@ enum EmbeddedProfiles {
                 min_accuracy: 0.5
                 # skip the estimate with fewer labelled training records than this
                 min_records: 100
+                # how confident learning picks the flags: class (per given label, its estimated count of wrong labels, lowest probability of the label first) or noise_rate (per pair of given and true label, its estimated count, largest margin first)
+                prune_by: class
                 # order of flagged records: self_confidence (lowest probability of the given label first) or normalized_margin (given label's probability minus the best other class's)
                 rank_by: self_confidence
                 # report at most this many flagged records, the top-ranked (metrics count all)
