@@ -8,7 +8,8 @@
 # flag records; the table gives out-of-sample accuracy, flags, precision and recall against
 # the flips, and time, for both. Last column: Preflight's confident learning run on the
 # reference's own probabilities (--predictions) against cleanlab's flags on the same
-# probabilities — the share of flags they agree on (Jaccard), which isolates the
+# probabilities, both pruning by noise rate (Benchmarks/noise-pbnr-rules.yaml; Preflight's
+# default prunes by class) — the share of flags they agree on (Jaccard), which isolates the
 # confident-learning implementation from the classifier.
 #
 # The original data holds label errors of its own; flagging those counts against precision
@@ -43,7 +44,8 @@ for d in "${sets[@]}"; do
   ref=$(Benchmarks/.venv/bin/python Benchmarks/noise_reference.py "$work/train.jsonl" \
     --flipped "$work/flipped.jsonl" --probs-out "$work/reference-probs.csv" \
     --flags-out "$work/reference-flags.json" 2>/dev/null)
-  "$bin" audit --rules Benchmarks/noise-rules.yaml --train "$work/train.jsonl" \
+  # cleanlab's find_label_issues prunes by noise rate: compare like with like.
+  "$bin" audit --rules Benchmarks/noise-pbnr-rules.yaml --train "$work/train.jsonl" \
     --predictions "$work/reference-probs.csv" --report "json=$work/same-probs.json" --quiet || true
   python3 - "$d" "$work" "$ours_s" "$ref" <<'PY'
 import json, sys
