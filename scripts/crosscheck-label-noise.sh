@@ -45,7 +45,8 @@ for d in "${sets[@]}"; do
     --flipped "$work/flipped.jsonl" --probs-out "$work/reference-probs.csv" \
     --flags-out "$work/reference-flags.json" 2>/dev/null)
   # cleanlab's find_label_issues prunes by noise rate: compare like with like.
-  "$bin" audit --rules Benchmarks/noise-pbnr-rules.yaml --train "$work/train.jsonl" \
+  "$bin" audit --rules Benchmarks/noise-rules.yaml --rules Benchmarks/noise-pbnr-rules.yaml \
+    --train "$work/train.jsonl" \
     --predictions "$work/reference-probs.csv" --report "json=$work/same-probs.json" --quiet || true
   python3 - "$d" "$work" "$ours_s" "$ref" <<'PY'
 import json, sys
