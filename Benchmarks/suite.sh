@@ -86,22 +86,22 @@ rm -rf "$results"
 mkdir -p "$results"
 
 # best RUNS OUT_DIR COMMAND...: runs COMMAND under /usr/bin/time RUNS times and keeps, in
-# OUT_DIR, the fastest run's time.txt ("WALL_S PEAK_RSS_KB"), stderr.txt and the files it
+# OUT_DIR, the fastest run's time.txt ("WALL_S PEAK_RSS_KB CPU_S"), stderr.txt and the files it
 # wrote to $OUT_DIR/run (moved to OUT_DIR). A non-zero exit (a not-ready verdict) is fine.
 best() {
-  local n=$1 out=$2 best_wall="" wall rss
+  local n=$1 out=$2 best_wall="" wall rss user sys
   shift 2
   mkdir -p "$out"
   for _ in $(seq "$n"); do
     rm -rf "$out/run"
     mkdir -p "$out/run"
     set +e
-    /usr/bin/time -f '%e %M' -o "$out/run/time.txt" "$@" >/dev/null 2>"$out/run/stderr.txt"
+    /usr/bin/time -f '%e %M %U %S' -o "$out/run/time.txt" "$@" >/dev/null 2>"$out/run/stderr.txt"
     set -e
-    read -r wall rss < <(tail -n 1 "$out/run/time.txt")
+    read -r wall rss user sys < <(tail -n 1 "$out/run/time.txt")
     if [ -z "$best_wall" ] || [ "$(echo "$wall < $best_wall" | bc)" = 1 ]; then
       best_wall=$wall
-      echo "$wall $rss" >"$out/run/time.txt"
+      echo "$wall $rss $(echo "$user + $sys" | bc)" >"$out/run/time.txt"
       cp -f "$out"/run/* "$out"/
     fi
   done

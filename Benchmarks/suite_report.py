@@ -26,7 +26,8 @@ import json, os, re, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import score  # noqa: E402  (this directory's scripts)
 
-TIMING = re.compile(r'^timing: (stage|check) (\S+) ([0-9.]+)s, peak RSS ([0-9.]+) MB$')
+TIMING = re.compile(
+    r'^timing: (stage|check) (\S+) ([0-9.]+)s(?:, cpu ([0-9.]+)s)?, peak RSS ([0-9.]+) MB$')
 NOTICEABLE_SHARE, NOTICEABLE_SECONDS = 0.01, 0.05
 
 # Side by side: (row, Preflight stages or checks, Python stages). Preflight's "other" is every
@@ -53,16 +54,17 @@ def read(path):
 
 
 def load_preflight(folder):
-    """(wall s, peak RSS MB, [(kind, name, s, rss MB)]) or None."""
+    """(wall s, peak RSS MB, [(kind, name, s, rss MB, cpu s or None)], process CPU s or None)
+    or None."""
     if not os.path.isfile(os.path.join(folder, 'time.txt')):
         return None
-    wall, rss_kb = read(os.path.join(folder, 'time.txt')).split()
+    wall, rss_kb, *cpu = read(os.path.join(folder, 'time.txt')).split()
     laps = []
     for line in read(os.path.join(folder, 'stderr.txt')).splitlines():
         m = TIMING.match(line)
         if m:
-            laps.append((m[1], m[2], float(m[3]), float(m[4])))
-    return float(wall), int(rss_kb) * 1024 / 1e6, laps
+            laps.append((m[1], m[2], float(m[3]), float(m[5]), float(m[4]) if m[4] else None))
+    return float(wall), int(rss_kb) * 1024 / 1e6, laps, float(cpu[0]) if cpu else None
 
 
 def load_python(folder):
@@ -77,23 +79,29 @@ def load_python(folder):
 
 
 def preflight_rows(run):
-    """Stage rows (name, s, rss): read, noticeable checks, other checks, finish, report."""
-    wall, _, laps = run
+    """Stage rows (name, s, rss, cpu s or None): read, noticeable checks, other checks, finish,
+    report."""
+    wall, _, laps, _ = run
     rows, other, other_n, check_sum, check_stage = [], 0.0, 0, 0.0, (0.0, 0.0)
-    for kind, name, seconds, rss in laps:
+    other_cpu, check_cpu = 0.0, 0.0
+    has_cpu = all(lap[4] is not None for lap in laps)
+    for kind, name, seconds, rss, cpu in laps:
+        cpu = cpu or 0.0
         if kind == 'check':
             check_sum += seconds
+            check_cpu += cpu
             if seconds >= NOTICEABLE_SECONDS or seconds >= NOTICEABLE_SHARE * wall:
-                rows.append((name, seconds, rss))
+                rows.append((name, seconds, rss, cpu))
             else:
-                other, other_n = other + seconds, other_n + 1
+                other, other_n, other_cpu = other + seconds, other_n + 1, other_cpu + cpu
         elif name == 'checks':
             check_stage = (seconds, rss)
-            rows.append((f'other checks ({other_n})', other, rss))
-            rows.append(('finish (sort, statistics, readiness)', seconds - check_sum, rss))
+            rows.append((f'other checks ({other_n})', other, rss, other_cpu))
+            rows.append(('finish (sort, statistics, readiness)', seconds - check_sum, rss,
+                         cpu - check_cpu))
         else:
-            rows.append((name, seconds, rss))
-    return rows
+            rows.append((name, seconds, rss, cpu))
+    return rows if has_cpu else [row[:3] for row in rows]
 
 
 def fmt_table(header, rows):
@@ -108,21 +116,30 @@ def rate(records, mb, seconds):
     return f'{records / seconds:,.0f}', f'{mb / seconds:,.1f}'
 
 
-def stage_table(rows, wall, peak, records, mb):
-    """Stage rows plus the process total, with records/s and MB/s."""
+def stage_table(rows, wall, peak, records, mb, cpu=None):
+    """Stage rows plus the process total, with records/s and MB/s; with CPU seconds per row
+    (Preflight's `timing:` lines) also CPU s and cores busy (CPU s / s)."""
+    with_cpu = bool(rows) and len(rows[0]) == 4
     body = []
-    for name, seconds, rss in rows:
-        body.append([name, f'{seconds:.3f}', *rate(records, mb, seconds), f'{rss:,.0f}'])
-    body.append(['**total (process wall)**', f'**{wall:.2f}**', *rate(records, mb, wall),
-                 f'**{peak:,.0f}**'])
-    return fmt_table(['stage', 's', 'records/s', 'MB/s', 'peak RSS MB'], body)
+    for row in rows:
+        name, seconds, rss = row[:3]
+        cells = [name, f'{seconds:.3f}']
+        if with_cpu:
+            cells += [f'{row[3]:.3f}', f'{row[3] / seconds:.2f}' if seconds > 0 else '-']
+        body.append([*cells, *rate(records, mb, seconds), f'{rss:,.0f}'])
+    total = ['**total (process wall)**', f'**{wall:.2f}**']
+    if with_cpu:
+        total += [f'**{cpu:.2f}**' if cpu else '-', f'**{cpu / wall:.2f}**' if cpu else '-']
+    body.append([*total, *rate(records, mb, wall), f'**{peak:,.0f}**'])
+    header = ['stage', 's'] + (['CPU s', 'cores'] if with_cpu else [])
+    return fmt_table(header + ['records/s', 'MB/s', 'peak RSS MB'], body)
 
 
 def side_by_side(pre, py, with_noise):
     """Mapped stages, Preflight s, Python s, ratio; total wall and peak RSS."""
-    wall, peak, laps = pre
+    wall, peak, laps, _ = pre
     by = {}
-    for kind, name, seconds, _ in laps:
+    for kind, name, seconds, _, _ in laps:
         by[f'{kind}:{name}'] = seconds
     named = {k for _, keys, _ in MAPPING for k in keys}
     other = sum(s for k, s in by.items() if k.startswith('check:') and k not in named)
@@ -204,7 +221,7 @@ def main():
             records, mb = volume(data, n)
             walls.setdefault((data, run), []).append((records, pre[0]))
             print(f'\n### {title}: {records:,} records, {mb:,.1f} MB\n')
-            print(stage_table(preflight_rows(pre), pre[0], pre[1], records, mb))
+            print(stage_table(preflight_rows(pre), pre[0], pre[1], records, mb, cpu=pre[3]))
 
     if any(load_python(folder('classification', n, 'python')) for n in sizes):
         print('\n## Python reference (pandas, datasketch, scikit-learn + cleanlab)')

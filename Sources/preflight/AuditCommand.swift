@@ -384,46 +384,59 @@ final class ProgressLine: @unchecked Sendable {
 /// `--timings` prints one `timing:` line per stage and per check that ran, then the
 /// one-line `timings:` summary that older benchmark scripts read:
 ///
-///     timing: stage read 0.182s, peak RSS 121.4 MB
-///     timing: check exact_duplicates 0.031s, peak RSS 125.0 MB
+///     timing: stage read 0.182s, cpu 0.351s, peak RSS 121.4 MB
+///     timing: check exact_duplicates 0.031s, cpu 0.058s, peak RSS 125.0 MB
 ///     timings: rules 0.001s, read 0.182s, checks 0.460s, report 0.020s, total 0.663s, 110000 records
 ///
 /// A check's time runs from the end of the previous check (or of reading) to its return, so
-/// it includes the shared index columns it was the first to ask for. Peak RSS is the
-/// process's high-water mark so far (`getrusage`), not the memory of that stage alone.
+/// it includes the shared index columns it was the first to ask for. `cpu` is the process's
+/// user + system time over the same interval (all threads: cpu / wall is how many cores the
+/// stage kept busy). Peak RSS is the process's high-water mark so far (`getrusage`), not the
+/// memory of that stage alone.
 struct StageClock {
     private var last = DispatchTime.now().uptimeNanoseconds
     private let first = DispatchTime.now().uptimeNanoseconds
     private var stages: [(String, Double)] = []
     /// Every lap in order, stages and checks: kind ("stage" or "check"), name, seconds, peak
     /// RSS in bytes.
-    private var laps: [(kind: String, name: String, seconds: Double, peakRSS: Int)] = []
+    private var laps: [(kind: String, name: String, seconds: Double, cpu: Double, peakRSS: Int)] =
+        []
     /// The end of the last stage or check lap: where the next check's time starts.
     private var lastMark = DispatchTime.now().uptimeNanoseconds
+    /// Process CPU seconds at the end of the last stage, and of the last stage or check lap.
+    private var lastCPU = Self.cpuSeconds()
+    private var lastMarkCPU = Self.cpuSeconds()
 
     /// Ends a stage.
     mutating func lap(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
+        let cpu = Self.cpuSeconds()
         let seconds = Double(now - last) / 1e9
         stages.append((name, seconds))
-        laps.append(("stage", name, seconds, Self.peakResidentBytes()))
+        laps.append(("stage", name, seconds, cpu - lastCPU, Self.peakResidentBytes()))
         last = now
         lastMark = now
+        lastCPU = cpu
+        lastMarkCPU = cpu
     }
 
     /// Ends one check's lap inside the current stage.
     mutating func lapCheck(_ id: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        laps.append(("check", id, Double(now - lastMark) / 1e9, Self.peakResidentBytes()))
+        let cpu = Self.cpuSeconds()
+        laps.append(
+            ("check", id, Double(now - lastMark) / 1e9, cpu - lastMarkCPU, Self.peakResidentBytes())
+        )
         lastMark = now
+        lastMarkCPU = cpu
     }
 
     /// One `timing:` line per lap, in the order the laps ended.
     func detailLines() -> [String] {
         laps.map {
             String(
-                format: "timing: %@ %@ %.3fs, peak RSS %.1f MB", $0.kind, $0.name, $0.seconds,
-                Double($0.peakRSS) / 1e6)
+                format: "timing: %@ %@ %.3fs, cpu %.3fs, peak RSS %.1f MB", $0.kind, $0.name,
+                $0.seconds, $0.cpu, Double($0.peakRSS) / 1e6)
         }
     }
 
@@ -432,6 +445,19 @@ struct StageClock {
         let parts = stages.map { String(format: "%@ %.3fs", $0.0, $0.1) }
         return "timings: " + parts.joined(separator: ", ")
             + String(format: ", total %.3fs, %d records", total, records)
+    }
+
+    /// The process's user + system CPU time so far, all threads, in seconds (0 when
+    /// unavailable).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+            guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        #else
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// The process's peak resident set size so far, in bytes (0 when unavailable).
