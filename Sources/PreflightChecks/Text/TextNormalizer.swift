@@ -135,14 +135,34 @@ public struct TextNormalizer: Sendable, Hashable {
     /// kept byte), so the write position never passes the read position and every 8-byte
     /// store stays inside the buffer.
     /// - Complexity: O(n) in the number of bytes.
+    @inline(never)
     func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        // One specialization per step set, so each loop holds only the tests it needs.
+        switch (caseFold, whitespace) {
+        case (false, false): normalizeASCII(bytes, into: &out, Off.self, Off.self)
+        case (false, true): normalizeASCII(bytes, into: &out, Off.self, On.self)
+        case (true, false): normalizeASCII(bytes, into: &out, On.self, Off.self)
+        case (true, true): normalizeASCII(bytes, into: &out, On.self, On.self)
+        }
+    }
+
+    /// A step that is on or off at compile time (the type parameters of `normalizeASCII`).
+    private protocol Step { static var isOn: Bool { get } }
+    private enum On: Step { static var isOn: Bool { true } }
+    private enum Off: Step { static var isOn: Bool { false } }
+
+    @inline(__always)
+    private func normalizeASCII<CaseFold: Step, Whitespace: Step>(
+        _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], _: CaseFold.Type,
+        _: Whitespace.Type
+    ) -> Bool {
         let table = Self.asciiTables[asciiTableIndex]
         let count = bytes.count
         var isASCII = true
-        let whitespace = whitespace
+        let whitespace = Whitespace.isOn
         let punctuation = punctuation
         // Adds 0x20 to the `A`–`Z` lanes only when case folds.
-        let foldMask: UInt64 = caseFold ? ~0 : 0
+        let foldMask: UInt64 = CaseFold.isOn ? ~0 : 0
         // The output buffer starts as a copy of the input (one `memcpy`; `overwrite` would fill
         // it with zeros one element at a time) and is overwritten from the front.
         out.removeAll(keepingCapacity: true)
@@ -248,19 +268,24 @@ public struct TextNormalizer: Sendable, Hashable {
         /// High bit of each lane whose byte is at least `c` (1 ≤ c ≤ 0x80).
         @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { (x &+ ones &* (0x80 - c)) & high }
         let upper = atLeast(0x41) & ~atLeast(0x5B)
-        var bad = x & high
+        var bad: UInt64
+        var space: UInt64 = 0
+        if whitespace {
+            // A lane below 0x20 (the other whitespace bytes, and the rare control bytes) is
+            // bad, as is a non-ASCII lane; adding 0x60 sets the high bit of every lane from
+            // 0x20 up. The lanes up to 0x20 left are then exactly the spaces.
+            bad = (x | ~(x &+ ones &* 0x60)) & high
+            space = ~atLeast(0x21) & high
+            bad |= space & (space << 8)
+        } else {
+            bad = x & high
+        }
         if punctuation {
             // Graphic (0x21–0x7E) but not a letter or digit.
             let lowered = x | ones &* 0x20
             let letter = (lowered &+ ones &* (0x80 - 0x61)) & ~(lowered &+ ones &* (0x80 - 0x7B))
             let digit = atLeast(0x30) & ~atLeast(0x3A)
             bad |= atLeast(0x21) & ~atLeast(0x7F) & ~(letter | digit) & high
-        }
-        var space: UInt64 = 0
-        if whitespace {
-            let control = ~atLeast(0x20) & high
-            space = ~atLeast(0x21) & high ^ control
-            bad |= control | space & (space << 8)
         }
         return bad == 0 ? SimpleBlock(space: space, upper: upper) : nil
     }
