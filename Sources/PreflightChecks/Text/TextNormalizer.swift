@@ -135,9 +135,10 @@ public struct TextNormalizer: Sendable, Hashable {
     /// kept byte), so the write position never passes the read position and every 8-byte
     /// store stays inside the buffer.
     /// - Complexity: O(n) in the number of bytes.
-    @inline(never)
+    @inline(never)  // large, and one symbol to find in profiles; called once per text
     func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-        // One specialization per step set, so each loop holds only the tests it needs.
+        // One specialization per case and whitespace setting, so each loop holds only the tests
+        // it needs; punctuation (off in every default step set) stays a run-time test.
         switch (caseFold, whitespace) {
         case (false, false): normalizeASCII(bytes, into: &out, Off.self, Off.self)
         case (false, true): normalizeASCII(bytes, into: &out, Off.self, On.self)
