@@ -57,6 +57,125 @@ func standardNormalization(_ input: String, _ expected: String) {
     }
 }
 
+/// All 16 step sets, in mask order.
+private let allStepSets: [TextNormalizer] = (0..<16).map { mask in
+    let steps = Normalization.allCases
+    return TextNormalizer(steps.indices.filter { mask & (1 << $0) != 0 }.map { steps[$0] })
+}
+
+/// A random ASCII text: mostly lowercase words and single spaces, some capitals, digits,
+/// punctuation and symbols, runs of spaces, tabs and newlines (also at both ends), and now
+/// and then any of the 128 ASCII values.
+private func randomASCIIText(_ rng: inout SplitMix, length: Int) -> [UInt8] {
+    let whitespace: [UInt8] = [0x20, 0x20, 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
+    let punctuation = Array(".,!?;:'\"()-_@#%&*/[]{}$+<=>^`|~".utf8)
+    var bytes: [UInt8] = []
+    // Some texts draw from a tiny alphabet, so space patterns at block edges occur often.
+    let tiny = rng.int(0..<4) == 0
+    if rng.int(0..<4) == 0 {
+        bytes += (0..<rng.int(1..<10)).map { _ in whitespace[rng.int(0..<whitespace.count)] }
+    }
+    while bytes.count < length {
+        if tiny {
+            bytes.append(Array("aA ,\t".utf8)[rng.int(0..<5)])
+            continue
+        }
+        switch rng.int(0..<20) {
+        case 0..<10: bytes.append(UInt8(rng.int(0x61..<0x7B)))
+        case 10..<13: bytes.append(0x20)
+        case 13, 14: bytes.append(UInt8(rng.int(0x41..<0x5B)))
+        case 15: bytes.append(punctuation[rng.int(0..<punctuation.count)])
+        case 16:
+            bytes += (0..<rng.int(1..<5)).map { _ in whitespace[rng.int(0..<whitespace.count)] }
+        case 17: bytes.append(UInt8(rng.int(0x30..<0x3A)))
+        default: bytes.append(UInt8(rng.int(0..<128)))
+        }
+    }
+    bytes.removeLast(bytes.count - length)
+    if length > 0, rng.int(0..<4) == 0 {
+        // End in a whitespace run.
+        let run = min(length, rng.int(1..<10))
+        for k in (length - run)..<length { bytes[k] = whitespace[rng.int(0..<whitespace.count)] }
+    }
+    return bytes
+}
+
+@Test func eightByteFastPathMatchesTheByteLoopAndTheUnicodePath() {
+    // Lengths 0…100 give every 8-byte alignment and tail. One output buffer is reused for
+    // texts of every length under every step set.
+    var rng = SplitMix(seed: 11)
+    var fast: [UInt8] = []
+    var reference: [UInt8] = []
+    var checked = 0
+    for round in 0..<3_000 {
+        let bytes = randomASCIIText(&rng, length: round % 101)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for normalizer in allStepSets {
+            let fastOK = bytes.withUnsafeBufferPointer {
+                normalizer.normalizeASCII($0, into: &fast)
+            }
+            let referenceOK = bytes.withUnsafeBufferPointer {
+                normalizer.normalizeASCIIReference($0, into: &reference)
+            }
+            var general: [UInt8] = []
+            normalizer.normalizeUnicode(text, into: &general)
+            #expect(fastOK && referenceOK)
+            #expect(fast == reference, "\(normalizer.signature) \(bytes)")
+            #expect(fast == general, "\(normalizer.signature) \(bytes)")
+            checked += 1
+        }
+    }
+    #expect(checked == 48_000)
+}
+
+@Test func nonASCIIByteLeavesTheEightByteFastPath() {
+    // A non-ASCII character anywhere (in a block or in the tail): the fast path gives up, as
+    // the byte loop does, and `normalize` gives the Unicode path's bytes.
+    var rng = SplitMix(seed: 12)
+    let insertions = ["é", "\u{00A0}", "\u{3000}", "ẞ", "\u{FF0C}", "😀"]
+    var fast: [UInt8] = []
+    var reference: [UInt8] = []
+    var normalized: [UInt8] = []
+    for round in 0..<1_500 {
+        var bytes = randomASCIIText(&rng, length: round % 101)
+        let position = rng.int(0..<(bytes.count + 1))
+        bytes.insert(
+            contentsOf: Array(insertions[rng.int(0..<insertions.count)].utf8), at: position)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for normalizer in allStepSets {
+            let fastOK = bytes.withUnsafeBufferPointer {
+                normalizer.normalizeASCII($0, into: &fast)
+            }
+            let referenceOK = bytes.withUnsafeBufferPointer {
+                normalizer.normalizeASCIIReference($0, into: &reference)
+            }
+            #expect(!fastOK && !referenceOK, "\(normalizer.signature) \(bytes)")
+            normalizer.normalize(text, into: &normalized)
+            var general: [UInt8] = []
+            normalizer.normalizeUnicode(text, into: &general)
+            #expect(normalized == general, "\(normalizer.signature) \(bytes)")
+        }
+    }
+}
+
+@Test func oneOutputBufferServesTextsOfEveryLength() {
+    // Long, short, empty and long again: no byte of an earlier, longer text survives.
+    let texts = [
+        String(repeating: "The QUICK brown fox,  jumps\tover ", count: 20), "Ab", "",
+        "   ", " x ", String(repeating: "Z", count: 77), "hello  world  again ",
+        String(repeating: "a b ", count: 50),
+    ]
+    var scratch: [UInt8] = []
+    for normalizer in allStepSets {
+        for text in texts + texts.reversed() {
+            normalizer.normalize(text, into: &scratch)
+            var general: [UInt8] = []
+            normalizer.normalizeUnicode(text, into: &general)
+            #expect(scratch == general, "\(normalizer.signature) \(text.debugDescription)")
+        }
+    }
+}
+
 @Test func punctuationIsOptIn() {
     let withPunct = TextNormalizer([.nfkc, .case, .whitespace, .punctuation])
     #expect(withPunct.normalize("Hello, world! (ok) $5 «yes» — no") == "hello world ok $5 yes no")

@@ -127,10 +127,173 @@ public struct TextNormalizer: Sendable, Hashable {
     /// Normalizes pure-ASCII bytes into `out` in one pass and returns true; returns false,
     /// leaving `out` unspecified, at the first non-ASCII byte.
     ///
-    /// One lookup in the step set's byte table classifies each byte, and the output is written
-    /// through a pointer: it is never longer than the input (a whitespace run becomes at most
-    /// one space, and only before a kept byte).
-    private func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])
+    /// Eight bytes per step while a block is *simple* (`simpleBlock`): it is then folded with
+    /// one addition and stored whole. Any other block goes through the byte-table loop of
+    /// `normalizeASCIIReference`, one byte per step, with the same state (bytes written and
+    /// the pending space), so the output is that loop's byte for byte. The output is never
+    /// longer than the input (a whitespace run becomes at most one space, and only before a
+    /// kept byte), so the write position never passes the read position and every 8-byte
+    /// store stays inside the buffer.
+    /// - Complexity: O(n) in the number of bytes.
+    @inline(never)  // large, and one symbol to find in profiles; called once per text
+    func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        // One specialization per case and whitespace setting, so each loop holds only the tests
+        // it needs; punctuation (off in every default step set) stays a run-time test.
+        switch (caseFold, whitespace) {
+        case (false, false): normalizeASCII(bytes, into: &out, Off.self, Off.self)
+        case (false, true): normalizeASCII(bytes, into: &out, Off.self, On.self)
+        case (true, false): normalizeASCII(bytes, into: &out, On.self, Off.self)
+        case (true, true): normalizeASCII(bytes, into: &out, On.self, On.self)
+        }
+    }
+
+    /// A step that is on or off at compile time (the type parameters of `normalizeASCII`).
+    private protocol Step { static var isOn: Bool { get } }
+    private enum On: Step { static var isOn: Bool { true } }
+    private enum Off: Step { static var isOn: Bool { false } }
+
+    @inline(__always)
+    private func normalizeASCII<CaseFold: Step, Whitespace: Step>(
+        _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], _: CaseFold.Type,
+        _: Whitespace.Type
+    ) -> Bool {
+        let table = Self.asciiTables[asciiTableIndex]
+        let count = bytes.count
+        var isASCII = true
+        let whitespace = Whitespace.isOn
+        let punctuation = punctuation
+        // Adds 0x20 to the `A`–`Z` lanes only when case folds.
+        let foldMask: UInt64 = CaseFold.isOn ? ~0 : 0
+        // The output buffer starts as a copy of the input (one `memcpy`; `overwrite` would fill
+        // it with zeros one element at a time) and is overwritten from the front.
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: bytes)
+        let written = out.withUnsafeMutableBufferPointer { dst -> Int in
+            guard let src = bytes.baseAddress, let d = dst.baseAddress else { return 0 }
+            return table.withUnsafeBufferPointer { table in
+                var n = 0
+                // 1 while a whitespace run waits to be written as one space (only before a
+                // kept byte), else 0.
+                var pending: UInt64 = 0
+                var i = 0
+                /// The byte loop: false at a non-ASCII byte.
+                @inline(__always) func step(_ b: UInt8) -> Bool {
+                    let mapped = table[Int(b)]
+                    if mapped < 0x80 {
+                        if pending != 0 {
+                            d[n] = 0x20
+                            n &+= 1
+                            pending = 0
+                        }
+                        d[n] = mapped
+                        n &+= 1
+                    } else if mapped == Self.spaceByte {
+                        pending = n > 0 ? 1 : 0
+                    } else if mapped == Self.nonASCIIByte {
+                        return false
+                    }
+                    return true
+                }
+                // Byte by byte until the first byte is written: from then on a space is
+                // never leading, so a block never has to drop one.
+                while n == 0 && i < count {
+                    guard step(src[i]) else {
+                        isASCII = false
+                        return 0
+                    }
+                    i &+= 1
+                }
+                while i &+ 8 <= count {
+                    let x = UInt64(
+                        littleEndian: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self))
+                    if let block = Self.simpleBlock(
+                        x, whitespace: whitespace, punctuation: punctuation)
+                    {
+                        // A pending space is written unless lane 0 is itself a space (which
+                        // then stands for the whole run); the block store overwrites it when
+                        // it is not counted.
+                        d[n] = 0x20
+                        n &+= Int(truncatingIfNeeded: pending & ~(block.space >> 7))
+                        let folded = x &+ (block.upper >> 2 & foldMask)
+                        UnsafeMutableRawPointer(d + n).storeBytes(
+                            of: folded.littleEndian, as: UInt64.self)
+                        // A space in lane 7 stays pending: it is written only before a
+                        // kept byte.
+                        pending = block.space >> 63
+                        n &+= 8 &- Int(truncatingIfNeeded: pending)
+                    } else {
+                        for j in i..<(i &+ 8) where !step(src[j]) {
+                            isASCII = false
+                            return 0
+                        }
+                    }
+                    i &+= 8
+                }
+                while i < count {
+                    guard step(src[i]) else {
+                        isASCII = false
+                        return 0
+                    }
+                    i &+= 1
+                }
+                return n
+            }
+        }
+        out.removeLast(count - written)
+        return isASCII
+    }
+
+    /// The lanes of a simple block: the high bit of each space lane and of each `A`–`Z` lane.
+    struct SimpleBlock {
+        var space: UInt64
+        var upper: UInt64
+    }
+
+    /// The lane masks of eight bytes (little-endian) if they can be copied as they are, with
+    /// `A`–`Z` folded, or nil.
+    ///
+    /// Simple means: all ASCII; when punctuation is removed, no ASCII graphic byte other than a
+    /// letter or digit (symbols fall back too: rare, and simpler to test); when whitespace
+    /// collapses, no byte below 0x20 (the other whitespace bytes, and the rare control bytes)
+    /// and no two adjacent spaces. The caller has written a byte already, so a space is never
+    /// leading: one in lane 0 after a pending space continues that run; one in lane 7 becomes
+    /// pending.
+    ///
+    /// Each mask is exact per lane: for ASCII lanes, adding `0x80 − c` sets a lane's high bit
+    /// exactly when the byte is at least `c`, and no sum passes 0xFF, so nothing carries into
+    /// the next lane. (A non-ASCII lane may carry, but then the block is rejected anyway.)
+    @inline(__always)
+    static func simpleBlock(_ x: UInt64, whitespace: Bool, punctuation: Bool) -> SimpleBlock? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        /// High bit of each lane whose byte is at least `c` (1 ≤ c ≤ 0x80).
+        @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { (x &+ ones &* (0x80 - c)) & high }
+        let upper = atLeast(0x41) & ~atLeast(0x5B)
+        var bad: UInt64
+        var space: UInt64 = 0
+        if whitespace {
+            // A lane below 0x20 (the other whitespace bytes, and the rare control bytes) is
+            // bad, as is a non-ASCII lane; adding 0x60 sets the high bit of every lane from
+            // 0x20 up. The lanes up to 0x20 left are then exactly the spaces.
+            bad = (x | ~(x &+ ones &* 0x60)) & high
+            space = ~atLeast(0x21) & high
+            bad |= space & (space << 8)
+        } else {
+            bad = x & high
+        }
+        if punctuation {
+            // Graphic (0x21–0x7E) but not a letter or digit.
+            let lowered = x | ones &* 0x20
+            let letter = (lowered &+ ones &* (0x80 - 0x61)) & ~(lowered &+ ones &* (0x80 - 0x7B))
+            let digit = atLeast(0x30) & ~atLeast(0x3A)
+            bad |= atLeast(0x21) & ~atLeast(0x7F) & ~(letter | digit) & high
+        }
+        return bad == 0 ? SimpleBlock(space: space, upper: upper) : nil
+    }
+
+    /// The byte-table loop the fast path falls back to, one byte per step; kept whole as the
+    /// reference the tests compare `normalizeASCII` with.
+    func normalizeASCIIReference(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])
         -> Bool
     {
         let table = Self.asciiTables[asciiTableIndex]
