@@ -107,6 +107,9 @@ public enum Auditor {
     public static func run(
         _ request: AuditRequest, checkFinished: (CheckID) -> Void = { _ in }
     ) throws -> AuditReport {
+        // Split statistics depend on the dataset alone: computed beside the checks, so their
+        // serial part (counting distinct records) overlaps the checks' serial parts.
+        let statistics = BackgroundValue { SplitStatistics.compute(request.dataset) }
         let index = DatasetIndex(dataset: request.dataset)
         let input = CheckInput(
             dataset: request.dataset, index: index, coverage: request.coverage,
@@ -151,11 +154,11 @@ public enum Auditor {
                     codePrerequisites: d.codePrerequisites, purpose: d.summary))
             findings += adjusted
         }
-        findings.sort(by: Finding.reportOrder)
+        findings = Finding.sortedForReport(findings)
         var suppressionOutcome: SuppressionOutcome?
         if let file = request.suppressions {
             let applied = SuppressionOutcome.apply(file, to: findings, today: request.today)
-            findings = (applied.kept + applied.findings).sorted(by: Finding.reportOrder)
+            findings = Finding.sortedForReport(applied.kept + applied.findings)
             suppressionOutcome = applied.outcome
             summaries = recount(summaries, findings: findings)
             summaries.append(suppressionSummary(applied.outcome, findings: applied.findings))
@@ -178,7 +181,7 @@ public enum Auditor {
             failOn: request.failOn,
             inputs: request.dataset.files.sorted { ($0.split, $0.path) < ($1.split, $1.path) }
                 .map(InputSummary.init),
-            checks: summaries, statistics: SplitStatistics.compute(request.dataset),
+            checks: summaries, statistics: statistics.value,
             findings: findings, readiness: readiness, baseline: baselineOutcome,
             suppressions: suppressionOutcome)
     }
@@ -226,5 +229,25 @@ public enum Auditor {
             purpose:
                 "Applies the suppression file: accepted findings, with a reason and an optional expiry."
         )
+    }
+}
+
+/// A value computed on a background thread from the moment it is created; `value` waits for
+/// it. The computation is pure, so the result does not depend on the timing.
+private final class BackgroundValue<Value: Sendable>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ compute: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.result = compute()
+            self.done.signal()
+        }
+    }
+
+    /// The computed value (waits for the computation to finish; call once).
+    var value: Value {
+        done.wait()
+        return result!
     }
 }
