@@ -44,6 +44,18 @@ struct LSHTests {
         }
     }
 
+    @Test(arguments: [0, 1, 2047, 2048, 70_000])
+    func positionsSortByKeyThenPosition(count: Int) {
+        // Few distinct keys (long runs of equal keys) and keys differing only in high bits.
+        var rng = SplitMix(seed: UInt64(count) + 3)
+        let keys = (0..<count).map { _ in UInt64(rng.int(0..<300)) << UInt64(rng.int(0..<4) * 16) }
+        let positions = (0..<Int32(count)).filter { _ in rng.int(0..<5) != 0 }
+        let expected = positions.sorted { a, b in
+            keys[Int(a)] != keys[Int(b)] ? keys[Int(a)] < keys[Int(b)] : a < b
+        }
+        #expect(RadixSort.positions(positions, byKeys: keys) == expected)
+    }
+
     @Test func cappedBucketPairsEachMemberWithItsNextMembers() {
         // One band, 10 records in one bucket, cap 3: each member is paired with its next
         // `cappedNeighbors` members only.

@@ -225,12 +225,8 @@ struct SplitGroups: Sendable {
             for range in layout.ranges(of: split, in: dataset) {
                 positions.append(contentsOf: range.lazy.map { Int32($0) })
             }
-            positions.sort { a, b in
-                let ha = hashes[Int(a)]
-                let hb = hashes[Int(b)]
-                return ha != hb ? ha < hb : a < b
-            }
-            sorted[split] = positions
+            // Ascending positions, stably sorted by hash: (hash, position) order.
+            sorted[split] = RadixSort.positions(positions, byKeys: hashes)
         }
         self.sorted = sorted
     }

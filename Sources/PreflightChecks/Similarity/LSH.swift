@@ -179,6 +179,62 @@ enum LSH {
     }
 }
 
+extension RadixSort {
+    /// `positions` reordered by `(keys[p], p)`: an LSD radix sort on the 64-bit key, 16 bits
+    /// per pass, moving each position with its key. Stable, so positions given in ascending
+    /// order stay ascending among equal keys. Passes whose digit is the same for every key
+    /// are skipped.
+    /// - Complexity: O(n) per pass, at most 4 passes; O(n) extra memory. (For 1M positions
+    ///   about 10× faster than a comparison sort that looks the keys up.)
+    static func positions(_ positions: [Int32], byKeys keys: [UInt64]) -> [Int32] {
+        let n = positions.count
+        if n < 2048 {
+            return positions.sorted { a, b in
+                let ka = keys[Int(a)]
+                let kb = keys[Int(b)]
+                return ka != kb ? ka < kb : a < b
+            }
+        }
+        var k = positions.map { keys[Int($0)] }
+        var v = positions
+        var kTemp = [UInt64](repeating: 0, count: n)
+        var vTemp = [Int32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        var inTemp = false
+        for shift in stride(from: UInt64(0), to: 64, by: 16) {
+            k.withUnsafeMutableBufferPointer { k in
+                kTemp.withUnsafeMutableBufferPointer { kt in
+                    v.withUnsafeMutableBufferPointer { v in
+                        vTemp.withUnsafeMutableBufferPointer { vt in
+                            counts.withUnsafeMutableBufferPointer { c in
+                                let (srcK, dstK) = inTemp ? (kt, k) : (k, kt)
+                                let (srcV, dstV) = inTemp ? (vt, v) : (v, vt)
+                                for i in 0..<c.count { c[i] = 0 }
+                                for i in 0..<n { c[Int((srcK[i] >> shift) & 0xFFFF)] += 1 }
+                                if c[Int((srcK[0] >> shift) & 0xFFFF)] == n { return }
+                                var sum = 0
+                                for i in 0..<c.count {
+                                    let x = c[i]
+                                    c[i] = sum
+                                    sum += x
+                                }
+                                for i in 0..<n {
+                                    let d = Int((srcK[i] >> shift) & 0xFFFF)
+                                    dstK[c[d]] = srcK[i]
+                                    dstV[c[d]] = srcV[i]
+                                    c[d] += 1
+                                }
+                                inTemp.toggle()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return inTemp ? vTemp : v
+    }
+}
+
 /// LSD radix sort of `UInt64` on bits `lowBit..<64`, 16 bits per pass, stable.
 ///
 /// Passes whose digit is the same for every value are skipped (e.g. the high digits of

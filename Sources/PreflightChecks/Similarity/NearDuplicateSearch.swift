@@ -89,14 +89,17 @@ struct NearDuplicateSearch {
 
     // MARK: - Participation
 
-    /// Within a split, only the first record of an exact group takes part.
+    /// Within a split, only the first record of an exact group takes part: the first of each
+    /// run of equal key hashes in the split's (hash, position) order, shared with
+    /// exact_duplicates (`ChecksIndex.groups`).
     private func participation(dataset: Dataset, layout: DatasetLayout, keys: [UInt64]) -> [Bool] {
         var participates = [Bool](repeating: true, count: layout.count)
+        let groups = ChecksIndex.groups(spec.key, in: index)
         for split in dataset.splits {
-            let ranges = layout.ranges(of: split, in: dataset)
-            var seen = Set<UInt64>(minimumCapacity: ranges.reduce(0) { $0 + $1.count })
-            for range in ranges {
-                for p in range where !seen.insert(keys[p]).inserted { participates[p] = false }
+            guard let sorted = groups.sorted[split] else { continue }
+            for i in sorted.indices.dropFirst()
+            where keys[Int(sorted[i])] == keys[Int(sorted[i - 1])] {
+                participates[Int(sorted[i])] = false
             }
         }
         return participates
