@@ -215,6 +215,7 @@ struct AuditCommand: ParsableCommand {
                 clock.summary(
                     records: dataset.files.reduce(0) { $0 + $1.records.count + $1.issues.count }))
         }
+        ProcessLifetime.keep((dataset, report))
         throw report.fails ? CommandExit.notReady : CommandExit.ready
     }
 
