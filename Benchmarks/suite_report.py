@@ -72,7 +72,7 @@ def load_python(folder):
     path = os.path.join(folder, 'findings.json')
     if not os.path.isfile(path):
         return None
-    wall, rss_kb = read(os.path.join(folder, 'time.txt')).split()
+    wall, rss_kb, *_ = read(os.path.join(folder, 'time.txt')).split()
     with open(path, encoding='utf-8') as f:
         stages = [tuple(s) for s in json.load(f)['stages']]
     return float(wall), int(rss_kb) * 1024 / 1e6, stages
