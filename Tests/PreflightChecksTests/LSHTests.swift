@@ -33,6 +33,19 @@ struct LSHTests {
         #expect(sorted == values.sorted())
     }
 
+    @Test func radixSortReusesALongerScratchArray() {
+        // LSH reuses one scratch array across bands: stale values past the sorted count must
+        // not be counted.
+        var rng = SplitMix(seed: 9)
+        var temp = (0..<50_000).map { _ in rng.next() }
+        for count in [3_000, 20_000] {
+            let values = (0..<count).map { _ in rng.next() >> 20 }
+            var sorted = values
+            RadixSort.sort(&sorted, temp: &temp, lowBit: 0)
+            #expect(sorted == values.sorted())
+        }
+    }
+
     @Test func radixSortOnHighBitsIsStable() {
         var rng = SplitMix(seed: 5)
         for count in [100, 10_000] {

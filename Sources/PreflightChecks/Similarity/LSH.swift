@@ -209,15 +209,7 @@ extension RadixSort {
                             counts.withUnsafeMutableBufferPointer { c in
                                 let (srcK, dstK) = inTemp ? (kt, k) : (k, kt)
                                 let (srcV, dstV) = inTemp ? (vt, v) : (v, vt)
-                                for i in 0..<c.count { c[i] = 0 }
-                                for i in 0..<n { c[Int((srcK[i] >> shift) & 0xFFFF)] += 1 }
-                                if c[Int((srcK[0] >> shift) & 0xFFFF)] == n { return }
-                                var sum = 0
-                                for i in 0..<c.count {
-                                    let x = c[i]
-                                    c[i] = sum
-                                    sum += x
-                                }
+                                guard digitOffsets(srcK, shift: shift, into: c) else { return }
                                 for i in 0..<n {
                                     let d = Int((srcK[i] >> shift) & 0xFFFF)
                                     dstK[c[d]] = srcK[i]
@@ -232,6 +224,28 @@ extension RadixSort {
             }
         }
         return inTemp ? vTemp : v
+    }
+}
+
+extension RadixSort {
+    /// One pass's bookkeeping: counts the 16-bit digit at `shift` of every key into `counts`
+    /// (65,536 slots) and turns the counts into each digit's first output index. Returns false
+    /// when every key has the same digit, so the pass would move nothing and is skipped.
+    @inline(__always)
+    static func digitOffsets(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, shift: UInt64,
+        into counts: UnsafeMutableBufferPointer<Int>
+    ) -> Bool {
+        for i in 0..<counts.count { counts[i] = 0 }
+        for key in keys { counts[Int((key >> shift) & 0xFFFF)] += 1 }
+        if counts[Int((keys[0] >> shift) & 0xFFFF)] == keys.count { return false }
+        var sum = 0
+        for i in 0..<counts.count {
+            let x = counts[i]
+            counts[i] = sum
+            sum += x
+        }
+        return true
     }
 }
 
@@ -262,17 +276,10 @@ enum RadixSort {
             values.withUnsafeMutableBufferPointer { v in
                 temp.withUnsafeMutableBufferPointer { t in
                     counts.withUnsafeMutableBufferPointer { c in
-                        let src = inTemp ? t : v
+                        // `temp` may be longer than `values`: passes use their first n.
+                        let src = UnsafeMutableBufferPointer(rebasing: (inTemp ? t : v)[0..<n])
                         let dst = inTemp ? v : t
-                        for i in 0..<c.count { c[i] = 0 }
-                        for i in 0..<n { c[Int((src[i] >> s) & 0xFFFF)] += 1 }
-                        if c[Int((src[0] >> s) & 0xFFFF)] == n { return }  // constant digit
-                        var sum = 0
-                        for i in 0..<c.count {
-                            let x = c[i]
-                            c[i] = sum
-                            sum += x
-                        }
+                        guard digitOffsets(src, shift: s, into: c) else { return }
                         for i in 0..<n {
                             let d = Int((src[i] >> s) & 0xFFFF)
                             dst[c[d]] = src[i]
