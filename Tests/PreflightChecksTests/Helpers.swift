@@ -17,3 +17,10 @@ func places(_ findings: [Finding]) -> [String] {
 func jsonl(_ rows: [(String, String)]) -> String {
     rows.map { #"{"text": "\#($0.0)", "label": "\#($0.1)"}"# }.joined(separator: "\n")
 }
+
+/// A chat record as a JSON line: a system message, a user turn and an assistant turn (texts
+/// without quotes or backslashes).
+func chatLine(_ system: String, _ user: String, _ answer: String) -> String {
+    #"{"messages": [{"role": "system", "content": "\#(system)"}, "#
+        + #"{"role": "user", "content": "\#(user)"}, {"role": "assistant", "content": "\#(answer)"}]}"#
+}

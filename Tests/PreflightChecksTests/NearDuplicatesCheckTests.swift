@@ -190,15 +190,11 @@ private func unrelated(_ n: Int, label: String = "x") -> [(String, String)] {
 
 @Test func aSharedSystemPromptDoesNotMakeConversationsNearCopies() throws {
     let system = (1...200).map { "instruction\($0)" }.joined(separator: " ")
-    func line(_ user: String, _ answer: String) -> String {
-        #"{"messages": [{"role": "system", "content": "\#(system)"}, "#
-            + #"{"role": "user", "content": "\#(user)"}, {"role": "assistant", "content": "\#(answer)"}]}"#
-    }
     let text = [
-        line("How do I reset my password", "Use the link on the sign-in page."),
-        line("Can I change my delivery address", "Yes, until the parcel ships."),
-        line("Do you ship to Norway", "No, only within the EU."),
-        line("how do I reset my password", "use the link on the sign-in page!"),
+        chatLine(system, "How do I reset my password", "Use the link on the sign-in page."),
+        chatLine(system, "Can I change my delivery address", "Yes, until the parcel ships."),
+        chatLine(system, "Do you ship to Norway", "No, only within the EU."),
+        chatLine(system, "how do I reset my password", "use the link on the sign-in page!"),
     ].joined(separator: "\n")
     let result = try outcome(NearDuplicatesCheck.self, text)
     // Only line 4 is a near-copy (of line 1); the 200 shared words of instructions alone would

@@ -132,12 +132,6 @@ import Testing
     #expect(matrix.columns == ["held-out split", "records", "train (exact)", "validation", "test"])
 }
 
-/// A chat record as a JSON line: a system message, a user turn and an assistant turn.
-private func chatLine(_ system: String, _ user: String, _ answer: String) -> String {
-    #"{"messages": [{"role": "system", "content": "\#(system)"}, "#
-        + #"{"role": "user", "content": "\#(user)"}, {"role": "assistant", "content": "\#(answer)"}]}"#
-}
-
 @Test func aSharedSystemPromptIsNotANearLeak() throws {
     // 60 words of instructions beside questions of 4–6 words: with the system message every
     // pair of prompts is above Jaccard 0.85; the questions themselves share nothing.

@@ -282,33 +282,31 @@ struct NearDuplicateSearch {
 
         // One flat array of every set and one array of starts, so that the pair loop reads
         // through plain pointers (no reference counting of per-chunk arrays per pair).
-        var flat: [UInt64] = []
-        flat.reserveCapacity(sets.reduce(0) { $0 + $1.flat.count })
-        var starts: [Int] = [0]
-        starts.reserveCapacity(involved.count + 1)
+        var allSets: [UInt64] = []
+        allSets.reserveCapacity(sets.reduce(0) { $0 + $1.flat.count })
+        var allStarts: [Int] = [0]
+        allStarts.reserveCapacity(involved.count + 1)
         for c in sets.indices {
-            let base = flat.count
-            flat.append(contentsOf: sets[c].flat)
-            for e in sets[c].starts.dropFirst() { starts.append(base + e) }
+            let base = allSets.count
+            allSets.append(contentsOf: sets[c].flat)
+            for e in sets[c].starts.dropFirst() { allStarts.append(base + e) }
             sets[c] = ShingleSets()
         }
         sets = []
+        let flatSets = allSets
+        let setStarts = allStarts
 
         // Verify in chunks of pairs; merge in order.
         let pairChunk = 16_384
         let pairChunks = (candidates.count + pairChunk - 1) / pairChunk
         var results = [Verified](repeating: Verified(), count: pairChunks)
         let threshold = spec.threshold
-        let allSets = flat
-        let allStarts = starts
-        flat = []
-        starts = []
         results.withUnsafeMutableBufferPointer { resultsBuffer in
             let out = SendableBuffer(base: resultsBuffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: pairChunks) { c in
                 let run = (c * pairChunk)..<min(candidates.count, (c + 1) * pairChunk)
-                out.base[c] = allSets.withUnsafeBufferPointer { flat in
-                    allStarts.withUnsafeBufferPointer { starts in
+                out.base[c] = flatSets.withUnsafeBufferPointer { flat in
+                    setStarts.withUnsafeBufferPointer { starts in
                         slots.withUnsafeBufferPointer { slots in
                             candidates.withUnsafeBufferPointer { candidates in
                                 Self.verify(
