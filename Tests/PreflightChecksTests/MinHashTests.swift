@@ -104,3 +104,71 @@ struct MinHashTests {
         }
     }
 }
+
+extension MinHashTests {
+    /// The inverse of `MinHash.mix` (it is bijective): undo each xor-shift and multiply by
+    /// the inverse of each odd constant (Newton's iteration modulo 2⁶⁴).
+    static func unmix(_ y: UInt64) -> UInt64 {
+        func inverse(_ a: UInt64) -> UInt64 {
+            var x = a
+            for _ in 0..<5 { x = x &* (2 &- a &* x) }
+            return x
+        }
+        func unshift(_ y: UInt64, _ s: UInt64) -> UInt64 {
+            var x = y
+            for _ in 0..<(64 / Int(s) + 1) { x = y ^ (x >> s) }
+            return x
+        }
+        var z = unshift(y, 31)
+        z = unshift(z &* inverse(0x94D0_49BB_1331_11EB), 27)
+        return unshift(z &* inverse(0xBF58_476D_1CE4_E5B9), 30)
+    }
+
+    /// The densified signature straight from the papers: per bin the minimum permuted value
+    /// of the shingles whose top bits choose it (Li, Owen & Zhang 2012); each empty bin takes
+    /// the value of the first non-empty bin its probe sequence h(bin, 1), h(bin, 2), … reaches
+    /// (Shrivastava 2017). No precomputed probe orders, no occupancy shortcuts.
+    static func referenceSignature(_ minHash: MinHash, _ shingles: [UInt64]) -> [UInt64]? {
+        let k = MinHash.k
+        var bins = [UInt64?](repeating: nil, count: k)
+        for s in shingles {
+            let v = minHash.permute(s)
+            let bin = Int(v >> UInt64(64 - MinHash.binBits))
+            bins[bin] = min(bins[bin] ?? .max, v)
+        }
+        guard bins.contains(where: { $0 != nil }) else { return nil }
+        return (0..<k).map { i in
+            if let v = bins[i] { return v }
+            var attempt: UInt64 = 1
+            while true {
+                let probed = MinHash.probe(seed: minHash.seed, bin: i, attempt: attempt)
+                if let v = bins[probed] { return v }
+                attempt += 1
+            }
+        }
+    }
+
+    @Test func signaturesEqualTheReferenceConstruction() {
+        // Sizes around the sparse/dense switch (m² ≤ K) and a full signature; one scratch
+        // reused, as a worker reuses it; repeated shingles, and a shingle whose permuted value
+        // is UInt64.max (the branch-free bins start there).
+        let minHash = MinHash()
+        var rng = SplitMix(seed: 41)
+        var scratch = MinHashScratch()
+        var out = [UInt64](repeating: 0, count: MinHash.k)
+        let maxShingle = Self.unmix(UInt64.max) ^ minHash.seed
+        #expect(minHash.permute(maxShingle) == .max)
+        for round in 0..<3_000 {
+            var set = (0..<rng.int(1..<(round % 3 == 0 ? 20 : 400))).map { _ in rng.next() }
+            if round % 7 == 0 { set += set.prefix(3) }
+            if round % 11 == 0 { set.append(maxShingle) }
+            let ok = set.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer {
+                    minHash.signature(of: s, into: $0, scratch: &scratch)
+                }
+            }
+            #expect(ok)
+            #expect(out == Self.referenceSignature(minHash, set), "\(set.count) shingles")
+        }
+    }
+}

@@ -4,8 +4,19 @@ import Testing
 
 @testable import PreflightChecks
 
-/// The original `String`-based shingler: the semantics the byte-level one must reproduce.
+/// A `String`-based shingler: the semantics the byte-level one must reproduce. A word
+/// n-gram's hash is `rotl(h, 23) ^ XXH64(token)` folded over its tokens, starting from the
+/// first token's XXH64.
 enum ReferenceShingler {
+    static func wordGramHash(_ tokens: ArraySlice<Substring>) -> UInt64 {
+        var h: UInt64 = 0
+        for (j, token) in tokens.enumerated() {
+            let t = XXH64.hash(Array(token.utf8))
+            h = j == 0 ? t : (h << 23 | h >> 41) ^ t
+        }
+        return h
+    }
+
     static func shingles(_ scheme: ShingleScheme, of normalized: String) -> [UInt64] {
         var out: [UInt64] = []
         switch scheme {
@@ -13,10 +24,10 @@ enum ReferenceShingler {
             let tokens = normalized.split(separator: " ", omittingEmptySubsequences: true)
             if tokens.isEmpty { return [] }
             if tokens.count < n {
-                out.append(XXH64.hash(Array(tokens.joined(separator: " ").utf8)))
+                out.append(wordGramHash(tokens[...]))
             } else {
                 for i in 0...(tokens.count - n) {
-                    out.append(XXH64.hash(Array(tokens[i..<(i + n)].joined(separator: " ").utf8)))
+                    out.append(wordGramHash(tokens[i..<(i + n)]))
                 }
             }
         case .chars(let n):
@@ -136,10 +147,22 @@ struct ShinglerTests {
 
     @Test func shortTextsHaveOneShingleOfAllTokens() {
         let one = Shingler(.words(3)).shingles(of: "two words")
-        #expect(one == [XXH64.hash("two words")])
+        let two = XXH64.hash("two")
+        #expect(one == [(two << 23 | two >> 41) ^ XXH64.hash("words")])
+        // A word 1-gram's hash is its token's XXH64.
+        #expect(Shingler(.words(1)).shingles(of: "b a b") == [XXH64.hash("a"), XXH64.hash("b")].sorted())
         #expect(Shingler(.chars(5)).shingles(of: "abc") == [XXH64.hash("abc")])
         #expect(Shingler(.words(1)).shingles(of: "").isEmpty)
         #expect(Shingler(.chars(3)).shingles(of: "").isEmpty)
+    }
+
+    @Test func wordGramsInADifferentOrderHaveDifferentHashes() {
+        // Same tokens, different order or repeats: each n-gram is its own shingle.
+        let grams = ["a b c", "a c b", "b a c", "c b a", "a a b", "a b a", "b a a", "a a a"]
+        let hashes = grams.map { Shingler(.words(3)).shingles(of: $0) }
+        #expect(hashes.allSatisfy { $0.count == 1 })
+        #expect(Set(hashes.map { $0[0] }).count == grams.count)
+        #expect(Shingler(.words(2)).shingles(of: "x y x y").count == 2)
     }
 
     @Test func wordCountsMatchStringSplit() {

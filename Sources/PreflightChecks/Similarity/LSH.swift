@@ -35,17 +35,19 @@ enum LSH {
     }
 
     /// The 32-bit hash of band `band` (values `band·rows ..< (band+1)·rows` of a signature),
-    /// mixed with the band index so equal values in different bands never meet.
+    /// seeded with the band index so equal values in different bands never meet: the values
+    /// (already well mixed by the MinHash permutation) are folded by rotation and xor, and the
+    /// fold is mixed once.
     @inline(__always)
     static func bandHash(_ signature: UnsafeMutableBufferPointer<UInt64>, band: Int, rows: Int)
         -> UInt32
     {
-        var h = MinHash.mix(UInt64(band) &+ 0x243F_6A88_85A3_08D3)
+        var h = UInt64(band) &* 0x9E37_79B9_7F4A_7C15 ^ 0x243F_6A88_85A3_08D3
         let start = band * rows
         for r in start..<(start + rows) {
-            h = MinHash.mix(h ^ signature[r]) &+ 0x9E37_79B9_7F4A_7C15
+            h = ((h << 23) | (h >> 41)) ^ signature[r]
         }
-        return UInt32(truncatingIfNeeded: h >> 32)
+        return UInt32(truncatingIfNeeded: MinHash.mix(h) >> 32)
     }
 
     // MARK: - Candidates

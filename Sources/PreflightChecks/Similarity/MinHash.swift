@@ -101,55 +101,81 @@ struct MinHash: Sendable {
     ) -> Bool {
         let k = Self.k
         if shingles.isEmpty { return false }
-        scratch.reset()
         let shift = UInt64(64 - Self.binBits)
-        for s in shingles {
-            let v = permute(s)
-            let bin = Int(truncatingIfNeeded: v >> shift)
-            if scratch.occupied[bin] {
-                if v < signature[bin] { signature[bin] = v }
-            } else {
-                scratch.occupied[bin] = true
-                signature[bin] = v
-                scratch.nonEmpty.append(UInt8(bin))
-            }
-        }
-        let m = scratch.nonEmpty.count
-        if m == k { return true }
-        if m == 1 {
-            let v = signature[Int(scratch.nonEmpty[0])]
-            for i in 0..<k { signature[i] = v }
-            return true
-        }
-        order.withUnsafeBufferPointer { order in
-            firstHit.withUnsafeBufferPointer { firstHit in
-                scratch.occupied.withUnsafeBufferPointer { occupied in
-                    if m * m <= k {
-                        // Sparse: the non-empty bin its probes reach first.
-                        for i in 0..<k where !occupied[i] {
-                            var best = 0
-                            var bestHit = UInt32.max
-                            for j in scratch.nonEmpty {
-                                let hit = firstHit[i * k + Int(j)]
-                                if hit < bestHit {
-                                    bestHit = hit
-                                    best = Int(j)
+        // The loops below avoid data-dependent branches: which bins a text fills is random, so
+        // a branch on it mispredicts about once per bin, which cost more than the work itself
+        // (measured: the signature took 0.95 s of a 1.45 s scan of 1.1M records).
+        return scratch.occupied.withUnsafeMutableBufferPointer { occupied in
+            scratch.lists.withUnsafeMutableBufferPointer { lists in
+                // Every bin starts at the largest value and keeps the minimum; a bin is marked
+                // occupied by every shingle that falls into it (so a permuted value equal to
+                // UInt64.max still counts).
+                for i in 0..<k {
+                    signature[i] = .max
+                    occupied[i] = 0
+                }
+                for s in shingles {
+                    let v = permute(s)
+                    let bin = Int(truncatingIfNeeded: v >> shift)
+                    signature[bin] = min(signature[bin], v)
+                    occupied[bin] = 1
+                }
+                // Non-empty bins ascending at the front of `lists`, empty ones from `k` on.
+                var m = 0
+                var e = 0
+                for i in 0..<k {
+                    let full = Int(occupied[i])
+                    lists[m] = UInt8(i)
+                    lists[k + e] = UInt8(i)
+                    m += full
+                    e += 1 - full
+                }
+                if m == k { return true }
+                if m == 1 {
+                    let v = signature[Int(lists[0])]
+                    for i in 0..<k { signature[i] = v }
+                    return true
+                }
+                order.withUnsafeBufferPointer { order in
+                    firstHit.withUnsafeBufferPointer { firstHit in
+                        if m * m <= k {
+                            // Sparse: the non-empty bin its probes reach first.
+                            for x in k..<(k + e) {
+                                let i = Int(lists[x])
+                                var best = Int(lists[0])
+                                var bestHit = firstHit[i * k + best]
+                                for y in 1..<m {
+                                    let j = Int(lists[y])
+                                    let hit = firstHit[i * k + j]
+                                    best = hit < bestHit ? j : best
+                                    bestHit = min(hit, bestHit)
                                 }
+                                signature[i] = signature[best]
                             }
-                            signature[i] = signature[best]
-                        }
-                    } else {
-                        // Dense: walk the probe order; expected K/m steps.
-                        for i in 0..<k where !occupied[i] {
-                            var t = i * k
-                            while !occupied[Int(order[t])] { t += 1 }
-                            signature[i] = signature[Int(order[t])]
+                        } else {
+                            // Dense: step t of every empty bin's probe order at once, keeping
+                            // the bins not yet resolved (expected K/m steps each). A bin's value
+                            // is written at every step and is final at the step that reaches
+                            // an occupied bin; only occupied bins are ever read.
+                            var step = 0
+                            while e > 0 {
+                                var w = 0
+                                for x in k..<(k + e) {
+                                    let i = Int(lists[x])
+                                    let b = Int(order[i * k + step])
+                                    signature[i] = signature[b]
+                                    lists[k + w] = UInt8(i)
+                                    w += 1 - Int(occupied[b])
+                                }
+                                e = w
+                                step += 1
+                            }
                         }
                     }
                 }
+                return true
             }
         }
-        return true
     }
 
     /// The signature of a shingle set as an array (tests, small inputs).
@@ -173,13 +199,10 @@ struct MinHash: Sendable {
 
 /// Per-worker buffers of `MinHash.signature(of:into:scratch:)`.
 struct MinHashScratch {
-    var occupied = [Bool](repeating: false, count: MinHash.k)
-    var nonEmpty: [UInt8] = []
+    /// 1 where a shingle fell into the bin.
+    var occupied = [UInt8](repeating: 0, count: MinHash.k)
+    /// The occupied bins (from 0) and the empty bins still to densify (from `k`).
+    var lists = [UInt8](repeating: 0, count: 2 * MinHash.k)
 
-    init() { nonEmpty.reserveCapacity(MinHash.k) }
-
-    mutating func reset() {
-        for j in nonEmpty { occupied[Int(j)] = false }
-        nonEmpty.removeAll(keepingCapacity: true)
-    }
+    init() {}
 }

@@ -1,13 +1,18 @@
-/// Cuts normalized text into shingle hashes (XXH64, seed 0, of each shingle's UTF-8 bytes).
+/// Cuts normalized text into shingle hashes.
 ///
-/// The semantics are those of `ShingleScheme`: word n-grams are the whitespace tokens (split
-/// on U+0020 as a `Character`, empty tokens dropped) joined by one space; a text with fewer
-/// tokens than `n` has one shingle of all its tokens; `chars(n)` takes n-grams of Unicode
-/// scalars; an empty text has no shingles.
+/// The semantics are those of `ShingleScheme`: word n-grams are sequences of n whitespace
+/// tokens (split on U+0020 as a `Character`, empty tokens dropped); a text with fewer tokens
+/// than `n` has one shingle of all its tokens; `chars(n)` takes n-grams of Unicode scalars;
+/// an empty text has no shingles.
+///
+/// Hashes: each token is hashed once (XXH64, seed 0, of its UTF-8 bytes) and a word n-gram's
+/// hash folds its tokens' hashes in order (`combine`), so a word 1-gram's hash is its token's
+/// XXH64 and an n-gram costs n − 1 rotations instead of hashing its n joined words again. A
+/// character n-gram's hash is the XXH64 of its UTF-8 bytes.
 ///
 /// The hot path never builds a `String` per shingle: tokens are located in the normalized
-/// UTF-8 bytes, copied once into a compact buffer where consecutive tokens are separated by
-/// exactly one space, so every word n-gram is one contiguous byte range hashed in place.
+/// UTF-8 bytes and copied once into a compact buffer where consecutive tokens are separated
+/// by exactly one space.
 struct Shingler: Sendable {
     let scheme: ShingleScheme
     init(_ scheme: ShingleScheme) { self.scheme = scheme }
@@ -77,20 +82,31 @@ struct Shingler: Sendable {
             scratch.tokenize(bytes)
             let tokens = scratch.tokenEnds.count
             if tokens == 0 { return }
-            scratch.compact.withUnsafeBytes { compact in
-                scratch.tokenStarts.withUnsafeBufferPointer { starts in
-                    scratch.tokenEnds.withUnsafeBufferPointer { ends in
-                        if tokens < n {
-                            out.append(
-                                XXH64.hash(
+            // One XXH64 per token, then each n-gram's hash from its tokens' hashes.
+            scratch.tokenHashes.overwrite(maxCount: tokens) { th in
+                scratch.compact.withUnsafeBytes { compact in
+                    scratch.tokenStarts.withUnsafeBufferPointer { starts in
+                        scratch.tokenEnds.withUnsafeBufferPointer { ends in
+                            for t in 0..<tokens {
+                                th[t] = XXH64.hash(
                                     UnsafeRawBufferPointer(
-                                        rebasing: compact[0..<Int(ends[tokens - 1])])))
-                            return
+                                        rebasing: compact[Int(starts[t])..<Int(ends[t])]))
+                            }
                         }
-                        for i in 0...(tokens - n) {
-                            let range = Int(starts[i])..<Int(ends[i + n - 1])
-                            out.append(XXH64.hash(UnsafeRawBufferPointer(rebasing: compact[range])))
-                        }
+                    }
+                }
+                return tokens
+            }
+            let shingles = tokens < n ? 1 : tokens - n + 1
+            let width = min(n, tokens)
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: shingles))
+            out.withUnsafeMutableBufferPointer { o in
+                scratch.tokenHashes.withUnsafeBufferPointer { th in
+                    for i in 0..<shingles {
+                        var h = th[i]
+                        for j in 1..<width { h = Self.combine(h, th[i + j]) }
+                        o[start + i] = h
                     }
                 }
             }
@@ -116,6 +132,15 @@ struct Shingler: Sendable {
         }
     }
 
+    /// One step of a word n-gram's hash: the hash so far rotated, then the next token's
+    /// XXH64 mixed in. `h = rotl(h, 23) ^ t` over the tokens is a bijective GF(2)-linear map
+    /// of each token hash, so for independent random token hashes two different n-grams
+    /// collide with probability about 2⁻⁶⁴, as two XXH64 values of their joined bytes would.
+    @inline(__always)
+    static func combine(_ h: UInt64, _ token: UInt64) -> UInt64 {
+        ((h << 23) | (h >> 41)) ^ token
+    }
+
     /// Sorts `hashes` and removes repeats in place.
     static func sortUnique(_ hashes: inout [UInt64]) {
         guard hashes.count > 1 else { return }
@@ -138,6 +163,8 @@ struct ShingleScratch {
     var tokenStarts: [Int32] = []
     /// Byte offsets in `compact` where each token ends.
     var tokenEnds: [Int32] = []
+    /// The XXH64 of each token (word shingles).
+    var tokenHashes: [UInt64] = []
 
     /// Splits normalized bytes into tokens exactly as `String.split(separator: " ")` does.
     ///
