@@ -150,7 +150,9 @@ struct ShinglerTests {
         let two = XXH64.hash("two")
         #expect(one == [(two << 23 | two >> 41) ^ XXH64.hash("words")])
         // A word 1-gram's hash is its token's XXH64.
-        #expect(Shingler(.words(1)).shingles(of: "b a b") == [XXH64.hash("a"), XXH64.hash("b")].sorted())
+        #expect(
+            Shingler(.words(1)).shingles(of: "b a b")
+                == [XXH64.hash("a"), XXH64.hash("b")].sorted())
         #expect(Shingler(.chars(5)).shingles(of: "abc") == [XXH64.hash("abc")])
         #expect(Shingler(.words(1)).shingles(of: "").isEmpty)
         #expect(Shingler(.chars(3)).shingles(of: "").isEmpty)
