@@ -5,13 +5,35 @@ import Testing
 @testable import PreflightChecks
 
 /// A `String`-based shingler: the semantics the byte-level one must reproduce. A word
-/// n-gram's hash is `rotl(h, 23) ^ XXH64(token)` folded over its tokens, starting from the
-/// first token's XXH64.
+/// n-gram's hash is `rotl(h, 23) ^ tokenHash(token)` folded over its tokens, starting from
+/// the first token's hash.
 enum ReferenceShingler {
+    /// The token hash, byte by byte: up to 7 bytes packed little-endian with the length in the
+    /// top byte and mixed; longer tokens fold their 8-byte words (the last one ending at the
+    /// token's end) into the mixed length.
+    static func tokenHash(_ bytes: [UInt8]) -> UInt64 {
+        let n = bytes.count
+        if n < 8 {
+            var x = UInt64(n) << 56
+            for (i, b) in bytes.enumerated() { x |= UInt64(b) << UInt64(8 * i) }
+            return MinHash.mix(x ^ 0x9E37_79B9_7F4A_7C15)
+        }
+        func word(_ at: Int) -> UInt64 {
+            (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << UInt64(8 * $1) }
+        }
+        var h = MinHash.mix(UInt64(n) ^ 0xD6E8_FEB8_6659_FD93)
+        var i = 0
+        while i + 8 < n {
+            h = MinHash.mix(h ^ word(i))
+            i += 8
+        }
+        return MinHash.mix(h ^ word(n - 8))
+    }
+
     static func wordGramHash(_ tokens: ArraySlice<Substring>) -> UInt64 {
         var h: UInt64 = 0
         for (j, token) in tokens.enumerated() {
-            let t = XXH64.hash(Array(token.utf8))
+            let t = tokenHash(Array(token.utf8))
             h = j == 0 ? t : (h << 23 | h >> 41) ^ t
         }
         return h
@@ -147,15 +169,56 @@ struct ShinglerTests {
 
     @Test func shortTextsHaveOneShingleOfAllTokens() {
         let one = Shingler(.words(3)).shingles(of: "two words")
-        let two = XXH64.hash("two")
-        #expect(one == [(two << 23 | two >> 41) ^ XXH64.hash("words")])
-        // A word 1-gram's hash is its token's XXH64.
+        let two = ReferenceShingler.tokenHash(Array("two".utf8))
+        #expect(one == [(two << 23 | two >> 41) ^ ReferenceShingler.tokenHash(Array("words".utf8))])
+        // A word 1-gram's hash is its token's hash.
         #expect(
             Shingler(.words(1)).shingles(of: "b a b")
-                == [XXH64.hash("a"), XXH64.hash("b")].sorted())
+                == [Array("a".utf8), Array("b".utf8)].map(ReferenceShingler.tokenHash).sorted())
         #expect(Shingler(.chars(5)).shingles(of: "abc") == [XXH64.hash("abc")])
         #expect(Shingler(.words(1)).shingles(of: "").isEmpty)
         #expect(Shingler(.chars(3)).shingles(of: "").isEmpty)
+    }
+
+    @Test func tokenHashMatchesTheReferenceAtEveryLengthAndOffset() {
+        // Lengths 1…40 (the short packing, exactly 8, and longer with and without a partial
+        // last word), at offsets 0…7 inside a larger buffer so that no load depends on
+        // alignment or reads past the token (the bytes around it are different each time).
+        var rng = SplitMix(seed: 5)
+        for length in 1...40 {
+            for offset in 0..<8 {
+                var buffer = (0..<(offset + length + 8)).map { _ in UInt8(rng.int(0..<256)) }
+                let token = Array(buffer[offset..<(offset + length)])
+                let h = buffer.withUnsafeBytes {
+                    Shingler.tokenHash($0.baseAddress! + offset, count: length)
+                }
+                #expect(h == ReferenceShingler.tokenHash(token), "length \(length)")
+                for i in buffer.indices where !(offset..<(offset + length)).contains(i) {
+                    buffer[i] &+= 1
+                }
+                let again = buffer.withUnsafeBytes {
+                    Shingler.tokenHash($0.baseAddress! + offset, count: length)
+                }
+                #expect(again == h, "length \(length): depends on bytes outside the token")
+            }
+        }
+    }
+
+    @Test func shortTokensNeverCollide() {
+        // Every token of 1 to 3 bytes over an alphabet with a NUL byte (so a shorter token is
+        // a prefix of a longer one padded with zeros): the packing is injective.
+        let alphabet: [UInt8] = [0, 1, 0x20, 0x61, 0x62, 0x7A, 0x80, 0xFF]
+        var tokens: [[UInt8]] = alphabet.map { [$0] }
+        for _ in 0..<2 {
+            tokens += tokens.filter { $0.count == tokens.last!.count }.flatMap { t in
+                alphabet.map { t + [$0] }
+            }
+        }
+        let hashes = tokens.map { t in
+            t.withUnsafeBytes { Shingler.tokenHash($0.baseAddress!, count: t.count) }
+        }
+        #expect(tokens.count == 8 + 64 + 512)
+        #expect(Set(hashes).count == tokens.count)
     }
 
     @Test func wordGramsInADifferentOrderHaveDifferentHashes() {
