@@ -155,8 +155,7 @@ struct RecordProjector: Sendable {
                     code: "empty_text", message: "field '\(field)' is empty or whitespace-only",
                     field: schema.textFields.first)
             }
-            record.input = text
-            record.example = text
+            record.setTexts(example: text, inputBytes: text.utf8.count)
             if schema.shape == .classification { record.label = try label(value) }
         case .chat, .sharegpt:
             let field = schema.shape == .chat ? "messages" : "conversations"
@@ -172,17 +171,20 @@ struct RecordProjector: Sendable {
                     field: field)
             }
             let lines = turns.map(\.line)
-            record.example = lines.joined(separator: "\n")
+            let example = lines.joined(separator: "\n")
             var prefix = 0
             for (turn, line) in zip(turns, lines) {
                 guard Shape.systemRoles.contains(turn.role) else { break }
                 prefix += line.utf8.count + 1
             }
             record.systemPrefix = Int32(clamping: prefix)
+            // The input is every line but a final assistant one: the start of the example.
             let last = turns[turns.count - 1].role
-            record.input =
-                Shape.assistantRoles.contains(last)
-                ? lines.dropLast().joined(separator: "\n") : record.example
+            let inputBytes =
+                !Shape.assistantRoles.contains(last)
+                ? example.utf8.count
+                : max(0, example.utf8.count - lines[lines.count - 1].utf8.count - 1)
+            record.setTexts(example: example, inputBytes: inputBytes)
         case .promptCompletion:
             let prompt = try RecordProjector.text(value, "prompt")
             let completion = try RecordProjector.text(value, "completion")
@@ -191,8 +193,7 @@ struct RecordProjector: Sendable {
                     code: "empty_text", message: "field 'completion' is empty or whitespace-only",
                     field: "completion")
             }
-            record.input = prompt
-            record.example = prompt + "\n" + completion
+            record.setTexts(example: prompt + "\n" + completion, inputBytes: prompt.utf8.count)
         case .instruction:
             let instruction = try RecordProjector.text(value, "instruction")
             let output = try RecordProjector.text(value, "output")
@@ -206,8 +207,8 @@ struct RecordProjector: Sendable {
                     code: "empty_text", message: "field '\(name)' is empty or whitespace-only",
                     field: name)
             }
-            record.input = extra.isEmpty ? instruction : instruction + "\n" + extra
-            record.example = record.input + "\n" + output
+            let input = extra.isEmpty ? instruction : instruction + "\n" + extra
+            record.setTexts(example: input + "\n" + output, inputBytes: input.utf8.count)
         case .preference:
             let chosen = try RecordProjector.side(value, "chosen")
             let rejected = try RecordProjector.side(value, "rejected")
@@ -221,12 +222,13 @@ struct RecordProjector: Sendable {
                     code: "empty_text", message: "field '\(name)' is empty or whitespace-only",
                     field: name)
             }
-            record.input = prompt ?? RecordProjector.sharedLeading(chosen.lines, rejected.lines)
-            record.example = [prompt, chosen.text, rejected.text].compactMap { $0 }.joined(
-                separator: "\n")
+            record.setTexts(
+                input: prompt ?? RecordProjector.sharedLeading(chosen.lines, rejected.lines),
+                example: [prompt, chosen.text, rejected.text].compactMap { $0 }.joined(
+                    separator: "\n"))
         case .unknown:
-            record.input = value.compactJSON
-            record.example = record.input
+            let json = value.compactJSON
+            record.setTexts(example: json, inputBytes: json.utf8.count)
         }
     }
 

@@ -17,7 +17,7 @@ enum ReferenceNearSearch {
         for (f, file) in dataset.files.enumerated() {
             for record in file.records {
                 let raw = spec.key.fields[f] == .input ? record.input : record.example
-                texts.append(spec.key.normalizer.normalize(raw))
+                texts.append(spec.key.normalizer.normalize(String(raw)))
             }
         }
         let words = texts.map { $0.split(separator: " ").count }.sorted()

@@ -19,6 +19,36 @@ import Testing
         #expect(r.label == nil)
     }
 
+    @Test func chatInputIsTheStartOfTheExample() throws {
+        // One storage for both texts: the input is the example's first bytes, ending before a
+        // final assistant message; whole when there is none; empty when that is the only one.
+        let lastUser = try only(
+            #"{"messages": [{"role": "assistant", "content": "héllo"}, {"role": "user", "content": "ça va?"}]}"#
+        )
+        #expect(lastUser.input == lastUser.example)
+        #expect(lastUser.input == "assistant: héllo\nuser: ça va?")
+        let onlyAssistant = try only(#"{"messages": [{"role": "assistant", "content": "hi"}]}"#)
+        #expect(onlyAssistant.input.isEmpty && onlyAssistant.example == "assistant: hi")
+        // A message ending in CR: the input ends inside the example's "\r\n" grapheme.
+        let cr = try only(
+            #"{"messages": [{"role": "user", "content": "é\r"}, {"role": "assistant", "content": "ok 😀"}]}"#
+        )
+        #expect(Array(cr.input.utf8) == Array("user: é\r".utf8))
+        #expect(cr.example == "user: é\r\nassistant: ok 😀")
+        #expect(String(cr.input).utf8.count == cr.input.utf8.count)
+    }
+
+    @Test func textsStoredApartWhenTheInputDoesNotStartTheExample() {
+        var r = Record(line: 1, ordinal: 1, input: "abc", example: "xabc", value: .null)
+        #expect(r.input == "abc" && r.example == "xabc")
+        r.setTexts(input: "ab", example: "abc")
+        #expect(r.input == "ab" && r.example == "abc")
+        r.setTexts(input: "abcd", example: "abc")
+        #expect(r.input == "abcd" && r.example == "abc")
+        r.setTexts(input: "", example: "")
+        #expect(r.input.isEmpty && r.example.isEmpty)
+    }
+
     @Test func sharegpt() throws {
         let file = try Fixture.read("ShapeDetector", "sharegpt.jsonl")
         let r = try #require(file.records.first)

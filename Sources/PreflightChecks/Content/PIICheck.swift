@@ -355,7 +355,7 @@ struct RecordWalker {
             }
             for field in schema.textFields {
                 guard let text = value[field]?.scalarText else { continue }
-                scanText(text) { _ in (field, nil) }
+                scanText(text[...]) { _ in (field, nil) }
             }
         case .chat, .sharegpt, .promptCompletion, .instruction, .preference, .unknown:
             stack.removeAll(keepingCapacity: true)
@@ -367,7 +367,7 @@ struct RecordWalker {
     mutating func walk(_ value: DataValue, root: DataValue, shape: Shape, depth: Int) {
         switch value {
         case .string(let text):
-            scanText(text) { walker in Self.describe(walker.stack, in: root, shape: shape) }
+            scanText(text[...]) { walker in Self.describe(walker.stack, in: root, shape: shape) }
         case .array(let items):
             // The rejected side of a preference pair repeats the chosen side's prompt: skip
             // the messages it shares with it.
@@ -397,7 +397,7 @@ struct RecordWalker {
 
     /// Scans one text; `place` names where it is (called once per kind and record, on its
     /// first match).
-    mutating func scanText(_ text: String, place: (Self) -> (String, String?)) {
+    mutating func scanText(_ text: Substring, place: (Self) -> (String, String?)) {
         var copy = text
         copy.withUTF8 { bytes in
             scanner.scan(bytes, allowed: { _ in allowed += 1 }) { match in

@@ -119,6 +119,12 @@ struct KeywordMatcher: Sendable, Hashable {
     static func words(
         _ text: String, caseInsensitive: Bool, scratch: inout [UInt8], into out: inout [UInt64]
     ) {
+        words(text[...], caseInsensitive: caseInsensitive, scratch: &scratch, into: &out)
+    }
+
+    static func words(
+        _ text: Substring, caseInsensitive: Bool, scratch: inout [UInt8], into out: inout [UInt64]
+    ) {
         out.removeAll(keepingCapacity: true)
         var text = text
         let ascii = text.withUTF8 { b -> Bool in
@@ -134,7 +140,7 @@ struct KeywordMatcher: Sendable, Hashable {
     /// The case-folded and the plain word hashes of `text` at once (one pass over ASCII
     /// text, the two hash chains interleaved), for records read by keyword sets of both kinds.
     static func wordsBoth(
-        _ text: String, scratch: inout [UInt8], folded: inout [UInt64], plain: inout [UInt64]
+        _ text: Substring, scratch: inout [UInt8], folded: inout [UInt64], plain: inout [UInt64]
     ) {
         folded.removeAll(keepingCapacity: true)
         plain.removeAll(keepingCapacity: true)

@@ -218,6 +218,10 @@ struct PredicateProgram: Sendable {
     static func estimatedTokens(words: Int) -> Int { (words * 13 + 9) / 10 }
 
     private static func matches(_ regex: ByteRegex, _ text: String) -> Bool {
+        matches(regex, text[...])
+    }
+
+    private static func matches(_ regex: ByteRegex, _ text: Substring) -> Bool {
         var text = text
         return text.withUTF8 { regex.matches(UnsafeRawBufferPointer($0)) }
     }

@@ -154,7 +154,7 @@ struct RecordContext {
         features =
             record.pointee.input.utf8.withContiguousStorageIfAvailable {
                 TextFeatures(bytes: $0)
-            } ?? TextFeatures(record.pointee.input)
+            } ?? TextFeatures(String(record.pointee.input))
         foldedValid = false
         plainValid = false
         inputMatchedValid = false
@@ -225,7 +225,7 @@ enum RecordTexts {
     /// `assistant` the completion or output of prompt/completion and instruction records).
     static func texts(_ target: SliceText, of record: Record, shape: Shape) -> [String] {
         switch target {
-        case .input: return [record.input]
+        case .input: return [String(record.input)]
         case .field(let name): return strings(record.value[name])
         case .role(let role):
             let value = record.value

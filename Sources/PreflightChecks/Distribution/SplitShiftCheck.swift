@@ -559,6 +559,12 @@ public struct SplitShiftCheck: Check {
             ?? count(text.utf8)
     }
 
+    /// `wordCount(_:)` of a slice of a text.
+    static func wordCount(_ text: Substring) -> Int {
+        var text = text
+        return text.withUTF8 { wordCount(bytes: $0) }
+    }
+
     /// `wordCount(_:)` of UTF-8 bytes, eight bytes per step: a mask of the whitespace bytes
     /// (exact for every byte value), the words starting in the step are the non-space bytes
     /// after a space, counted at once.

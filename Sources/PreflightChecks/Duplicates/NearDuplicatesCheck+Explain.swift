@@ -98,7 +98,7 @@ extension NearDuplicatesCheck {
         func text(_ position: Int32) -> String {
             let ref = layout.ref(Int(position))
             let record = dataset[ref]
-            return spec.key.fields[Int(ref.file)] == .input ? record.input : record.example
+            return String(spec.key.fields[Int(ref.file)] == .input ? record.input : record.example)
         }
         let above = near.samplesAbove.prefix(Self.samplesShown).flatMap(sample)
         // Pairs under 0.5 (the histogram's floor) are not "just below" any useful threshold.

@@ -261,7 +261,8 @@ public struct ConflictingAnswersCheck: Check {
         var whole: [Int32: [UInt64]] = [:]
         func wholeShingles(_ p: Int32) -> [UInt64] {
             if let known = whole[p] { return known }
-            let set = shingler.shingles(of: normalizer.normalize(dataset[layout.ref(Int(p))].input))
+            let set = shingler.shingles(
+                of: normalizer.normalize(String(dataset[layout.ref(Int(p))].input)))
             whole[p] = set
             return set
         }

@@ -26,7 +26,7 @@ struct CrossValidatedClassifier {
         let refs = positions.map { layout.ref(Int($0)) }
         let result = Self.crossValidate(
             count: positions.count, labels: labels, classes: labelColumn.labels.count, spec: spec
-        ) { i in dataset[refs[i]].input }
+        ) { i in String(dataset[refs[i]].input) }  // no copy: a classification input is whole
         return OutOfSampleProbabilities(
             classes: labelColumn.labels, positions: positions, labels: labels,
             probabilities: result.probabilities, accuracy: result.accuracy, source: result.source)

@@ -40,7 +40,7 @@ public enum ReportExcerpts {
             guard let f = files[key.path],
                 let record = record(key.record, in: dataset.files[f].records)
             else { continue }
-            out[key] = excerpt(record.input, scanner: scanner, length: length)
+            out[key] = excerpt(String(record.input), scanner: scanner, length: length)
         }
         return out
     }

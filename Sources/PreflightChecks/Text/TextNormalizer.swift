@@ -100,6 +100,12 @@ public struct TextNormalizer: Sendable, Hashable {
         return scratch.withUnsafeBytes { XXH64.hash($0) }
     }
 
+    /// The XXH64 (seed 0) of the normalized UTF-8 bytes of a slice of a text.
+    public func hash(_ text: Substring, scratch: inout [UInt8]) -> UInt64 {
+        normalize(text, into: &scratch)
+        return scratch.withUnsafeBytes { XXH64.hash($0) }
+    }
+
     /// Writes the normalized UTF-8 bytes of `text` into `out` (replacing its contents).
     /// - Complexity: O(n) in the UTF-8 length.
     public func normalize(_ text: String, into out: inout [UInt8]) {

@@ -24,20 +24,43 @@ public struct Record: Sendable {
     public var ordinal: Int
     /// The user's own id, when the record has one.
     public var id: String?
-    /// What the model sees: the text fields for classification, the prompt side of a
-    /// generative example (all turns but the last assistant turn, for chat).
-    public var input: String
-    /// The whole example as one canonical text (for classification, the input).
-    public var example: String
     /// The class label, for labelled shapes.
     public var label: LabelValue?
     /// The record as parsed.
     public var value: DataValue
     /// UTF-8 bytes at the start of `input` and `example` taken by leading system messages
     /// (chat and ShareGPT records: their lines and the newline after them); 0 when there are
-    /// none. Near-duplicate similarity leaves them out (see `Record.withoutSystem`).
+    /// none. Near-duplicate similarity leaves them out (see `Record.similarityText`).
     public var systemPrefix: Int32
 
+    /// The one storage of both texts (stored once): the example, whose first `inputEnd` UTF-8
+    /// bytes are the input (chat, prompt/completion and instruction records, whose prompt
+    /// side starts the example, and classification records, whose input is the example); or,
+    /// when the input does not start the example (some preference records), the input
+    /// followed by the example.
+    private var texts: String
+    /// `input` is `texts`' UTF-8 bytes `0 ..< inputEnd`.
+    private var inputEnd: Int
+    /// `example` is `texts`' UTF-8 bytes from `exampleStart` to the end.
+    private var exampleStart: Int
+
+    /// What the model sees: the text fields for classification, the prompt side of a
+    /// generative example (all turns but the last assistant turn, for chat).
+    public var input: Substring {
+        let utf8 = texts.utf8
+        if inputEnd == utf8.count { return texts[...] }
+        return Substring(utf8[utf8.startIndex..<utf8.index(utf8.startIndex, offsetBy: inputEnd)])
+    }
+
+    /// The whole example as one canonical text (for classification, the input).
+    public var example: Substring {
+        if exampleStart == 0 { return texts[...] }
+        let utf8 = texts.utf8
+        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: exampleStart)...])
+    }
+
+    /// A record with its input and example; they share one storage when the example starts
+    /// with the input.
     public init(
         line: Int, ordinal: Int, id: String? = nil, input: String, example: String,
         label: LabelValue? = nil, value: DataValue, systemPrefix: Int32 = 0
@@ -45,11 +68,37 @@ public struct Record: Sendable {
         self.line = line
         self.ordinal = ordinal
         self.id = id
-        self.input = input
-        self.example = example
         self.label = label
         self.value = value
         self.systemPrefix = systemPrefix
+        texts = ""
+        inputEnd = 0
+        exampleStart = 0
+        setTexts(input: input, example: example)
+    }
+
+    /// Sets `input` and `example`: stored once when the example starts with the input.
+    /// - Complexity: O(length of the input) to compare it with the example's start.
+    public mutating func setTexts(input: String, example: String) {
+        let inputBytes = input.utf8.count
+        if example.utf8.count >= inputBytes, example.utf8.starts(with: input.utf8) {
+            texts = example
+            inputEnd = inputBytes
+            exampleStart = 0
+        } else {
+            texts = input + example
+            inputEnd = inputBytes
+            exampleStart = inputBytes
+        }
+    }
+
+    /// Sets `example` and, as its first `inputBytes` UTF-8 bytes, `input` (which must end on
+    /// a Unicode scalar boundary): the readers' way, without comparing the texts.
+    public mutating func setTexts(example: String, inputBytes: Int) {
+        precondition(inputBytes >= 0 && inputBytes <= example.utf8.count)
+        texts = example
+        inputEnd = inputBytes
+        exampleStart = 0
     }
 }
 

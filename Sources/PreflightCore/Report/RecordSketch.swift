@@ -248,6 +248,12 @@ public struct ContentHasher: Sendable {
         text.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Adds the UTF-8 bytes of a text and its length.
+    public mutating func combine(_ text: Substring) {
+        var text = text
+        text.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
     /// Adds one byte that separates segments.
     public mutating func combine(marker: UInt8) {
         mix(UInt64(marker) | 0xA5A5_A5A5_A5A5_A500)
