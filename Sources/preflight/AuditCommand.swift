@@ -319,7 +319,7 @@ struct AuditCommand: ParsableCommand {
         let inputPaths = Set(
             (inputs.allPaths + files.filter { $0 != "-" } + (predictionsPath.map { [$0] } ?? [])
                 + (tokenizerPath.map { [$0] } ?? []) + (baselinePath.map { [$0] } ?? [])
-                + [ignoreFile ?? SuppressionFile.defaultName])
+                + rules.ruleFiles + [ignoreFile ?? SuppressionFile.defaultName])
                 .map(ReportFile.canonical))
         for path in reportPaths where inputPaths.contains(ReportFile.canonical(path)) {
             console.err("error: \(ReportError.reportIsInput(path: path))")

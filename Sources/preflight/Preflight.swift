@@ -10,7 +10,8 @@ struct PreflightCommand: ParsableCommand {
             "Audit fine-tuning datasets before training: ready, ready with warnings, or not ready.",
         discussion: """
             Exit codes: 0 ready (no finding at or above --fail-on), 1 not ready, 2 usage or \
-            rule-file error, 3 an input could not be read at all.
+            rule-file error, 3 an input could not be read at all, 130 / 143 interrupted by \
+            SIGINT / SIGTERM (no report left half-written).
             """,
         version: PreflightVersion.current,
         subcommands: [
@@ -67,6 +68,7 @@ enum ProcessLifetime {
 enum Main {
     static func main() {
         ProcessLifetime.keepsValues = true
+        Interruption.install()
         // Output is written through FileHandle; make sure nothing is buffered at exit.
         let code = runPreflight(Array(CommandLine.arguments.dropFirst()), console: .standard)
         exit(code)

@@ -7,6 +7,11 @@ enum ReportFile {
     /// Writes `data` to `path`, creating missing parent folders.
     /// - Throws: `ReportError.writeFailed` naming the path and the reason.
     static func write(_ data: Data, to path: String) throws(ReportError) {
+        // An interruption waits for this write (temporary file and rename) to finish.
+        try Interruption.critical { () throws(ReportError) in try writeNow(data, to: path) }
+    }
+
+    private static func writeNow(_ data: Data, to path: String) throws(ReportError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         do {

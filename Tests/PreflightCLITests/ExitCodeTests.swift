@@ -71,6 +71,22 @@ import Testing
         #expect(result.stderr.contains("refusing to write a report over the input"))
     }
 
+    @Test func reportOverARuleFileIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = folder.appendingPathComponent("rules.yaml")
+        try Data("version: 1\n".utf8).write(to: rules)
+        let result = runCLI([
+            "audit", "samples/clean-intents", "--rules", rules.path, "--quiet",
+            "--report", "json=\(folder.path)/../\(folder.lastPathComponent)/rules.yaml",
+        ])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("refusing to write a report over the input"))
+        #expect(try String(contentsOf: rules, encoding: .utf8) == "version: 1\n")
+    }
+
     @Test func reportOverAFileOfAFolderInputIsRefused() throws {
         // The folder names its files only when it is read; none of them may be overwritten.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(

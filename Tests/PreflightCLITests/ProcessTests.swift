@@ -73,4 +73,38 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["))
         #expect(result.stderr == "")
     }
+
+    /// Ctrl-C and a cancelled CI job: the run stops with 128 + the signal number, says so, and
+    /// leaves no report (here the process waits on standard input, which is never closed, so
+    /// the signal always arrives before any report is written).
+    @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")])
+    func interruptionExitsWithItsOwnCodeAndLeavesNoReport(signal: Int32, name: String) throws {
+        let binary = try #require(Self.binary, "the preflight executable was not built")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "preflight-interrupt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [
+            "audit", "--train", "-", "--report", "json=\(folder.path)/report.json",
+            "--report", "html=\(folder.path)/report.html",
+        ]
+        let input = Pipe()
+        let error = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"text": "hello", "label": "a"}"#.utf8 + [0x0A]))
+        Thread.sleep(forTimeInterval: 1.5)  // well past start-up, blocked reading stdin
+        kill(process.processIdentifier, signal)
+        let err = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(err.contains("interrupted by \(name)"), "\(err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
 }
