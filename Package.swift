@@ -69,7 +69,7 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(
             name: "PreflightCLITests",
-            dependencies: ["preflight", "PreflightTestSupport"],
+            dependencies: ["preflight", "PreflightTestSupport", "CZlib"],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

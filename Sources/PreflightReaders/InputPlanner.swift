@@ -94,11 +94,38 @@ enum InputPlanner {
                 let prefix = spec.path.hasSuffix("/") ? spec.path : spec.path + "/"
                 for name in names.sorted() where !name.hasPrefix(".") {
                     guard classify(name).format != nil else { continue }
+                    // A member named like a data file is read or is an error, never skipped:
+                    // stat follows links, so a loop or a dangling link fails here.
+                    let path = prefix + name
                     var member = stat()
-                    // stat follows links; a loop or a dangling link fails and is skipped.
-                    guard stat(prefix + name, &member) == 0, member.st_mode & S_IFMT == S_IFREG
-                    else { continue }
-                    members.append((prefix + name, prefix + name, name, member))
+                    guard stat(path, &member) == 0 else {
+                        let code = errno
+                        var link = stat()
+                        let isLink = lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+                        switch (code, isLink) {
+                        case (ELOOP, _):
+                            throw .readFailed(
+                                path: path,
+                                detail:
+                                    "it is a symbolic link loop; remove it or point it at a file")
+                        case (ENOENT, true):
+                            throw .readFailed(
+                                path: path,
+                                detail:
+                                    "it is a symbolic link to a missing file; remove it or fix it")
+                        default: throw FileChunkSource.error(code, path: path)
+                        }
+                    }
+                    guard member.st_mode & S_IFMT == S_IFREG else {
+                        throw .readFailed(
+                            path: path,
+                            detail: member.st_mode & S_IFMT == S_IFDIR
+                                ? "it is a folder, not a data file (folders are read one level deep); "
+                                    + "move or rename it"
+                                : "it is a special file (a pipe, socket or device), not a data file; "
+                                    + "give it as an input of its own to read it")
+                    }
+                    members.append((path, path, name, member))
                 }
                 if members.isEmpty { throw .noRecognisableFiles(path: spec.path) }
             } else {

@@ -27,6 +27,14 @@ struct InputOptions: ParsableArguments {
         help: ArgumentHelp("A regression file (repeatable).", valueName: "FILE"))
     var regression: [String] = []
 
+    @Option(
+        name: .customLong("max-record-size"),
+        help: ArgumentHelp(
+            "The largest record read, in bytes (suffix K, M or G for KiB, MiB, GiB); a longer "
+                + "record is a malformed_record finding, skipped without being held in memory.",
+            valueName: "SIZE"))
+    var maxRecordSize: ByteSize = ByteSize(bytes: 64 << 20)
+
     /// Every path named, in any role.
     var allPaths: [String] { paths + train + validation + test + regression }
 
@@ -61,10 +69,38 @@ struct InputOptions: ParsableArguments {
     ) throws -> Dataset {
         do {
             return try DatasetLoader.load(
-                inputSpecs(), options: LoadOptions(dataset: rules, progress: progress))
+                inputSpecs(),
+                options: LoadOptions(
+                    dataset: rules, maxRecordBytes: maxRecordSize.bytes, progress: progress))
         } catch {
             console.err("error: \(error)")
             throw error.isUsageError ? CommandExit.usage : CommandExit.input
         }
     }
+}
+
+/// A size in bytes from the command line: `1048576`, `512K`, `64M`, `1G` (binary units).
+struct ByteSize: ExpressibleByArgument, Equatable {
+    var bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(argument.uppercased())
+        var unit = 1
+        if let last = digits.last, let u = units[last] {
+            unit = u
+            digits = digits.dropLast()
+            if digits.last == "I" || digits.last == "B" { return nil }
+        } else if digits.hasSuffix("B") {
+            return nil
+        }
+        guard let n = Int(digits), n > 0 else { return nil }
+        let (product, overflow) = n.multipliedReportingOverflow(by: unit)
+        guard !overflow, product <= Int(Int32.max) else { return nil }
+        bytes = product
+    }
+
+    var defaultValueDescription: String { bytes % (1 << 20) == 0 ? "\(bytes >> 20)M" : "\(bytes)" }
 }

@@ -2,6 +2,8 @@ import Foundation
 import PreflightTestSupport
 import Testing
 
+@testable import preflight
+
 /// Exit codes and diagnostics of the command line.
 @Suite struct ExitCodeTests {
     /// The clean sample's only finding is the `no_taxonomy` warning (the built-in rules
@@ -69,6 +71,21 @@ import Testing
         ])
         #expect(result.code == 2)
         #expect(result.stderr.contains("refusing to write a report over the input"))
+    }
+
+    @Test(arguments: ["0", "-5", "10MB", "1.5M", "abc", "3G"])
+    func badRecordSizeIsAUsageError(size: String) {
+        // 3G: past what a record size may be (2 GiB − 1).
+        let result = runCLI(["audit", "samples/clean-intents", "--max-record-size", size])
+        #expect(result.code == 2, "\(size)")
+        #expect(result.stderr.contains("--max-record-size"), "\(result.stderr)")
+    }
+
+    @Test func recordSizeTakesUnits() {
+        #expect(ByteSize(argument: "512")?.bytes == 512)
+        #expect(ByteSize(argument: "64k")?.bytes == 64 << 10)
+        #expect(ByteSize(argument: "16M")?.bytes == 16 << 20)
+        #expect(ByteSize(argument: "1G")?.bytes == 1 << 30)
     }
 
     @Test func reportOverARuleFileIsRefused() throws {

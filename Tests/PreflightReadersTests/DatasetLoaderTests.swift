@@ -107,7 +107,7 @@ import Testing
         }
     }
 
-    @Test func symlinkLoopIsSkipped() throws {
+    @Test func symlinkLoopIsAnErrorNamingIt() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "preflight-links-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -122,6 +122,15 @@ import Testing
             try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
         }
         try FileManager.default.removeItem(atPath: dir.path + "/test.jsonl")
+        // A member named like a data file that cannot be read is never skipped silently.
+        #expect(
+            throws: IngestError.readFailed(
+                path: dir.path + "/loop.jsonl",
+                detail: "it is a symbolic link loop; remove it or point it at a file")
+        ) {
+            try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        }
+        try FileManager.default.removeItem(atPath: dir.path + "/loop.jsonl")
         let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
         #expect(dataset.files.count == 1)
     }
@@ -244,20 +253,21 @@ import Testing
         #expect(file.records.count == 1)
     }
 
-    /// A folder's FIFO is skipped (reading it would block); a dangling link is skipped too.
-    @Test func folderSkipsFifoAndSymlinkLoop() throws {
+    /// A folder's FIFO is an error, not read (reading it would block) and not skipped.
+    @Test func folderRefusesAFifo() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "preflight-fifo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("{\"text\": \"a\"}\n".utf8).write(to: dir.appendingPathComponent("train.jsonl"))
         #expect(mkfifo(dir.path + "/fifo.jsonl", 0o600) == 0)
-        try FileManager.default.createSymbolicLink(
-            atPath: dir.path + "/loop.jsonl", withDestinationPath: dir.path + "/loop.jsonl")
-        let dataset = try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
         #expect(
-            dataset.files.map { String($0.path.split(separator: "/").last ?? "") } == [
-                "train.jsonl"
-            ])
+            throws: IngestError.readFailed(
+                path: dir.path + "/fifo.jsonl",
+                detail: "it is a special file (a pipe, socket or device), not a data file; "
+                    + "give it as an input of its own to read it")
+        ) {
+            try DatasetLoader.load([InputSpec(path: dir.path)], options: LoadOptions())
+        }
     }
 }

@@ -50,6 +50,18 @@ public struct MalformedRecordCheck: Check {
                         message: issue.message, hint: Self.hint(for: issue.code),
                         location: file.location(of: issue)))
             }
+            if file.records.isEmpty && file.issues.isEmpty {
+                findings.append(
+                    Finding(
+                        checkID: Self.descriptor.id, code: "empty_file", severity: .error,
+                        message: file.byteCount == 0
+                            ? "file '\(file.path)' is empty (0 bytes)"
+                            : "file '\(file.path)' has no records (\(Format.count(file.byteCount, "byte")): "
+                                + "blank lines, an empty list, or a CSV header only)",
+                        hint:
+                            "check that the file was exported completely, or leave it out of the inputs"
+                    ))
+            }
             if file.records.isEmpty && !file.issues.isEmpty {
                 findings.append(
                     Finding(
