@@ -18,6 +18,34 @@ import Testing
     #expect(result.metrics["conflicting_records"] == 3)
 }
 
+@Test func aTextWithThousandsOfLabelsListsAFewOfThem() throws {
+    // One text, 3,000 records, 300 labels (hostile or templated data): each finding names 8
+    // labels and 8 related records, not 300 (that was 300 × 3,000 — quadratic memory); the
+    // counts stay exact. Cross-split conflicts use the same summary, computed once per text.
+    var rows = (0..<3_000).map { ("the same text", "l\(String(format: "%03d", $0 % 300))") }
+    rows.append(("other", "l000"))
+    let train = jsonl(rows)
+    let test = (0..<50).map { _ in #"{"text": "THE SAME TEXT", "label": "zz"}"# }
+    let result = try outcome(
+        ConflictingLabelsCheck.self,
+        "--- train.jsonl\n" + train + "\n--- test.jsonl\n" + test.joined(separator: "\n"))
+    let conflicts = result.findings.filter { $0.code == "conflicting_label" }
+    #expect(conflicts.count == 2_999)
+    #expect(result.metrics["conflict_groups.train"] == 1)
+    let first = try #require(conflicts.first)
+    #expect(
+        first.message
+            == "input has 300 labels in 'train': 'l000' (10), 'l001' (10), 'l002' (10), "
+            + "'l003' (10), 'l004' (10), 'l005' (10), 'l006' (10), 'l007' (10) and 292 more "
+            + "labels; this record says 'l001'")
+    #expect(first.related.count == 8)
+    #expect(conflicts.allSatisfy { $0.related.count == 8 && $0.message.count < 300 })
+    let cross = result.findings.filter { $0.code == "cross_split_conflict" }
+    #expect(cross.count == 50)
+    #expect(
+        cross.allSatisfy { $0.related.count == 8 && $0.message.hasSuffix("and 292 more labels") })
+}
+
 @Test func agreeingDuplicatesAreNotConflicts() throws {
     let result = try outcome(ConflictingLabelsCheck.self, jsonl([("x", "a"), ("X", "a")]))
     #expect(result.findings.isEmpty)

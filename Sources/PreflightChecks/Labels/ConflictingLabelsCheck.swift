@@ -134,6 +134,9 @@ public struct ConflictingLabelsCheck: Check {
 
     /// Groups records by normalized input hash and compares labels within each group.
     /// - Complexity: O(n log n) in the number of records.
+    /// Labels a message lists and related locations a finding carries, at most.
+    static let listed = 8
+
     public func run(_ input: CheckInput) -> CheckOutcome {
         let dataset = input.dataset
         let column = input.index.value(ChecksIndex.labels)
@@ -150,21 +153,44 @@ public struct ConflictingLabelsCheck: Check {
         var totalRecords = 0
 
         /// Labels of a run with their first position and count, sorted by label.
+        /// - Complexity: O(run) (a dictionary once a run has many labels).
         func labelSummary(_ run: ArraySlice<Int32>) -> [(label: Int32, first: Int32, count: Int)] {
             var out: [(label: Int32, first: Int32, count: Int)] = []
+            var slots: [Int32: Int] = [:]
             for p in run where ids[Int(p)] >= 0 {
                 let l = ids[Int(p)]
-                if let i = out.firstIndex(where: { $0.label == l }) {
+                let i =
+                    out.count <= 8 ? out.firstIndex(where: { $0.label == l }) : slots[l]
+                if let i {
                     out[i].count += 1
                 } else {
                     out.append((l, p, 1))
+                    if out.count == 9 {
+                        for (k, entry) in out.enumerated() { slots[entry.label] = k }
+                    } else if out.count > 9 {
+                        slots[l] = out.count - 1
+                    }
                 }
             }
             return out.sorted { $0.label < $1.label }
         }
+        /// The labels with their counts; past `Self.listed` labels, how many more (a templated
+        /// text with thousands of labels must not make every finding thousands of labels long).
         func describe(_ summary: [(label: Int32, first: Int32, count: Int)]) -> String {
-            summary.map { "\(Format.label(labels[Int($0.label)])) (\($0.count))" }.joined(
-                separator: ", ")
+            let shown = summary.prefix(Self.listed).map {
+                "\(Format.label(labels[Int($0.label)])) (\($0.count))"
+            }
+            let more = summary.count - shown.count
+            return shown.joined(separator: ", ")
+                + (more > 0 ? " and \(Format.count(more, "more label"))" : "")
+        }
+        /// Where the other labels first occur, at most `Self.listed` of them.
+        func others(_ summary: [(label: Int32, first: Int32, count: Int)], own: Int32?)
+            -> [DataLocation]
+        {
+            summary.lazy.filter { $0.label != own }.prefix(Self.listed).map {
+                dataset.location(at: $0.first, layout)
+            }
         }
 
         for split in dataset.splits {
@@ -178,9 +204,7 @@ public struct ConflictingLabelsCheck: Check {
                 for p in run.dropFirst() where ids[Int(p)] >= 0 {
                     recordCount += 1
                     let own = ids[Int(p)]
-                    let related = summary.filter { $0.label != own }.map {
-                        dataset.location(at: $0.first, layout)
-                    }
+                    let related = others(summary, own: own)
                     findings.append(
                         Finding(
                             checkID: id, code: "conflicting_label", severity: .error,
@@ -203,13 +227,21 @@ public struct ConflictingLabelsCheck: Check {
 
         var crossConflicts = 0
         if options.crossSplit && dataset.hasTrain {
+            // Per training group, computed once: many held-out records may share one.
+            var trainSummaries: [UInt64: [(label: Int32, first: Int32, count: Int)]] = [:]
             for split in dataset.heldOutSplits {
                 var splitConflicts = 0
                 for range in layout.ranges(of: split, in: dataset) {
                     for p in range where ids[p] >= 0 {
-                        let trainRun = groups.all(of: groups.hashes[p], in: .train)
-                        guard !trainRun.isEmpty else { continue }
-                        let summary = labelSummary(trainRun)
+                        let hash = groups.hashes[p]
+                        let summary: [(label: Int32, first: Int32, count: Int)]
+                        if let known = trainSummaries[hash] {
+                            summary = known
+                        } else {
+                            let trainRun = groups.all(of: hash, in: .train)
+                            summary = trainRun.isEmpty ? [] : labelSummary(trainRun)
+                            trainSummaries[hash] = summary
+                        }
                         guard !summary.isEmpty else { continue }
                         let own = ids[p]
                         if summary.count == 1 && summary[0].label == own { continue }
@@ -223,7 +255,7 @@ public struct ConflictingLabelsCheck: Check {
                                 hint:
                                     "make the held-out label agree with training, or fix the training labels",
                                 location: dataset.location(at: Int32(p), layout),
-                                related: summary.map { dataset.location(at: $0.first, layout) }))
+                                related: others(summary, own: nil)))
                     }
                 }
                 metrics["cross_split_conflicts.\(split)"] = Double(splitConflicts)
