@@ -76,7 +76,7 @@ struct CSVReader {
                 out.header = (row.line, raw)
                 header = CSVReader.uniqueNames(raw)
                 if let openLine = row.unterminatedQuoteLine {
-                    out.issues.append(
+                    out.addIssue(
                         RecordIssue(
                             line: openLine, code: "invalid_csv",
                             message:
@@ -87,7 +87,7 @@ struct CSVReader {
             }
             ordinal += 1
             if let openLine = row.unterminatedQuoteLine {
-                out.issues.append(
+                out.addIssue(
                     RecordIssue(
                         line: openLine, ordinal: ordinal, code: "invalid_csv",
                         message:
@@ -96,12 +96,12 @@ struct CSVReader {
                 continue
             }
             if let bad = badOffset {
-                out.issues.append(
+                out.addIssue(
                     CSVReader.utf8Issue(base, row: row, offset: bad, ordinal: ordinal))
                 continue
             }
             if row.end - row.start > maxRecordBytes {
-                out.issues.append(
+                out.addIssue(
                     RecordIssue(
                         line: row.line, ordinal: ordinal, code: "record_too_large",
                         message:
@@ -110,7 +110,7 @@ struct CSVReader {
                 continue
             }
             if fields.count != names.count {
-                out.issues.append(
+                out.addIssue(
                     RecordIssue(
                         line: row.line, ordinal: ordinal, code: "ragged_row",
                         message:

@@ -101,15 +101,22 @@ public enum DatasetLoader {
         let projector = RecordProjector(schema: schema, rules: options.dataset)
         let projected = projector.projectAll(parsed.values)
         var issues = parsed.issues
+        var omittedIssues = parsed.omittedIssues + projected.omittedIssues
         if !projected.issues.isEmpty {
+            // Each list holds the first issues of its kind, so the first of the union are
+            // among them.
             issues += projected.issues
             issues.sort(by: RecordIssue.fileOrder)
+            if issues.count > InputFile.keptIssues {
+                omittedIssues += issues.count - InputFile.keptIssues
+                issues.removeLast(issues.count - InputFile.keptIssues)
+            }
         }
         return InputFile(
             path: job.path, split: job.split, splitSource: job.splitSource, format: format,
             compression: job.gzip ? "gzip" : nil, schema: schema, sha256: sha256,
             byteCount: hasher.byteCount,
-            records: projected.records, issues: issues)
+            records: projected.records, issues: issues, omittedIssues: omittedIssues)
     }
 
     /// Reads the (decompressed) content: text check, format, then the format's reader.

@@ -62,14 +62,14 @@ struct JSONArrayReader {
             while lineStart > 0, base[lineStart - 1] != 0x0A { lineStart -= 1 }
             let column = UTF8Validation.column(base, lineStart: lineStart, offset: error.offset)
             let what = error.isEncoding ? "invalid UTF-8" : "invalid JSON"
-            out.issues.append(
+            out.addIssue(
                 RecordIssue(
                     line: line, ordinal: ordinal, code: error.code,
                     message: "\(what) at line \(line), column \(column): \(error.message)"))
         }
 
         mutating func topLevelIssue(_ found: String) {
-            out.issues.append(
+            out.addIssue(
                 RecordIssue(
                     line: 1, code: "invalid_json",
                     message:
@@ -124,7 +124,7 @@ struct JSONArrayReader {
                     let value = try parser.parseValue()
                     complete = true
                     if parser.pos - start > maxRecordBytes {
-                        out.issues.append(
+                        out.addIssue(
                             RecordIssue(
                                 line: elementLine, ordinal: ordinal, code: "record_too_large",
                                 message:
@@ -134,7 +134,7 @@ struct JSONArrayReader {
                         out.values.append(
                             ParsedValue(line: elementLine, ordinal: ordinal, value: value))
                     } else {
-                        out.issues.append(
+                        out.addIssue(
                             RecordIssue(
                                 line: elementLine, ordinal: ordinal, code: "not_an_object",
                                 message:
@@ -194,7 +194,7 @@ struct JSONArrayReader {
                     if key == "examples", !found {
                         guard parser.pos < count, base[parser.pos] == 0x5B else {
                             let value = try parser.parseValue()
-                            out.issues.append(
+                            out.addIssue(
                                 RecordIssue(
                                     line: 1, code: "invalid_json",
                                     message:

@@ -63,8 +63,9 @@ struct JSONLReader {
         pending = consumed == buffer.count ? [] : Array(buffer[consumed...])
         if !final, pending.count > maxRecordBytes {
             // An over-long line: report it and drop its bytes up to the next newline.
-            output.issues.append(
-                tooLarge(line: nextLine, ordinal: nextOrdinal, bytes: pending.count, atLeast: true))
+            let issue = tooLarge(
+                line: nextLine, ordinal: nextOrdinal, bytes: pending.count, atLeast: true)
+            output.addIssue(issue)
             nextOrdinal += 1
             pending.removeAll(keepingCapacity: false)
             skipping = true
@@ -164,7 +165,7 @@ struct JSONLReader {
             let ref = lineBase[i]
             let ordinal = ordinalBase + i
             if ref.end - ref.start > maxRecordBytes {
-                out.issues.append(
+                out.addIssue(
                     RecordIssue(
                         line: ref.line, ordinal: ordinal, code: "record_too_large",
                         message:
@@ -184,7 +185,7 @@ struct JSONLReader {
                 if case .object = value {
                     out.values.append(ParsedValue(line: ref.line, ordinal: ordinal, value: value))
                 } else {
-                    out.issues.append(
+                    out.addIssue(
                         RecordIssue(
                             line: ref.line, ordinal: ordinal, code: "not_an_object",
                             message: "expected a JSON object, found \(value.kindNameWithArticle)"))
@@ -192,7 +193,7 @@ struct JSONLReader {
             } catch {
                 let column = UTF8Validation.column(
                     bytes.base, lineStart: ref.start, offset: error.offset)
-                out.issues.append(
+                out.addIssue(
                     RecordIssue(
                         line: ref.line, ordinal: ordinal, code: error.code,
                         message: error.issueMessage(column: column)))

@@ -32,22 +32,25 @@ struct RecordProjector: Sendable {
 
     /// Projects every value, in parallel, keeping file order.
     /// - Complexity: O(n) in the total size of the values.
-    func projectAll(_ values: [ParsedValue]) -> (records: [Record], issues: [RecordIssue]) {
+    /// - Returns: the records, the first `InputFile.keptIssues` issues and how many more.
+    func projectAll(_ values: [ParsedValue]) -> (
+        records: [Record], issues: [RecordIssue], omittedIssues: Int
+    ) {
         let units = Parallel.ranges(values.count, minimum: 1024)
-        var issues: [RecordIssue] = []
+        var issues = ParsedRecords()
         // Each unit writes its records into its own slots of one buffer, from the start of its
         // range; the gaps left by issues are closed afterwards. No per-unit arrays to merge.
         let records = [Record](unsafeUninitializedCapacity: values.count) { buffer, initialized in
             let out = RecordSlots(base: buffer.baseAddress)
-            let parts = Parallel.map(units.count) { u -> (written: Int, issues: [RecordIssue]) in
-                var issues: [RecordIssue] = []
+            let parts = Parallel.map(units.count) { u -> (written: Int, issues: ParsedRecords) in
+                var issues = ParsedRecords()
                 var next = units[u].lowerBound
                 for i in units[u] {
                     switch project(values[i]) {
                     case .record(let record):
                         (out.base.unsafelyUnwrapped + next).initialize(to: record)
                         next += 1
-                    case .issue(let issue): issues.append(issue)
+                    case .issue(let issue): issues.addIssue(issue)
                     }
                 }
                 return (next - units[u].lowerBound, issues)
@@ -59,11 +62,11 @@ struct RecordProjector: Sendable {
                     (base + filled).moveInitialize(from: base + from, count: part.written)
                 }
                 filled += part.written
-                issues += part.issues
+                issues.append(part.issues)
             }
             initialized = filled
         }
-        return (records, issues)
+        return (records, issues.issues, issues.omittedIssues)
     }
 
     /// A problem found while projecting one record: code, message, field.

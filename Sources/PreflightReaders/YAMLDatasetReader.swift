@@ -150,7 +150,7 @@ struct YAMLDatasetReader {
     private mutating func parseSegment(_ base: UnsafePointer<UInt8>, count: Int) -> Stop? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            out.issues.append(
+            out.addIssue(
                 RecordIssue(
                     line: 1, code: "invalid_yaml", message: "libyaml could not be initialised"))
             return nil
@@ -247,7 +247,7 @@ struct YAMLDatasetReader {
     /// Records an issue for nesting deeper than `maxDepth`, at the record being read.
     private mutating func tooDeep(line: Int, column: Int) {
         let ordinal = recordOrdinalAtProblem()
-        out.issues.append(
+        out.addIssue(
             RecordIssue(
                 line: line, ordinal: ordinal, code: "invalid_yaml",
                 message:
@@ -334,7 +334,7 @@ struct YAMLDatasetReader {
             if case .null = node.value, node.problem == nil { return }
             let ordinal = nextOrdinal
             nextOrdinal += 1
-            out.issues.append(
+            out.addIssue(
                 RecordIssue(
                     line: node.line, ordinal: ordinal, code: "invalid_yaml",
                     message:
@@ -382,17 +382,17 @@ struct YAMLDatasetReader {
         if var problem = node.problem {
             problem.ordinal = ordinal
             if problem.code == "record_too_large" { problem.line = node.line }
-            out.issues.append(problem)
+            out.addIssue(problem)
             return
         }
         if node.cost > maxRecordBytes {
             var issue = tooLarge(node)
             issue.ordinal = ordinal
-            out.issues.append(issue)
+            out.addIssue(issue)
             return
         }
         guard case .object = node.value else {
-            out.issues.append(
+            out.addIssue(
                 RecordIssue(
                     line: node.line, ordinal: ordinal, code: "not_an_object",
                     message: "expected a mapping, found \(node.value.kindNameWithArticle)"))
@@ -410,7 +410,7 @@ struct YAMLDatasetReader {
         let ordinal = recordOrdinalAtProblem()
         var message = "invalid YAML at line \(line), column \(column): \(problem)"
         if let context { message += " (\(context))" }
-        out.issues.append(
+        out.addIssue(
             RecordIssue(line: line, ordinal: ordinal, code: "invalid_yaml", message: message))
     }
 

@@ -213,7 +213,7 @@ struct AuditCommand: ParsableCommand {
             for line in clock.detailLines() { console.err(line) }
             console.err(
                 clock.summary(
-                    records: dataset.files.reduce(0) { $0 + $1.records.count + $1.issues.count }))
+                    records: dataset.files.reduce(0) { $0 + $1.records.count + $1.malformedCount }))
         }
         ProcessLifetime.keep((dataset, report))
         throw report.fails ? CommandExit.notReady : CommandExit.ready

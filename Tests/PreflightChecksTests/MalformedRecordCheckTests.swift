@@ -27,3 +27,29 @@ import Testing
     #expect(result.findings.isEmpty)
     #expect(result.summary == "no malformed records")
 }
+
+@Test func issuesPastTheKeptOnesAreCountedInOneFinding() throws {
+    let broken = InputFile.keptIssues + 500
+    let text =
+        (0..<broken).map { "{oops \($0)" }.joined(separator: "\n") + "\n"
+        + #"{"text": "fine", "label": "a"}"#
+    let result = try outcome(MalformedRecordCheck.self, text)
+    #expect(result.findings.filter { $0.code == "invalid_json" }.count == InputFile.keptIssues)
+    let more = try #require(result.findings.first { $0.code == "more_malformed" })
+    #expect(
+        more.message
+            == "file 'train.jsonl' has 500 more malformed records than the first 10000 listed here "
+            + "(10500 malformed records in all)"
+    )
+    #expect(more.severity == .error && more.location == nil)
+    #expect(result.metrics["malformed_records"] == Double(broken))
+}
+
+@Test func emptyFilesAreFindings() throws {
+    let result = try outcome(
+        MalformedRecordCheck.self,
+        "--- train.jsonl\n" + #"{"text": "a", "label": "x"}"#
+            + "\n--- test.jsonl\n\n--- val.jsonl\n\n \n")
+    #expect(result.findings.map(\.code) == ["empty_file", "empty_file"])
+    #expect(result.findings.allSatisfy { $0.severity == .error && $0.location == nil })
+}

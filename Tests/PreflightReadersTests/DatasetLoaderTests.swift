@@ -135,6 +135,32 @@ import Testing
         #expect(dataset.files.count == 1)
     }
 
+    /// A file of broken lines keeps the first `InputFile.keptIssues` issues in file order and
+    /// counts the rest, whichever reader or stage found them (parse errors and projection
+    /// errors interleaved; JSONL's parallel units merged).
+    @Test(arguments: ["jsonl", "csv"])
+    func manyIssuesKeepTheFirstAndCountTheRest(format: String) throws {
+        let total = InputFile.keptIssues + 2_345
+        var lines: [String] = []
+        for i in 0..<total {
+            if format == "jsonl" {
+                lines.append(i % 2 == 0 ? "x\(i)" : #"{"text": " ", "label": "a"}"#)  // bad / empty
+            } else {
+                lines.append(i % 2 == 0 ? "a,b,c" : " ,a")  // ragged / empty text
+            }
+        }
+        lines.append(format == "jsonl" ? #"{"text": "fine", "label": "a"}"# : "fine,a")
+        let header = format == "csv" ? "text,label\n" : ""
+        let file = try Fixture.read(
+            text: header + lines.joined(separator: "\n") + "\n", name: "train.\(format)")
+        #expect(file.records.count == 1)
+        #expect(file.issues.count == InputFile.keptIssues)
+        #expect(file.omittedIssues == total - InputFile.keptIssues)
+        #expect(file.malformedCount == total)
+        let firstLine = format == "csv" ? 2 : 1
+        #expect(file.issues.map(\.line) == Array(firstLine..<(firstLine + InputFile.keptIssues)))
+    }
+
     @Test func emptyFile() throws {
         let file = try Fixture.read("DatasetLoader", "emptyFile.jsonl")
         #expect(file.records.isEmpty && file.issues.isEmpty)

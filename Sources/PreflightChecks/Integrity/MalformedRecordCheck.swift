@@ -41,8 +41,8 @@ public struct MalformedRecordCheck: Check {
         var malformed = 0
         var total = 0
         for file in input.dataset.files {
-            malformed += file.issues.count
-            total += file.issues.count + file.records.count
+            malformed += file.malformedCount
+            total += file.malformedCount + file.records.count
             for issue in file.issues {
                 findings.append(
                     Finding(
@@ -50,7 +50,19 @@ public struct MalformedRecordCheck: Check {
                         message: issue.message, hint: Self.hint(for: issue.code),
                         location: file.location(of: issue)))
             }
-            if file.records.isEmpty && file.issues.isEmpty {
+            if file.omittedIssues > 0 {
+                findings.append(
+                    Finding(
+                        checkID: Self.descriptor.id, code: "more_malformed", severity: .error,
+                        message: "file '\(file.path)' has "
+                            + "\(Format.count(file.omittedIssues, "more malformed record")) "
+                            + "than the first \(InputFile.keptIssues) listed here"
+                            + " (\(Format.count(file.malformedCount, "malformed record")) in all)",
+                        hint:
+                            "fix the listed problems first: a whole file of them is usually a wrong format or field mapping"
+                    ))
+            }
+            if file.records.isEmpty && file.malformedCount == 0 {
                 findings.append(
                     Finding(
                         checkID: Self.descriptor.id, code: "empty_file", severity: .error,
@@ -62,12 +74,12 @@ public struct MalformedRecordCheck: Check {
                             "check that the file was exported completely, or leave it out of the inputs"
                     ))
             }
-            if file.records.isEmpty && !file.issues.isEmpty {
+            if file.records.isEmpty && file.malformedCount > 0 {
                 findings.append(
                     Finding(
                         checkID: Self.descriptor.id, code: "no_valid_records", severity: .error,
                         message: "file '\(file.path)' has 0 well-formed records and "
-                            + "\(Format.count(file.issues.count, "malformed record"))",
+                            + "\(Format.count(file.malformedCount, "malformed record"))",
                         hint: "check the file format and the field mapping in the rules"))
             }
         }

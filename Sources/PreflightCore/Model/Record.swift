@@ -166,13 +166,23 @@ public struct InputFile: Sendable {
     public var byteCount: Int
     /// Well-formed records in file order.
     public var records: [Record]
-    /// Records that could not be used, in file order.
+    /// Records that could not be used, in file order: the first `keptIssues` of them.
     public var issues: [RecordIssue]
+    /// Records that could not be used after the first `keptIssues`: counted, not kept.
+    public var omittedIssues: Int
+
+    /// Issues kept per file, with their line and message. A file of millions of broken lines
+    /// (binary data with newlines, a wrong format) would otherwise cost gigabytes and a
+    /// report of gigabytes; the first ten thousand show what is wrong, the count says how much.
+    public static let keptIssues = 10_000
+
+    /// Records that could not be used, kept or not.
+    public var malformedCount: Int { issues.count + omittedIssues }
 
     public init(
         path: String, split: SplitRole, splitSource: String, format: InputFormat,
         compression: String? = nil, schema: DatasetSchema, sha256: String, byteCount: Int,
-        records: [Record], issues: [RecordIssue]
+        records: [Record], issues: [RecordIssue], omittedIssues: Int = 0
     ) {
         self.path = path
         self.split = split
@@ -184,6 +194,7 @@ public struct InputFile: Sendable {
         self.byteCount = byteCount
         self.records = records
         self.issues = issues
+        self.omittedIssues = omittedIssues
     }
 
     /// The location of a record of this file.

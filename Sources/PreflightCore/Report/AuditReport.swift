@@ -122,7 +122,7 @@ public struct InputSummary: Sendable, Equatable {
         textFields = file.schema.textFields
         labelField = file.schema.labelField
         records = file.records.count
-        malformed = file.issues.count
+        malformed = file.malformedCount
         bytes = file.byteCount
         sha256 = file.sha256
     }
@@ -196,7 +196,7 @@ public struct SplitStatistics: Sendable, Equatable {
         return SplitStatistics(
             split: split.rawValue, files: files.count,
             records: files.reduce(0) { $0 + $1.records.count },
-            malformed: files.reduce(0) { $0 + $1.issues.count },
+            malformed: files.reduce(0) { $0 + $1.malformedCount },
             labels: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             distinctRecords: sketch.distinct, recordSketch: sketch.hashes)
     }
