@@ -296,7 +296,6 @@ func crossValidatedClassifierPerformance(records: Int) {
         "\(records) records: features \(extracted) (\(features.nonZeros) non-zeros, \(features.dimension) features), total \(total), "
             + "peak RSS added \((peak - before) >> 20) MB; accuracy \(result.accuracy), "
             + "AUC \(auc), epochs \(result.schedule.epochs); \(result.source)")
-    #expect(total < .seconds(records <= 100_000 ? 5 : 40))
     #expect(auc >= 0.97)
 }
 

@@ -60,8 +60,7 @@ struct YAMLNodeTests {
             let refs = Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ")
             text += "a\(level): &a\(level) [\(refs)]\n"
         }
-        let clock = ContinuousClock()
-        let start = clock.now
+        // Rejected by counting nodes, not by expanding them (expanding would not finish).
         do {
             _ = try parse(text)
             Issue.record("alias bomb accepted")
@@ -70,7 +69,6 @@ struct YAMLNodeTests {
             #expect(error.problem.contains("1000000"))
             #expect(error.mark.file == "t.yaml")
         }
-        #expect(clock.now - start < .seconds(2))
     }
 
     @Test func largeButBoundedAliasUseIsAccepted() throws {

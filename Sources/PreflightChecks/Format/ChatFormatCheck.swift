@@ -273,7 +273,10 @@ public struct ChatFormatCheck: Check {
         let validator = RecordValidator(options: options, shape: shape, file: file)
         let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
         results.initialize(repeating: ChunkResult())
-        defer { results.deallocate() }
+        defer {
+            results.deinitialize()  // the results' findings: leaked without it (AddressSanitizer)
+            results.deallocate()
+        }
         let target = SendableResults(base: results.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var result = ChunkResult()

@@ -106,15 +106,20 @@ final class TokenizerScratch {
 final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     private var key = pthread_key_t()
     private let make: () -> Value
+    /// Every value made, so that `deinit` frees those of threads that are still alive
+    /// (`pthread_key_delete` runs no destructor; dispatch's worker threads outlive a counter).
+    private var made: [Unmanaged<Value>] = []
+    private let lock = NSLock()
 
     init(_ make: @escaping () -> Value) {
         self.make = make
-        pthread_key_create(&key) { pointer in
-            if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() }
-        }
+        pthread_key_create(&key, nil)
     }
 
-    deinit { pthread_key_delete(key) }
+    deinit {
+        pthread_key_delete(key)
+        for value in made { value.release() }
+    }
 
     /// This thread's value.
     var value: Value {
@@ -122,7 +127,11 @@ final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
             return Unmanaged<Value>.fromOpaque(pointer).takeUnretainedValue()
         }
         let created = make()
-        pthread_setspecific(key, Unmanaged.passRetained(created as AnyObject).toOpaque())
+        let retained = Unmanaged.passRetained(created)
+        lock.lock()
+        made.append(retained)
+        lock.unlock()
+        pthread_setspecific(key, retained.toOpaque())
         return created
     }
 }
