@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ and runs them (see Fuzz/README.md).
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [--regressions] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--jobs J] [--regressions] [TARGET...] [-- LIBFUZZER_FLAG...]
 #
 #   --seconds N     fuzz each target for N seconds (default 60)
 #   --jobs J        run up to J targets at the same time (default 1); each target is one
@@ -9,6 +9,7 @@
 #   --regressions   do not fuzz: run each target once on every file of Fuzz/Regressions/<TARGET>/
 #                   and fail if any of them still crashes, hangs or runs out of memory
 #   TARGET...       default: every target
+#   -- FLAG...      further libFuzzer flags for every target, e.g. -- -use_value_profile=1
 #
 # Seeds in Fuzz/Corpus/<TARGET>/ are read, never written: new inputs go to
 # Fuzz/.work/<TARGET>/ (kept between runs, git-ignored), crash/timeout/oom reproducers to
@@ -35,9 +36,10 @@ seconds=60
 jobs=1
 regressions=0
 targets=()
+extra=()
 
 usage() {
-    sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -56,6 +58,11 @@ while [ $# -gt 0 ]; do
         --regressions)
             regressions=1
             shift
+            ;;
+        --)
+            shift
+            extra=("$@")
+            break
             ;;
         -h | --help) usage ;;
         -*)
@@ -138,6 +145,7 @@ run_target() {
         -print_final_stats=1 "-artifact_prefix=$crashes/"
     )
     [ -n "$dict" ] && args+=("-dict=$dict")
+    [ ${#extra[@]} -eq 0 ] || args+=("${extra[@]}")
     local start end rc=0
     start=$(date +%s)
     # The first corpus folder receives new inputs; the seeds folder is only read.
