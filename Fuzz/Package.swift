@@ -3,8 +3,8 @@ import PackageDescription
 
 /// libFuzzer targets for Preflight's input parsers. A separate package so that `swift build`
 /// and `swift test` of the root package never build it. Build and run with `scripts/fuzz.sh`
-/// (see README.md here); a plain `swift build` of this package without
-/// `-Xswiftc -sanitize=fuzzer` fails to link, because the targets need the libFuzzer runtime.
+/// (see README.md here): it needs `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library`
+/// and `--product <Target>`, one target at a time.
 let package = Package(
     name: "PreflightFuzz",
     platforms: [.macOS(.v13)],

@@ -183,6 +183,7 @@ for t in "${targets[@]}"; do
     artifacts=$(sed -n 's/.*Test unit written to //p' "$log" | tr '\n' ' ')
     kind=$(grep -oE 'ERROR: (AddressSanitizer: [a-z-]+|libFuzzer: [a-z -]+)|ALARM: working on the last Unit' \
         "$log" | head -n 1 || true)
+    kind=${kind% }
     if [ "$rc" = 0 ]; then
         result=none
     else
