@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "preflight", targets: ["preflight"]),
         .library(name: "PreflightCore", targets: ["PreflightCore"]),
+        // For the fuzz targets in Fuzz/ (a separate package).
+        .library(name: "PreflightReaders", targets: ["PreflightReaders"]),
     ],
     dependencies: [
         // Command-line parsing for the `preflight` executable only.
