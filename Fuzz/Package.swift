@@ -12,15 +12,17 @@ let package = Package(
         .package(name: "Preflight", path: "..")
     ],
     targets: [
-        .executableTarget(name: "FuzzJSONL", dependencies: readers),
-        .executableTarget(name: "FuzzCSV", dependencies: readers),
-        .executableTarget(name: "FuzzYAML", dependencies: readers),
-        .executableTarget(name: "FuzzJSONArray", dependencies: readers),
-        .executableTarget(name: "FuzzGzip", dependencies: readers),
-        .executableTarget(name: "FuzzPredictions", dependencies: readers),
+        // The libFuzzer glue and the dataset-reading body the targets share.
+        .target(name: "FuzzSupport", dependencies: readers),
+        .executableTarget(name: "FuzzJSONL", dependencies: ["FuzzSupport"] + readers),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport"] + readers),
+        .executableTarget(name: "FuzzYAML", dependencies: ["FuzzSupport"] + readers),
+        .executableTarget(name: "FuzzJSONArray", dependencies: ["FuzzSupport"] + readers),
+        .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport"] + readers),
+        .executableTarget(name: "FuzzPredictions", dependencies: ["FuzzSupport"] + readers),
         .executableTarget(
             name: "FuzzRules",
-            dependencies: [.product(name: "PreflightCore", package: "Preflight")]),
+            dependencies: ["FuzzSupport", .product(name: "PreflightCore", package: "Preflight")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,36 +1,13 @@
-// FuzzRules: the YAML rule-file loader (`RuleSet.parse`), input decoded as UTF-8 with repair.
-// Thrown errors are the loader's clean error path; a crash, hang or out-of-memory is a bug.
+// FuzzRules: the rule-file loader (`RuleSet.parse`), the input decoded as UTF-8 (invalid bytes
+// replaced).
+import FuzzSupport
 import PreflightCore
 
-func fuzzOne(_ bytes: [UInt8]) {
-    _ = try? RuleSet.parse(String(decoding: bytes, as: UTF8.self), name: "fuzz.yaml")
-}
-
-// MARK: - libFuzzer entry points
-//
-// SwiftPM links an executable with `--defsym main=<module>_main`, so libFuzzer's own `main`
-// is not used: `FuzzRules_main` hands control to libFuzzer's driver, which calls
-// `LLVMFuzzerTestOneInput` once per input.
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    fuzzOne(bytes)
-    return 0
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func llvmFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzRules_main")
-public func fuzzMain(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var argc = argc
-    var argv = argv
-    return llvmFuzzerRunDriver(&argc, &argv, fuzzTestOneInput)
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> CInt
+{
+    runFuzzer(argc, argv) { bytes in
+        _ = try? RuleSet.parse(String(decoding: bytes, as: UTF8.self), name: "fuzz.yaml")
+    }
 }
