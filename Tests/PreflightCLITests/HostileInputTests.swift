@@ -26,6 +26,23 @@ import Testing
         file(name, Array(text.utf8))
     }
 
+    /// A folder input `data` filled by `fill`.
+    static func folderInput(_ fill: @escaping @Sendable (URL) throws -> Void)
+        -> @Sendable (URL) throws -> Void
+    {
+        { folder in
+            let data = folder.appendingPathComponent("data")
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            try fill(data)
+        }
+    }
+
+    /// A symbolic link `name` in `folder` pointing at `target` (relative to the folder).
+    static func link(_ folder: URL, _ name: String, to target: String) throws {
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent(name).path, withDestinationPath: target)
+    }
+
     static func repeated(_ part: String, _ count: Int) -> String {
         String(repeating: part, count: count)
     }
@@ -117,35 +134,21 @@ import Testing
                 }, status: 3, mentions: ["folder.jsonl"]),
             Case(
                 name: "a symlink loop inside a folder input",
-                make: { folder in
-                    let data = folder.appendingPathComponent("data")
-                    try FileManager.default.createDirectory(
-                        at: data, withIntermediateDirectories: true)
-                    try FileManager.default.createSymbolicLink(
-                        atPath: data.appendingPathComponent("self").path, withDestinationPath: ".")
-                    try FileManager.default.createSymbolicLink(
-                        atPath: data.appendingPathComponent("a.jsonl").path,
-                        withDestinationPath: "b.jsonl")
-                    try FileManager.default.createSymbolicLink(
-                        atPath: data.appendingPathComponent("b.jsonl").path,
-                        withDestinationPath: "a.jsonl")
+                make: folderInput { data in
+                    try link(data, "self", to: ".")
+                    try link(data, "a.jsonl", to: "b.jsonl")
+                    try link(data, "b.jsonl", to: "a.jsonl")
                 }, status: 3, mentions: ["a.jsonl", "symbolic link loop"], inputs: ["data"]),
             Case(
                 name: "a dangling symlink inside a folder input",
-                make: { folder in
-                    let data = folder.appendingPathComponent("data")
-                    try FileManager.default.createDirectory(
-                        at: data, withIntermediateDirectories: true)
+                make: folderInput { data in
                     try Data(record.utf8).write(to: data.appendingPathComponent("train.jsonl"))
-                    try FileManager.default.createSymbolicLink(
-                        atPath: data.appendingPathComponent("test.jsonl").path,
-                        withDestinationPath: "gone.jsonl")
+                    try link(data, "test.jsonl", to: "gone.jsonl")
                 }, status: 3, mentions: ["test.jsonl", "symbolic link to a missing file"],
                 inputs: ["data"]),
             Case(
                 name: "a folder named like a data file inside a folder input",
-                make: { folder in
-                    let data = folder.appendingPathComponent("data")
+                make: folderInput { data in
                     try FileManager.default.createDirectory(
                         at: data.appendingPathComponent("more.jsonl"),
                         withIntermediateDirectories: true)

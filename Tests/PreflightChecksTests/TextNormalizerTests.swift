@@ -111,12 +111,8 @@ private func randomASCIIText(_ rng: inout SplitMix, length: Int) -> [UInt8] {
         let bytes = randomASCIIText(&rng, length: round % 101)
         let text = String(decoding: bytes, as: UTF8.self)
         for normalizer in allStepSets {
-            let fastOK = bytes.withUnsafeBufferPointer {
-                normalizer.normalizeASCII($0, into: &fast)
-            }
-            let referenceOK = bytes.withUnsafeBufferPointer {
-                normalizer.normalizeASCIIReference($0, into: &reference)
-            }
+            let (fastOK, referenceOK) = bothASCIIPaths(
+                normalizer, bytes, fast: &fast, reference: &reference)
             var general: [UInt8] = []
             normalizer.normalizeUnicode(text, into: &general)
             #expect(fastOK && referenceOK)
@@ -126,6 +122,18 @@ private func randomASCIIText(_ rng: inout SplitMix, length: Int) -> [UInt8] {
         }
     }
     #expect(checked == 48_000)
+}
+
+/// The eight-byte ASCII path and the byte-loop reference on the same bytes: whether each
+/// handled them, their output in `fast` and `reference`.
+private func bothASCIIPaths(
+    _ normalizer: TextNormalizer, _ bytes: [UInt8], fast: inout [UInt8], reference: inout [UInt8]
+) -> (Bool, Bool) {
+    let fastOK = bytes.withUnsafeBufferPointer { normalizer.normalizeASCII($0, into: &fast) }
+    let referenceOK = bytes.withUnsafeBufferPointer {
+        normalizer.normalizeASCIIReference($0, into: &reference)
+    }
+    return (fastOK, referenceOK)
 }
 
 @Test func nonASCIIByteLeavesTheEightByteFastPath() {
@@ -143,12 +151,8 @@ private func randomASCIIText(_ rng: inout SplitMix, length: Int) -> [UInt8] {
             contentsOf: Array(insertions[rng.int(0..<insertions.count)].utf8), at: position)
         let text = String(decoding: bytes, as: UTF8.self)
         for normalizer in allStepSets {
-            let fastOK = bytes.withUnsafeBufferPointer {
-                normalizer.normalizeASCII($0, into: &fast)
-            }
-            let referenceOK = bytes.withUnsafeBufferPointer {
-                normalizer.normalizeASCIIReference($0, into: &reference)
-            }
+            let (fastOK, referenceOK) = bothASCIIPaths(
+                normalizer, bytes, fast: &fast, reference: &reference)
             #expect(!fastOK && !referenceOK, "\(normalizer.signature) \(bytes)")
             normalizer.normalize(text, into: &normalized)
             var general: [UInt8] = []
