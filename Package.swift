@@ -52,7 +52,9 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "PreflightTestSupport",
-            dependencies: ["PreflightCore", "PreflightReaders", "PreflightChecks", "CLibXML2"],
+            dependencies: [
+                "PreflightCore", "PreflightReaders", "PreflightChecks", "CLibXML2", "CZlib",
+            ],
             path: "Tests/PreflightTestSupport"),
         .testTarget(
             name: "PreflightCoreTests", dependencies: ["PreflightCore", "PreflightTestSupport"],
@@ -71,7 +73,7 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(
             name: "PreflightCLITests",
-            dependencies: ["preflight", "PreflightTestSupport", "CZlib"],
+            dependencies: ["preflight", "PreflightTestSupport"],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,10 @@ import PreflightCore
 struct GzipSource<Base: ChunkSource>: ChunkSource {
     /// The largest decompressed size accepted.
     static var defaultLimit: Int { 8 << 30 }
+    /// The largest output chunk; the first is `firstOutputChunk` and each next one twice the
+    /// last, so a small file is not inflated into (and zero-filled) 8 MiB buffers.
     static var outputChunk: Int { 8 << 20 }
+    static var firstOutputChunk: Int { 64 << 10 }
 
     var base: Base
     let path: String
@@ -19,6 +22,7 @@ struct GzipSource<Base: ChunkSource>: ChunkSource {
     private var memberEnded = false
     private var sawInput = false
     private var total = 0
+    private var chunkSize = GzipSource.firstOutputChunk
 
     init(base: Base, path: String, limit: Int = GzipSource.defaultLimit) {
         self.base = base
@@ -30,7 +34,8 @@ struct GzipSource<Base: ChunkSource>: ChunkSource {
         guard inflater.ready else {
             throw .corruptGzip(path: path, detail: "zlib could not be initialised")
         }
-        var out = [UInt8](repeating: 0, count: GzipSource.outputChunk)
+        var out = [UInt8](repeating: 0, count: chunkSize)
+        chunkSize = min(chunkSize * 2, GzipSource.outputChunk)
         var produced = 0
         while produced < out.count {
             if inputOffset == input.count {

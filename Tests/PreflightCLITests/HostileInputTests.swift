@@ -1,5 +1,5 @@
-import CZlib
 import Foundation
+import PreflightTestSupport
 import Testing
 
 /// Files nobody has looked at, as CI meets them: each one run through the real executable in
@@ -45,28 +45,6 @@ import Testing
 
     static func repeated(_ part: String, _ count: Int) -> String {
         String(repeating: part, count: count)
-    }
-
-    /// gzip member of `bytes` (zlib's deflate with a gzip header).
-    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        deflateInit2_(
-            &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        var out = [UInt8](repeating: 0, count: bytes.count + 1024)
-        var input = bytes
-        input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = i.baseAddress
-                stream.avail_in = UInt32(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = UInt32(o.count)
-                deflate(&stream, Z_FINISH)
-            }
-        }
-        let written = Int(stream.total_out)
-        deflateEnd(&stream)
-        return Array(out.prefix(written))
     }
 
     static let record = #"{"text": "hello there", "label": "greeting"}"# + "\n"
@@ -160,12 +138,12 @@ import Testing
                 status: 1, mentions: ["quote.csv:3", "unterminated quoted field"]),
             Case(
                 name: "gzip data named as text",
-                make: file("packed.jsonl", gzip(Array(repeated(record, 20).utf8))),
+                make: file("packed.jsonl", gzipMember(Array(repeated(record, 20).utf8))),
                 status: 3, mentions: ["packed.jsonl", "gzip"]),
             Case(
                 name: "truncated gzip",
                 make: { folder in
-                    let packed = gzip(Array(repeated(record, 2_000).utf8))
+                    let packed = gzipMember(Array(repeated(record, 2_000).utf8))
                     try Data(packed.prefix(packed.count / 2)).write(
                         to: folder.appendingPathComponent("cut.jsonl.gz"))
                 }, status: 3, mentions: ["cut.jsonl.gz", "truncated"]),

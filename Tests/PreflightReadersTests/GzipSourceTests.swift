@@ -1,5 +1,6 @@
 import PreflightCore
 import PreflightReaders
+import PreflightTestSupport
 import Testing
 
 @Suite struct GzipSourceTests {
@@ -21,6 +22,26 @@ import Testing
             options: LoadOptions())
         #expect(file.records.count == 4)
         #expect(file.recordSummary.last == "4:4")
+    }
+
+    /// Output chunks start small and double up to `outputChunk`: a file of several MiB crosses
+    /// every chunk size and must come out byte for byte, records split across chunks included.
+    @Test func largeFileAcrossGrowingChunks() throws {
+        var text = ""
+        var expected: [String] = []
+        for i in 0..<60_000 {
+            let line = "record \(i) " + String(repeating: "x", count: i % 97)
+            expected.append(line)
+            text += #"{"text": ""# + line + #"", "label": "l"}"# + "\n"
+        }
+        #expect(text.utf8.count > 4 << 20)
+        let packed = gzipMember(Array(text.utf8))
+        let file = try DatasetLoader.read(
+            bytes: packed, path: "train.jsonl.gz", split: .train,
+            splitSource: "test", format: nil, options: LoadOptions())
+        #expect(file.malformedCount == 0)
+        #expect(file.records.map { String($0.input) } == expected)
+        #expect(file.byteCount == packed.count)
     }
 
     @Test func truncated() throws {
