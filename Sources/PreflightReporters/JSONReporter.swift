@@ -95,7 +95,7 @@ extension JSONWriter {
         key("errors")
         integer(counts[.error] ?? 0)
         key("findings")
-        integer(report.findings.count)
+        integer(report.findings.weightedCount)
         key("infos")
         integer(counts[.info] ?? 0)
         key("warnings")

@@ -136,7 +136,7 @@ extension JUnitReporter {
     /// "2 errors, 1 warning": the count per severity, most severe first.
     static func countSummary(_ findings: [Finding]) -> String {
         Severity.allCases.reversed().compactMap { severity in
-            let count = findings.filter { $0.severity == severity }.count
+            let count = findings.filter { $0.severity == severity }.weightedCount
             guard count > 0 else { return nil }
             return "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
         }.joined(separator: ", ")

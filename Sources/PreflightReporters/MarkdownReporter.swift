@@ -83,7 +83,7 @@ public struct MarkdownReporter: Reporter {
         if let outcome = report.suppressions, !outcome.suppressed.isEmpty {
             out.append("")
             out.append(
-                "\(ReportNumbers.count(outcome.suppressed.count, "finding")) suppressed by "
+                "\(ReportNumbers.count(outcome.suppressedCount, "finding")) suppressed by "
                     + MarkdownText.code(outcome.path) + " (reasons in the JSON report).")
         }
     }
@@ -140,22 +140,26 @@ public struct MarkdownReporter: Reporter {
         guard !report.findings.isEmpty else { return "\n### Findings\n\nNo findings.\n" }
         let selected = TextReporter.select(
             report.findings, limit: max(0, maxFindings), perCheck: TextReporter.findingsPerCheck)
-        let total = report.findings.count
+        let total = report.findings.weightedCount
         // Reserve room for the heading and the "more findings" line at their longest.
         let reserve =
             Self.heading(shown: total, total: total).utf8.count
-            + Self.moreLine(total).utf8.count + Self.tableHeader.utf8.count + 8
+            + Self.moreLine(total, report).utf8.count + Self.tableHeader.utf8.count + 8
         var remaining = budget - reserve
         var rows: [String] = []
+        var shown = 0  // the findings the rows stand for (`Finding.weight`)
         for finding in selected {
             let row = Self.row(finding) + "\n"
             guard row.utf8.count <= remaining else { break }
             rows.append(row)
+            shown += finding.weight
             remaining -= row.utf8.count
         }
-        var text = Self.heading(shown: rows.count, total: total)
+        var text = Self.heading(shown: shown, total: total)
         if !rows.isEmpty { text += Self.tableHeader + rows.joined() }
-        if rows.count < total { text += "\n" + Self.moreLine(total - rows.count) + "\n" }
+        if shown < total {
+            text += "\n" + Self.moreLine(total - shown, report) + "\n"
+        }
         return text
     }
 
@@ -172,9 +176,13 @@ public struct MarkdownReporter: Reporter {
     }
 
     /// The line that counts the findings left out.
-    static func moreLine(_ hidden: Int) -> String {
-        "_\(ReportNumbers.count(hidden, "more finding")) not shown; see the JSON report "
-            + "(`--report json=PATH`)._"
+    static func moreLine(_ hidden: Int, _ report: AuditReport) -> String {
+        report.hasUnlistedFindings
+            ? "_\(ReportNumbers.count(hidden, "more finding")) not shown; the JSON report "
+                + "(`--report json=PATH`) lists them up to `--max-findings-per-code` of each check and "
+                + "code._"
+            : "_\(ReportNumbers.count(hidden, "more finding")) not shown; see the JSON report "
+                + "(`--report json=PATH`)._"
     }
 
     private static func row(_ finding: Finding) -> String {

@@ -1,6 +1,8 @@
 // Terminal text helpers for `TextReporter`: display width, escaping of untrusted text,
 // styled words and word wrapping. Internal so tests can check them directly.
 
+import PreflightCore
+
 // MARK: - Styles
 
 /// An ANSI text style. Only emitted when the reporter's `color` is on.
@@ -178,15 +180,7 @@ enum TerminalText {
 
 enum ReportNumbers {
     /// An integer with `,` between thousands: `15100` gives `15,100`. Locale-independent.
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return value < 0 ? "-" + out : out
-    }
+    static func integer(_ value: Int) -> String { NumberText.grouped(value) }
 
     /// A share as a percentage with one decimal: `0.1234` gives `12.3%`. Locale-independent.
     static func percent(_ share: Double) -> String {

@@ -258,13 +258,14 @@ public struct TextReporter: Reporter {
     private func findings(_ report: AuditReport, _ out: inout Layout) {
         let shown = Self.select(
             report.findings, limit: max(0, maxFindings), perCheck: Self.findingsPerCheck)
+        let total = report.findings.weightedCount
         let detail =
             report.findings.isEmpty
             ? "none"
-            : shown.count == report.findings.count
-                ? "all \(ReportNumbers.integer(shown.count)), most severe first"
-                : "\(ReportNumbers.integer(shown.count)) of "
-                    + "\(ReportNumbers.integer(report.findings.count)), most severe first"
+            : shown.weightedCount == total
+                ? "all \(ReportNumbers.integer(total)), most severe first"
+                : "\(ReportNumbers.integer(shown.weightedCount)) of "
+                    + "\(ReportNumbers.integer(total)), most severe first"
         out.section("FINDINGS", detail: detail)
         let hang = 2 + 7 + 2
         let changeOf = report.regressions
@@ -304,11 +305,9 @@ public struct TextReporter: Reporter {
                     indent: hang, hang: hang + 5)
             }
         }
-        let hidden = report.findings.count - shown.count
+        let hidden = total - shown.weightedCount
         if hidden > 0 {
-            let shownCounts = shown.reduce(into: [Severity: Int]()) {
-                $0[$1.severity, default: 0] += 1
-            }
+            let shownCounts = shown.severityCounts
             let hiddenCounts = [(Severity.error, "error"), (.warning, "warning"), (.info, "info")]
                 .compactMap { severity, noun -> String? in
                     let n = (report.counts[severity] ?? 0) - (shownCounts[severity] ?? 0)
@@ -316,7 +315,9 @@ public struct TextReporter: Reporter {
                 }.joined(separator: ", ")
             let text =
                 "… \(ReportNumbers.count(hidden, "more finding")) not shown (\(hiddenCounts)); "
-                + "--report json=PATH lists all of them."
+                + (report.hasUnlistedFindings
+                    ? "--report json=PATH lists them up to --max-findings-per-code of each check and code."
+                    : "--report json=PATH lists all of them.")
             out.paragraph(StyledWord.words(text, style: .dim), indent: 2, hang: 4)
         }
     }
@@ -326,7 +327,7 @@ public struct TextReporter: Reporter {
         guard let outcome = report.suppressions, !outcome.entries.isEmpty else { return }
         out.section(
             "SUPPRESSED",
-            detail: ReportNumbers.count(outcome.suppressed.count, "finding") + " by "
+            detail: ReportNumbers.count(outcome.suppressedCount, "finding") + " by "
                 + TerminalText.sanitize(outcome.path))
         for entry in outcome.entries {
             let s = entry.suppression

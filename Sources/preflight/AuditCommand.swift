@@ -96,6 +96,13 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("max-findings"), help: "How many findings the terminal report shows.")
     var maxFindings: Int = 20
 
+    @Option(
+        name: .customLong("max-findings-per-code"),
+        help: ArgumentHelp(
+            "The most findings of each check and code that reports list one by one; the rest are counted in one finding per file and severity, so counts, verdict and exit code stay exact (0: list all).",
+            valueName: "N"))
+    var maxFindingsPerCode: Int = FindingLimit.defaultPerCode
+
     @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR=1 does the same).")
     var noColor = false
 
@@ -118,6 +125,9 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
+        if maxFindingsPerCode < 0 {
+            throw ValidationError("--max-findings-per-code must be 0 (list all) or more")
+        }
         if noIgnoreFile && ignoreFile != nil {
             throw ValidationError(
                 "--ignore-file and --no-ignore-file contradict each other; give one")
@@ -174,7 +184,8 @@ struct AuditCommand: ParsableCommand {
                 AuditRequest(
                     dataset: dataset, checks: checks, failOn: failOn, metadata: metadata,
                     coverage: ruleSet.coverage, taxonomy: ruleSet.taxonomy, tokenizer: tokenizer,
-                    suppressions: suppressions, today: Self.today(), baseline: baseline),
+                    suppressions: suppressions, today: Self.today(), baseline: baseline,
+                    findingLimit: maxFindingsPerCode),
                 checkFinished: { clock.lapCheck($0.rawValue) })
         } catch let error as PredictionsError {
             console.err(error.description)

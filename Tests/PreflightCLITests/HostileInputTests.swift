@@ -198,6 +198,13 @@ import Testing
                     (0..<20_000).map { "c\($0)" }.joined(separator: ",") + "\n"
                         + repeated("1,", 19_999) + "1\n\"" + repeated("\"\"", 200_000) + "\"\n"),
                 status: 1, mentions: ["wide.csv"]),
+            Case(
+                name: "one line repeated 300,000 times: a finding per record",
+                make: text("copies.jsonl", repeated("{}\n", 300_000)), status: 1,
+                mentions: [
+                    "299,999 errors", "199999 more 'duplicate_input' errors in '",
+                    "copies.jsonl' not listed one by one",
+                ]),
         ]
         + ["jsonl", "csv", "yaml", "json"].map { format in
             Case(

@@ -147,6 +147,7 @@ private let openAIKeys = """
     #expect(
         more.message
             == "20 more format problems not listed (unknown_role 20), over 'max_findings' 10")
+    #expect(more.weight == 20)
     #expect(outcome.metrics["unknown_role"] == 30)
 }
 

@@ -55,3 +55,28 @@ import Testing
         options: "normalize: [nfkc, case, whitespace, punctuation]")
     #expect(loose.findings.count == 1)
 }
+
+/// The check builds only the findings the report lists: exactly those the auditor's cap
+/// (`FindingLimit.apply`) keeps from all of them, and the same summaries.
+@Test(arguments: [1, 3, 7, 40])
+func listsWhatTheAuditorsCapKeeps(limit: Int) throws {
+    // Files whose names sort apart from their input order; an input and an example code;
+    // duplicates at error (train, 30 of 45) and warning (test, 2 of 31) severity.
+    var text = "--- train_b.jsonl\n"
+    for i in 0..<25 { text += #"{"text": "copy \#(i % 5)", "label": "x"}"# + "\n" }
+    text += "--- train_a.jsonl\n"
+    for i in 0..<20 { text += #"{"text": "copy \#(i % 5)", "label": "x"}"# + "\n" }
+    text += "--- test.jsonl\n"
+    for i in 0..<31 { text += #"{"text": "held \#(i < 3 ? 0 : i)", "label": "x"}"# + "\n" }
+    text += "--- train_chat.jsonl\n"
+    for _ in 0..<4 { text += chatLine("s", "same", "same answer") + "\n" }
+    let all = try outcome(ExactDuplicatesCheck.self, text, findingLimit: 0).findings
+    let planned = try outcome(ExactDuplicatesCheck.self, text, findingLimit: limit).findings
+    #expect(all.count == 40 + 2 + 3)
+    #expect(all.allSatisfy { $0.weight == 1 })
+    let capped = FindingLimit.apply(all, limit: limit)
+    #expect(Finding.sortedForReport(planned) == Finding.sortedForReport(capped))
+    #expect(planned.weightedCount == all.count)
+    #expect(planned.severityCounts == all.severityCounts)
+    #expect(Set(all.map(\.code)) == ["duplicate_input", "duplicate_example"])
+}

@@ -3,9 +3,13 @@ import PreflightCore
 import PreflightTestSupport
 
 /// Runs `type` with `options` YAML on the files of an example-style text (`--- name` headers).
-func outcome(_ type: any Check.Type, _ jsonl: String, options: String = "") throws -> CheckOutcome {
+func outcome(
+    _ type: any Check.Type, _ jsonl: String, options: String = "",
+    findingLimit: Int = FindingLimit.defaultPerCode
+) throws -> CheckOutcome {
     let parsed = CheckExampleRunner.parse(jsonl)
-    return try CheckExampleRunner.run(type, options: options, on: FixtureDataset.make(parsed.files))
+    return try CheckExampleRunner.run(
+        type, options: options, on: FixtureDataset.make(parsed.files), findingLimit: findingLimit)
 }
 
 /// `file:line` of each located finding, for compact assertions.

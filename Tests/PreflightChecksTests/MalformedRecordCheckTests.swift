@@ -41,7 +41,10 @@ import Testing
             == "file 'train.jsonl' has 500 more malformed records than the first 10000 listed here "
             + "(10500 malformed records in all)"
     )
-    #expect(more.severity == .error && more.location == nil)
+    #expect(more.severity == .error)
+    #expect(more.location == DataLocation(path: "train.jsonl", split: "train"))
+    #expect(more.weight == 500)
+    #expect(result.findings.weightedCount == broken)
     #expect(result.metrics["malformed_records"] == Double(broken))
 }
 

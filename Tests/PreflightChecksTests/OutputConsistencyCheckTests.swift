@@ -234,6 +234,7 @@ private let good = #"{"name": "Ann", "age": 31, "tags": ["a"]}"#
     #expect(hits(result.findings) == ["5 unparseable_target"])
     let more = try #require(result.findings.first { $0.code == "more_findings" })
     #expect(more.message == "2 more unparseable_target findings not listed, above 'max_findings' 1")
+    #expect(more.weight == 2)
 }
 
 // MARK: - Real data

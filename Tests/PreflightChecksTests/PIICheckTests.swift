@@ -471,10 +471,20 @@ enum PIISamples {
         #expect(rest.code == "unlisted_findings")
         #expect(
             rest.message == "7 more findings beyond 'max_findings' 5 not listed: email 3, phone 4")
-        #expect(rest.metrics == ["email": 3, "phone": 4])
+        #expect(rest.metrics == ["email": 3, "phone": 4, FindingLimit.omittedMetric: 7])
         #expect(rest.severity == .warning)
+        #expect(result.findings.weightedCount == 12)
         #expect(result.metrics["email"] == 8)
         #expect(result.metrics["records_with_pii"] == 12)
+
+        // Kinds of different severities: one summary each, so counts stay exact.
+        let mixed = try run(
+            lines.joined(separator: "\n"), options: "max_findings: 5\nphone_severity: error")
+        let summaries = mixed.findings.filter { $0.code == "unlisted_findings" }
+        #expect(summaries.map(\.severity) == [.error, .warning])
+        #expect(summaries.map(\.weight) == [4, 3])
+        #expect(summaries[0].message.hasSuffix("not listed: phone 4"))
+        #expect(mixed.findings.severityCounts == [.warning: 8, .error: 4])
     }
 
     @Test func optionsSelectKindsAllowValuesAndSetSeverities() throws {

@@ -338,6 +338,8 @@ func legitimateTextIsNotMojibake(text: String) {
         more.message
             == "more records with text defects than 'max_findings' 2 per code; not listed: 5 markup_remnant"
     )
+    #expect(more.weight == 5)
+    #expect(result.findings.weightedCount == 8)
     #expect(result.metrics["markup_remnant"] == 7)
     let ignored = try run(lines, options: "ignore: [markup_remnant]")
     #expect(hits(ignored.findings) == ["8 mojibake text"])

@@ -7,7 +7,7 @@ import PreflightCore
 /// location with a record but no line), related records (one, and more than are shown),
 /// hints and a finding without one, non-ASCII text ("café", "日本語"), `< & " , \n` in
 /// messages and paths, a gzip input, whole-number, fractional, huge and infinite metrics,
-/// and more findings than the text report lists. Checks carry tables with every kind of cell
+/// more findings than the text report lists, and a summary of findings not listed one by one. Checks carry tables with every kind of cell
 /// (non-ASCII and `< & " ' , \n` in text, empty, non-finite and tiny numbers), one longer than
 /// the text report shows and one wider than its line; the readiness section has one
 /// prerequisite per status. Record excerpts (shown by the HTML report only) carry markup,
@@ -210,8 +210,7 @@ enum CanonicalReport {
             _ id: CheckID, _ title: String, _ category: CheckCategory, _ status: CheckStatus,
             _ severity: Severity, _ summary: String, _ metrics: [String: Double] = [:]
         ) -> CheckSummary {
-            let counts = findings.filter { $0.checkID == id }
-                .reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+            let counts = findings.filter { $0.checkID == id }.severityCounts
             return CheckSummary(
                 id: id, title: title, category: category, status: status, severity: severity,
                 summary: summary, metrics: metrics, counts: counts, tables: tables[id] ?? [],
@@ -391,6 +390,12 @@ enum CanonicalReport {
                     location: at(train, "train", line: line, record: line),
                     related: [at(train, "train", line: 3 + index, record: 3 + index)]))
         }
+        // Findings not listed one by one, counted in one (`FindingLimit`).
+        findings.append(
+            FindingLimit.summary(
+                checkID: "exact_duplicates", code: "duplicate_input", severity: .warning,
+                file: at(regression, "regression", line: 1, record: 1), count: 1_234,
+                limit: 100_000))
         return findings
     }
 }

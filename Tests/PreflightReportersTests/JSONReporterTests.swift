@@ -51,8 +51,8 @@ struct JSONReporterTests {
         #expect(
             json["summary"]
                 == .object([
-                    "errors": .number(12), "warnings": .number(6), "infos": .number(3),
-                    "findings": .number(21),
+                    "errors": .number(12), "warnings": .number(1240), "infos": .number(3),
+                    "findings": .number(1255),
                 ]))
         #expect(json["rules"]?["sources"]?[1] == .string("rules/team café.yaml"))
         #expect(json["statistics"]?["train"]?["labels"]?["日本語"] == .number(20))
@@ -72,7 +72,9 @@ struct JSONReporterTests {
         let datasetLevel = items.filter { $0["location"] == nil }
         #expect(datasetLevel.count == 2)
         #expect(datasetLevel.allSatisfy { $0["hint"] != nil })
-        let noLine = items.first { $0["location"]?["line"] == nil && $0["location"] != nil }
+        let noLine = items.first {
+            $0["location"]?["line"] == nil && $0["location"]?["record"] != nil
+        }
         #expect(
             noLine?["location"]
                 == .object([
@@ -149,11 +151,11 @@ struct JSONReporterTests {
                     ].map { .string($0) }))
         #expect(
             enough["counts"]
-                == .object(["error": .number(11), "warning": .number(4), "info": .number(3)]))
+                == .object(["error": .number(11), "warning": .number(1238), "info": .number(3)]))
         #expect(
             enough["summary"]
                 == .string(
-                    "11 errors from malformed_record (2) and exact_duplicates (9); also 4 warnings"
+                    "11 errors from malformed_record (2) and exact_duplicates (9); also 1,238 warnings"
                 ))
         // Each reference names a finding of the report by its fingerprint.
         let fingerprints = Set(CanonicalReport.report.findings.map(\.fingerprint))
@@ -952,7 +954,7 @@ extension ReportDocument {
                 digest: report.metadata.rulesDigest, sources: report.metadata.rulesSources),
             summary: Summary(
                 errors: counts[.error] ?? 0, warnings: counts[.warning] ?? 0,
-                infos: counts[.info] ?? 0, findings: report.findings.count),
+                infos: counts[.info] ?? 0, findings: report.findings.weightedCount),
             inputs: report.inputs.map(Input.init),
             checks: report.checks.map(Check.init),
             statistics: statistics,

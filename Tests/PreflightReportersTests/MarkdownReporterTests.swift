@@ -18,7 +18,7 @@ struct MarkdownReporterTests {
 
     @Test func verdictComesFirst() {
         let text = render()
-        #expect(text.hasPrefix("## ❌ Not ready: 12 errors, 6 warnings, 3 infos\n"))
+        #expect(text.hasPrefix("## ❌ Not ready: 12 errors, 1,240 warnings, 3 infos\n"))
         #expect(text.hasSuffix("</sub>\n"))
     }
 
@@ -36,7 +36,8 @@ struct MarkdownReporterTests {
 
     @Test func everyFindingFitsAndNoneIsCounted() {
         let text = render()
-        #expect(text.contains("_all 21, most severe first_"))
+        // 22 rows, one of them standing for 1,234 findings not listed one by one.
+        #expect(text.contains("_all 1,255, most severe first_"))
         #expect(!text.contains("not shown"))
     }
 
@@ -44,7 +45,7 @@ struct MarkdownReporterTests {
         let rows = render().split(separator: "\n").filter {
             $0.hasPrefix("| ❌ error") || $0.hasPrefix("| ⚠️ warning") || $0.hasPrefix("| ℹ️ info")
         }
-        #expect(rows.count == 21)
+        #expect(rows.count == 22)
         let ranks = rows.map { $0.hasPrefix("| ❌") ? 2 : $0.hasPrefix("| ⚠️") ? 1 : 0 }
         #expect(ranks == ranks.sorted(by: >))
     }
@@ -120,14 +121,17 @@ struct MarkdownReporterTests {
 
     @Test func maxFindingsLimitsTheTable() {
         let text = MarkdownReporter(maxFindings: 5).renderText(CanonicalReport.report)
-        #expect(text.contains("_5 of 21, most severe first_"))
-        #expect(text.contains("_16 more findings not shown; see the JSON report"))
+        #expect(text.contains("_5 of 1,255, most severe first_"))
+        #expect(
+            text.contains(
+                "_1,250 more findings not shown; the JSON report (`--report json=PATH`) lists "
+                    + "them up to `--max-findings-per-code` of each check and code._"))
     }
 
     @Test func aSmallLimitShowsFewerRowsAndCountsTheRest() {
         let text = MarkdownReporter(maxLength: 4_000).renderText(CanonicalReport.report)
         #expect(text.utf8.count <= 4_000)
-        #expect(text.contains("more findings not shown; see the JSON report"))
+        #expect(text.contains("more findings not shown; the JSON report"))
         #expect(text.hasSuffix("</sub>\n"))
     }
 

@@ -70,7 +70,7 @@ struct TextReporterTests {
 
     @Test func headlineNamesVerdictAndCounts() {
         let lines = text(CanonicalReport.report).split(separator: "\n")
-        #expect(lines[0] == "NOT READY  12 errors, 6 warnings, 3 infos")
+        #expect(lines[0] == "NOT READY  12 errors, 1,240 warnings, 3 infos")
         let advice = text(CanonicalReport.report, TextReporter(width: 200))
             .split(separator: "\n")[1]
         #expect(
@@ -88,7 +88,7 @@ struct TextReporterTests {
         var expected: [String] = []
         expected.append(
             "  ✖ not met      Enough high-quality labeled examples: 11 errors from "
-                + "malformed_record (2) and exact_duplicates (9); also 4 warnings")
+                + "malformed_record (2) and exact_duplicates (9); also 1,238 warnings")
         expected.append(
             "  ▲ at risk      A representative set across common and edge cases: label "
                 + "'日本語' has 20 records (1.7%), below min_share 5% in 'train' (class_balance)")

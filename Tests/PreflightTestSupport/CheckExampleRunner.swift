@@ -61,9 +61,11 @@ public enum CheckExampleRunner {
     /// Configures `type` with `options` (the body of `checks.<id>`) through the engine and runs
     /// it on `dataset`; findings get the configured severity.
     /// - Throws: `RulesError` for bad options, `CheckError` when the check cannot run.
-    /// `rules` holds other top-level sections (e.g. `coverage:`), written before `checks:`.
+    /// `rules` holds other top-level sections (e.g. `coverage:`), written before `checks:`;
+    /// `findingLimit` is the check's `CheckInput.findingLimit` (0: list all).
     public static func run(
-        _ type: any Check.Type, options: String = "", rules extra: String = "", on dataset: Dataset
+        _ type: any Check.Type, options: String = "", rules extra: String = "", on dataset: Dataset,
+        findingLimit: Int = FindingLimit.defaultPerCode
     ) throws -> CheckOutcome {
         let id = type.descriptor.id.rawValue
         var yaml = "version: 1\n"
@@ -79,7 +81,7 @@ public enum CheckExampleRunner {
         var outcome = try check.run(
             CheckInput(
                 dataset: dataset, index: DatasetIndex(dataset: dataset), coverage: rules.coverage,
-                taxonomy: rules.taxonomy))
+                taxonomy: rules.taxonomy, findingLimit: findingLimit))
         for i in outcome.findings.indices {
             outcome.findings[i].severity = check.adjust(outcome.findings[i].severity)
         }

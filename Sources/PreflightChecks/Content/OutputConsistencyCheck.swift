@@ -393,7 +393,10 @@ public struct OutputConsistencyCheck: Check {
                     checkID: id, code: "more_findings", severity: .warning,
                     message: "\(positions.count - options.maxFindings) more \(code) findings not "
                         + "listed, above 'max_findings' \(options.maxFindings)",
-                    metrics: ["omitted": Double(positions.count - options.maxFindings)]))
+                    metrics: [
+                        "omitted": Double(positions.count - options.maxFindings),
+                        FindingLimit.omittedMetric: Double(positions.count - options.maxFindings),
+                    ]))
         }
         return out
     }

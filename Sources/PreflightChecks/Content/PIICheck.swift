@@ -215,17 +215,14 @@ public struct PIICheck: Check {
         var recordsWithPII = 0
         var findings: [Finding] = []
         var unlisted = [Int](repeating: 0, count: PIIKind.allCases.count)
-        var unlistedSeverity: Severity?
         for part in parts {
             for k in counts.indices { counts[k] += part.counts[k] }
             allowed += part.allowed
             recordsWithPII += part.records.count
             for record in part.records {
                 for hit in record.hits {
-                    let severity = options.severity(of: hit.kind)
                     guard findings.count < options.maxFindings else {
                         unlisted[hit.kind.index] += 1
-                        unlistedSeverity = max(unlistedSeverity ?? severity, severity)
                         continue
                     }
                     findings.append(finding(hit, at: record.position, dataset, layout))
@@ -241,11 +238,14 @@ public struct PIICheck: Check {
         metrics["allowed"] = Double(allowed)
 
         let kindsFound = PIIKind.allCases.filter { counts[$0.index] > 0 }
-        if let severity = unlistedSeverity {
-            let rest = unlisted.reduce(0, +)
-            var perKind: [String: Double] = [:]
+        // One summary per severity, so that counts weigh each by its findings (`Finding.weight`).
+        let unlistedKinds = PIIKind.allCases.filter { unlisted[$0.index] > 0 }
+        for severity in Set(unlistedKinds.map(options.severity(of:))).sorted(by: >) {
+            let kinds = unlistedKinds.filter { options.severity(of: $0) == severity }
+            let rest = kinds.reduce(0) { $0 + unlisted[$1.index] }
+            var perKind: [String: Double] = [FindingLimit.omittedMetric: Double(rest)]
             var list: [String] = []
-            for kind in PIIKind.allCases where unlisted[kind.index] > 0 {
+            for kind in kinds {
                 perKind[kind.rawValue] = Double(unlisted[kind.index])
                 list.append("\(kind.rawValue) \(unlisted[kind.index])")
             }

@@ -177,6 +177,9 @@ public struct TextQualityCheck: Check {
             let n = counts[code, default: 0] - options.maxFindings
             return n > 0 ? "\(n) \(code.rawValue)" : nil
         }
+        let omittedCount = TextQualityCode.recordCodes.reduce(0) {
+            $0 + max(0, counts[$1, default: 0] - options.maxFindings)
+        }
         if !omitted.isEmpty {
             findings.append(
                 Finding(
@@ -185,8 +188,8 @@ public struct TextQualityCheck: Check {
                         + "\(options.maxFindings) per code; not listed: "
                         + omitted.joined(separator: ", "),
                     hint:
-                        "see the metrics for the totals; fix the source of the damage, not each record"
-                ))
+                        "see the metrics for the totals; fix the source of the damage, not each record",
+                    metrics: [FindingLimit.omittedMetric: Double(omittedCount)]))
         }
         let records = layout.count
         let targets = scan.flags.count(where: { $0.contains(.target) })

@@ -81,7 +81,8 @@ public struct ExactDuplicatesCheck: Check {
         let spec = KeySpec(options.key, options.normalize, dataset: dataset)
         let groups = ChecksIndex.groups(spec, in: input.index)
         let layout = input.index.value(ChecksIndex.layout)
-        var findings: [Finding] = []
+        var candidates: [FindingCandidate] = []
+        var details: [(first: Int32, size: Int, message: String)] = []
         var metrics: [String: Double] = [:]
         var totalDuplicates = 0
         var totalGroups = 0
@@ -113,22 +114,34 @@ public struct ExactDuplicatesCheck: Check {
                 ? ("error_share", options.errorShare) : ("warning_share", options.warningShare)
             let comparison =
                 severity == .info ? "not above" : severity == .error ? "at or above" : "above"
+            let tail =
+                "; '\(split)' has \(Format.count(duplicates, "duplicate record")) "
+                + "(\(shareText)), \(comparison) '\(key)' \(Format.percent(threshold))"
             for (later, firstPosition, size) in pairs {
-                let ref = layout.ref(Int(later))
-                let field = spec.fields[Int(ref.file)]
-                findings.append(
-                    Finding(
-                        checkID: id,
+                let field = spec.fields[layout.file(of: Int(later))]
+                candidates.append(
+                    FindingCandidate(
                         code: field == .input ? "duplicate_input" : "duplicate_example",
-                        severity: severity,
-                        message:
-                            "\(field == .input ? "input" : "example") repeats an earlier record "
-                            + "(group of \(size)); '\(split)' has \(Format.count(duplicates, "duplicate record")) "
-                            + "(\(shareText)), \(comparison) '\(key)' \(Format.percent(threshold))",
-                        hint: "remove this copy or make it a distinct example",
-                        location: dataset.location(of: ref),
-                        related: [dataset.location(at: firstPosition, layout)]))
+                        severity: severity, position: Int(later)))
+                details.append((firstPosition, size, tail))
             }
+        }
+        // Built only for the findings the report lists: a file of one line repeated is a
+        // finding per record.
+        let (listed, summaries) = FindingLimit.plan(
+            candidates, limit: input.findingLimit, checkID: id, dataset: dataset, layout: layout)
+        var findings = summaries
+        for i in listed {
+            let (candidate, detail) = (candidates[i], details[i])
+            let what = candidate.code == "duplicate_input" ? "input" : "example"
+            findings.append(
+                Finding(
+                    checkID: id, code: candidate.code, severity: candidate.severity,
+                    message: "\(what) repeats an earlier record (group of \(detail.size))"
+                        + detail.message,
+                    hint: "remove this copy or make it a distinct example",
+                    location: dataset.location(of: layout.ref(candidate.position)),
+                    related: [dataset.location(at: detail.first, layout)]))
         }
         let total = layout.count
         metrics["duplicate_records"] = Double(totalDuplicates)

@@ -180,17 +180,20 @@ public struct ChatFormatCheck: Check {
         }
         perRecord.sort(by: Finding.reportOrder)
         if perRecord.count > options.maxFindings {
-            let rest = perRecord[options.maxFindings...]
-            var byCode: [String: Int] = [:]
-            for f in rest { byCode[f.code, default: 0] += 1 }
-            let list = byCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            findings.append(
-                Finding(
-                    checkID: Self.descriptor.id, code: "more_findings",
-                    severity: rest.map(\.severity).max() ?? .warning,
-                    message:
-                        "\(Format.count(rest.count, "more format problem")) not listed (\(list.joined(separator: ", "))), over 'max_findings' \(options.maxFindings)",
-                    hint: "fix the listed problems and audit again, or raise 'max_findings'"))
+            // One summary per severity, so that counts weigh each by its findings.
+            let bySeverity = Dictionary(grouping: perRecord[options.maxFindings...], by: \.severity)
+            for (severity, rest) in bySeverity.sorted(by: { $0.key > $1.key }) {
+                var byCode: [String: Int] = [:]
+                for f in rest { byCode[f.code, default: 0] += 1 }
+                let list = byCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                findings.append(
+                    Finding(
+                        checkID: Self.descriptor.id, code: "more_findings", severity: severity,
+                        message:
+                            "\(Format.count(rest.count, "more format problem")) not listed (\(list.joined(separator: ", "))), over 'max_findings' \(options.maxFindings)",
+                        hint: "fix the listed problems and audit again, or raise 'max_findings'",
+                        metrics: [FindingLimit.omittedMetric: Double(rest.count)]))
+            }
             perRecord.removeSubrange(options.maxFindings...)
         }
         if let severity = options.missingSystem.severity, withSystem > 0, withoutSystem > 0 {

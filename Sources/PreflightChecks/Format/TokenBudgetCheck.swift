@@ -145,6 +145,7 @@ public struct TokenBudgetCheck: Check {
         let id = Self.descriptor.id
         var findings: [Finding] = []
         var flagged = 0
+        var unlisted: [Severity: Int] = [:]
         var overContext = 0
         var noTrainable = 0
         for p in 0..<layout.count where sizes[p].flags & ~ExampleSize.measured != 0 {
@@ -153,7 +154,10 @@ public struct TokenBudgetCheck: Check {
             let severity: Severity? = noTokens ? .error : options.overContext.severity
             guard let severity else { continue }
             flagged += 1
-            guard flagged <= options.maxFindings else { continue }
+            guard flagged <= options.maxFindings else {
+                unlisted[severity, default: 0] += 1
+                continue
+            }
             let ref = layout.ref(p)
             let file = dataset.files[Int(ref.file)]
             let record = file.records[Int(ref.record)]
@@ -167,16 +171,15 @@ public struct TokenBudgetCheck: Check {
                     measured, noTrainable: noTokens, severity: severity,
                     location: file.location(of: record)))
         }
-        if flagged > options.maxFindings {
-            let rest = flagged - options.maxFindings
+        // One summary per severity (no trainable token: error; over the context: as set).
+        for (severity, rest) in unlisted.sorted(by: { $0.key > $1.key }) {
             findings.append(
                 Finding(
-                    checkID: id, code: "more_findings",
-                    severity: options.overContext.severity ?? .warning,
+                    checkID: id, code: "more_findings", severity: severity,
                     message:
-                        "\(Format.count(rest, "more example")) over the context of \(Self.grouped(options.contextLength)) not listed ('max_findings' \(options.maxFindings))",
+                        "\(Format.count(rest, "more example")) over the context of \(NumberText.grouped(options.contextLength)) not listed ('max_findings' \(options.maxFindings))",
                     hint: "raise 'max_findings' to list them, or see the metrics",
-                    metrics: ["examples": Double(rest)]))
+                    metrics: ["examples": Double(rest), FindingLimit.omittedMetric: Double(rest)]))
         }
 
         // Metrics over the training split (every split without one).
@@ -243,12 +246,13 @@ public struct TokenBudgetCheck: Check {
         )
 
         var summary =
-            "\(Format.count(n, "example")), \(Self.grouped(totals.reduce(0, +))) tokens "
+            "\(Format.count(n, "example")), \(NumberText.grouped(totals.reduce(0, +))) tokens "
             + (counter.isExact
                 ? "counted with \(counter.name)" : "(estimated: no tokenizer given)")
-        summary += "; \(overContext + noTrainable) over the context of \(Self.grouped(context))"
         summary +=
-            "; ~\(Self.grouped(billed)) billed tokens × \(epochs) epochs = ~\(Self.grouped(billed * epochs))"
+            "; \(overContext + noTrainable) over the context of \(NumberText.grouped(context))"
+        summary +=
+            "; ~\(NumberText.grouped(billed)) billed tokens × \(epochs) epochs = ~\(NumberText.grouped(billed * epochs))"
         if options.pricePerMillionTokens > 0 {
             summary +=
                 " (~\(String(format: "%.2f", cost)) at \(Format.number(options.pricePerMillionTokens)) per million)"
@@ -496,23 +500,24 @@ public struct TokenBudgetCheck: Check {
     ) -> Finding {
         let c = options.contextLength
         var message =
-            "example has \(Self.grouped(m.total)) tokens, over the context of \(Self.grouped(c)): "
+            "example has \(NumberText.grouped(m.total)) tokens, over the context of \(NumberText.grouped(c)): "
         func describe(_ index: Int) -> String {
             let s = m.spans[index]
             return "turn \(index + 1) ('\(s.role)', \(s.path))"
         }
         if options.truncation == .right {
             if let k = m.spans.firstIndex(where: { $0.end > c }) {
-                message += "\(describe(k)) is cut at token \(Self.grouped(c))"
+                message += "\(describe(k)) is cut at token \(NumberText.grouped(c))"
             } else {
-                message += "the end of the example is cut at token \(Self.grouped(c))"
+                message += "the end of the example is cut at token \(NumberText.grouped(c))"
             }
         } else {
             let cut = m.total - c
             if let k = m.spans.firstIndex(where: { $0.end > cut }) {
-                message += "the first \(Self.grouped(cut)) tokens are cut, up to \(describe(k))"
+                message +=
+                    "the first \(NumberText.grouped(cut)) tokens are cut, up to \(describe(k))"
             } else {
-                message += "the first \(Self.grouped(cut)) tokens are cut"
+                message += "the first \(NumberText.grouped(cut)) tokens are cut"
             }
         }
         if noTrainable { message += ", leaving no assistant or target token to train on" }
@@ -527,16 +532,6 @@ public struct TokenBudgetCheck: Check {
             metrics: ["tokens": Double(m.total), "context": Double(c)])
     }
 
-    /// `8032` → "8,032".
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(abs(n)))
-        var out = n < 0 ? "-" : ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
-    }
 }
 
 /// Which end of an over-long example training cuts.

@@ -59,8 +59,9 @@ public struct MalformedRecordCheck: Check {
                             + "than the first \(InputFile.keptIssues) listed here"
                             + " (\(Format.count(file.malformedCount, "malformed record")) in all)",
                         hint:
-                            "fix the listed problems first: a whole file of them is usually a wrong format or field mapping"
-                    ))
+                            "fix the listed problems first: a whole file of them is usually a wrong format or field mapping",
+                        location: file.fileLocation,
+                        metrics: [FindingLimit.omittedMetric: Double(file.omittedIssues)]))
             }
             if file.records.isEmpty && file.malformedCount == 0 {
                 findings.append(

@@ -131,3 +131,69 @@ extension Dataset {
         location(of: layout.ref(Int(position)))
     }
 }
+
+// MARK: - Finding limit
+
+/// One finding a check could build: its code, severity and record position.
+struct FindingCandidate {
+    var code: String
+    var severity: Severity
+    var position: Int
+}
+
+extension FindingLimit {
+    /// Which candidates a check builds findings for when reports list at most `limit` of each
+    /// code: the first `limit` of each code in report order (by file path, then position,
+    /// which is line order within a file), as the auditor would keep them, and a summary
+    /// finding for the rest of each code, severity and file. A check with a finding per
+    /// record then never builds millions of findings nobody lists.
+    /// - Returns: the indices of `candidates` to build, ascending, and the summaries.
+    /// - Complexity: O(n) when no code is over the limit, else O(n log n).
+    static func plan(
+        _ candidates: [FindingCandidate], limit: Int, checkID: CheckID, dataset: Dataset,
+        layout: DatasetLayout
+    ) -> (listed: [Int], summaries: [Finding]) {
+        var perCode: [String: Int] = [:]
+        for c in candidates { perCode[c.code, default: 0] += 1 }
+        guard limit > 0, perCode.values.contains(where: { $0 > limit }) else {
+            return (Array(candidates.indices), [])
+        }
+        let paths = dataset.files.map(\.path)
+        let rank = Dictionary(
+            Set(paths).sorted().enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let fileRank = paths.map { rank[$0]! }
+        let order = candidates.indices.sorted { a, b in
+            let (x, y) = (candidates[a], candidates[b])
+            if x.code != y.code { return x.code < y.code }
+            let (fx, fy) = (
+                fileRank[layout.file(of: x.position)], fileRank[layout.file(of: y.position)]
+            )
+            return fx != fy ? fx < fy : x.position < y.position
+        }
+        var listed: [Int] = []
+        var omitted: [String: [Severity: [Int: Int]]] = [:]  // code → severity → file → count
+        var taken: [String: Int] = [:]
+        for i in order {
+            let c = candidates[i]
+            if taken[c.code, default: 0] < limit {
+                taken[c.code, default: 0] += 1
+                listed.append(i)
+            } else {
+                omitted[c.code, default: [:]][c.severity, default: [:]][
+                    layout.file(of: c.position), default: 0] += 1
+            }
+        }
+        var summaries: [Finding] = []
+        for (code, bySeverity) in omitted.sorted(by: { $0.key < $1.key }) {
+            for (severity, byFile) in bySeverity.sorted(by: { $0.key > $1.key }) {
+                for (file, count) in byFile.sorted(by: { $0.key < $1.key }) {
+                    summaries.append(
+                        summary(
+                            checkID: checkID, code: code, severity: severity,
+                            file: dataset.files[file].fileLocation, count: count, limit: limit))
+                }
+            }
+        }
+        return (listed.sorted(), summaries)
+    }
+}

@@ -69,11 +69,17 @@ public struct CheckInput: Sendable {
     public let taxonomy: TaxonomyRules
     /// The tokenizer given with `--tokenizer`; nil: token counts are estimates.
     public let tokenizer: (any TokenCounter)?
+    /// The most findings of each code the report lists (`FindingLimit`; 0: all). The auditor
+    /// caps every check's findings; a check that can give one per record reads it so as not
+    /// to build the ones that would not be listed.
+    public let findingLimit: Int
 
     public init(
         dataset: Dataset, index: DatasetIndex, coverage: CoverageRules = CoverageRules(),
-        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil
+        taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil,
+        findingLimit: Int = FindingLimit.defaultPerCode
     ) {
+        self.findingLimit = findingLimit
         self.dataset = dataset
         self.index = index
         self.coverage = coverage

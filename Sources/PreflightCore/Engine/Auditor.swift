@@ -19,14 +19,17 @@ public struct AuditRequest: Sendable {
     public var today: String
     /// The earlier report for the ratchet (`--baseline`), if any.
     public var baseline: BaselineInput?
+    /// The most findings of each check and code listed one by one (`FindingLimit`); 0: all.
+    public var findingLimit: Int
 
     public init(
         dataset: Dataset, checks: [ConfiguredCheck], failOn: Severity = .error,
         metadata: ReportMetadata, coverage: CoverageRules = CoverageRules(),
         taxonomy: TaxonomyRules = TaxonomyRules(), tokenizer: (any TokenCounter)? = nil,
         suppressions: SuppressionFile? = nil, today: String = "1970-01-01",
-        baseline: BaselineInput? = nil
+        baseline: BaselineInput? = nil, findingLimit: Int = FindingLimit.defaultPerCode
     ) {
+        self.findingLimit = findingLimit
         self.suppressions = suppressions
         self.today = today
         self.baseline = baseline
@@ -96,8 +99,9 @@ public enum Auditor {
     /// Runs every enabled check and builds the report.
     ///
     /// Checks run in order; each gets the same `DatasetIndex`, so shared columns are
-    /// computed once. Findings are re-rated by the configured severity and sorted, and the
-    /// readiness section is assessed from them (`PrerequisiteStatus.assess`).
+    /// computed once. Findings are re-rated by the configured severity, counted, capped at
+    /// `findingLimit` per check and code (`FindingLimit`) and sorted, and the readiness
+    /// section is assessed from them (`PrerequisiteStatus.assess`).
     /// - Parameters:
     ///   - request: the dataset, the configured checks and everything else the report needs.
     ///   - checkFinished: called right after each enabled check returns, with its id, in
@@ -113,7 +117,8 @@ public enum Auditor {
         let index = DatasetIndex(dataset: request.dataset)
         let input = CheckInput(
             dataset: request.dataset, index: index, coverage: request.coverage,
-            taxonomy: request.taxonomy, tokenizer: request.tokenizer)
+            taxonomy: request.taxonomy, tokenizer: request.tokenizer,
+            findingLimit: request.findingLimit)
         var findings: [Finding] = []
         var summaries: [CheckSummary] = []
         for check in request.checks {
@@ -137,9 +142,7 @@ public enum Auditor {
                 adjusted[i].severity = check.adjust(adjusted[i].severity)
                 adjusted[i].checkID = d.id
             }
-            let counts = adjusted.reduce(into: [Severity: Int]()) {
-                $0[$1.severity, default: 0] += 1
-            }
+            let counts = adjusted.severityCounts
             let status: CheckStatus =
                 outcome.skippedReason != nil && adjusted.isEmpty
                 ? .skipped
@@ -152,7 +155,7 @@ public enum Auditor {
                     severity: check.severity, summary: outcome.summary, metrics: outcome.metrics,
                     counts: counts, tables: outcome.tables, prerequisites: d.prerequisites,
                     codePrerequisites: d.codePrerequisites, purpose: d.summary))
-            findings += adjusted
+            findings += FindingLimit.apply(adjusted, limit: request.findingLimit)
         }
         findings = Finding.sortedForReport(findings)
         var suppressionOutcome: SuppressionOutcome?
@@ -192,7 +195,7 @@ public enum Auditor {
     {
         var counts: [CheckID: [Severity: Int]] = [:]
         for finding in findings {
-            counts[finding.checkID, default: [:]][finding.severity, default: 0] += 1
+            counts[finding.checkID, default: [:]][finding.severity, default: 0] += finding.weight
         }
         return summaries.map { summary in
             guard summary.status != .skipped else { return summary }
@@ -211,19 +214,19 @@ public enum Auditor {
     private static func suppressionSummary(_ outcome: SuppressionOutcome, findings: [Finding])
         -> CheckSummary
     {
-        let counts = findings.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+        let counts = findings.severityCounts
         let expired = outcome.entries.filter(\.expired).count
         let unmatched = outcome.entries.filter { !$0.expired && $0.suppressed == 0 }.count
         let entries = outcome.entries.count
         var summary =
-            "\(entries) entr\(entries == 1 ? "y" : "ies") in \(outcome.path) hid \(outcome.suppressed.count) finding\(outcome.suppressed.count == 1 ? "" : "s")"
+            "\(entries) entr\(entries == 1 ? "y" : "ies") in \(outcome.path) hid \(outcome.suppressedCount) finding\(outcome.suppressedCount == 1 ? "" : "s")"
         if expired > 0 { summary += "; \(expired) expired" }
         if unmatched > 0 { summary += "; \(unmatched) matched nothing" }
         return CheckSummary(
             id: SuppressionOutcome.checkID, title: "Suppressions", category: .integrity,
             status: status(counts), severity: .warning, summary: summary,
             metrics: [
-                "entries": Double(entries), "suppressed": Double(outcome.suppressed.count),
+                "entries": Double(entries), "suppressed": Double(outcome.suppressedCount),
                 "expired": Double(expired), "unmatched": Double(unmatched),
             ], counts: counts,
             purpose:

@@ -343,9 +343,20 @@ public struct AuditReport: Sendable {
         }
     }
 
-    /// Findings per severity.
-    public var counts: [Severity: Int] {
-        findings.reduce(into: [:]) { $0[$1.severity, default: 0] += 1 }
+    /// Findings per severity, a summary of findings not listed one by one counting as the
+    /// findings it stands for (`Finding.weight`).
+    public var counts: [Severity: Int] { findings.severityCounts }
+
+    /// True when some findings are not listed one by one but counted in summary findings
+    /// (`FindingLimit`).
+    public var hasUnlistedFindings: Bool { findings.contains { $0.weight > 1 } }
+
+    /// What reports say about where the findings they do not show are: the JSON report,
+    /// which lists all of them unless some are only counted (`FindingLimit`).
+    public var whereAllFindingsAre: String {
+        hasUnlistedFindings
+            ? "the JSON report lists them up to --max-findings-per-code of each check and code"
+            : "the JSON report has all of them"
     }
 
     /// The findings of each check that detailed reports show: the first

@@ -94,7 +94,7 @@ public struct PrerequisiteStatus: Sendable, Equatable {
             return (check.codePrerequisites[finding.code] ?? check.prerequisites)
                 .contains(prerequisite)
         }
-        let counts = relevant.reduce(into: [Severity: Int]()) { $0[$1.severity, default: 0] += 1 }
+        let counts = relevant.severityCounts
         let worst = relevant.map(\.severity).max()
         let status: ReadinessStatus
         let threshold: Severity
@@ -138,24 +138,28 @@ public struct PrerequisiteStatus: Sendable, Equatable {
         order: [CheckID]
     ) -> String {
         var parts: [String]
-        if driving.count == 1, let only = driving.first, only.message.count <= messageLimit {
+        if driving.count == 1, let only = driving.first, only.weight == 1,
+            only.message.count <= messageLimit
+        {
             parts = ["\(only.message) (\(only.checkID))"]
         } else {
             parts = Severity.allCases.reversed().filter { $0 >= threshold }.compactMap {
                 severity in
                 let matching = driving.filter { $0.severity == severity }
                 guard !matching.isEmpty else { return nil }
-                let perCheck = Dictionary(grouping: matching, by: \.checkID).mapValues(\.count)
+                let perCheck = Dictionary(grouping: matching, by: \.checkID).mapValues(
+                    \.weightedCount)
                 let named = order.filter { perCheck[$0] != nil }
                 let items =
                     named.count == 1
                     ? [named[0].rawValue]
                     : named.map { "\($0.rawValue) (\(perCheck[$0]!))" }
-                return count(matching.count, severity.rawValue) + " from " + list(items)
+                return count(matching.weightedCount, severity.rawValue) + " from " + list(items)
             }
         }
         // Warnings below the threshold still matter to a reader; infos do not.
-        let below = all.filter { $0.severity < threshold && $0.severity >= .warning }.count
+        let below = all.filter { $0.severity < threshold && $0.severity >= .warning }
+            .weightedCount
         if below > 0 { parts.append("also " + count(below, "warning")) }
         return parts.joined(separator: "; ")
     }
@@ -172,7 +176,9 @@ public struct PrerequisiteStatus: Sendable, Equatable {
         return items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
+    /// `1 error`, `2,999,999 errors`: a summary is read by people, so thousands are
+    /// separated.
     private static func count(_ value: Int, _ noun: String) -> String {
-        "\(value) \(noun)\(value == 1 ? "" : "s")"
+        "\(NumberText.grouped(value)) \(noun)\(value == 1 ? "" : "s")"
     }
 }

@@ -77,6 +77,10 @@ public struct SuppressionOutcome: Sendable, Equatable {
         self.suppressed = suppressed
     }
 
+    /// How many findings were hidden, a summary of findings not listed one by one counting
+    /// as the findings it stands for (`Finding.weight`).
+    public var suppressedCount: Int { suppressed.lazy.map(\.finding).weightedCount }
+
     /// The check id of the findings about the suppression file itself.
     public static let checkID: CheckID = "suppressions"
 
@@ -99,14 +103,14 @@ public struct SuppressionOutcome: Sendable, Equatable {
             var hiddenBy: Int?
             for (i, entry) in file.entries.enumerated() where entry.matches(finding) {
                 if expired[i] {
-                    expiredCount[i] += 1
+                    expiredCount[i] += finding.weight
                 } else {
                     hiddenBy = i
                     break
                 }
             }
             if let hiddenBy {
-                suppressedCount[hiddenBy] += 1
+                suppressedCount[hiddenBy] += finding.weight
                 suppressed.append(Suppressed(finding: finding, entry: hiddenBy))
             } else {
                 kept.append(finding)

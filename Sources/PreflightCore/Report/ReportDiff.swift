@@ -171,10 +171,10 @@ public struct ReportDiff: Sendable {
 
         let comparison = FindingComparison(baseline: old.findings, current: new.findings)
         let oldPerCheck = old.findings.reduce(into: [CheckID: Int]()) {
-            $0[$1.checkID, default: 0] += 1
+            $0[$1.checkID, default: 0] += $1.weight
         }
         let newPerCheck = new.findings.reduce(into: [CheckID: Int]()) {
-            $0[$1.checkID, default: 0] += 1
+            $0[$1.checkID, default: 0] += $1.weight
         }
         var byCheck: [CheckID: CheckChange] = [:]
         func entry(_ id: CheckID) -> CheckChange {

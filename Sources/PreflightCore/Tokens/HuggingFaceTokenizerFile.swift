@@ -120,7 +120,7 @@ public enum HuggingFaceTokenizerFile {
             ignoreMerges: model["ignore_merges"] as? Bool == true, byteFallback: fallback,
             unknown: unknown, fuseUnknown: model["fuse_unk"] as? Bool == true)
         return BPETokenCounter(
-            name: "\(name) (Hugging Face BPE, \(TiktokenFile.grouped(ids.count)) tokens)",
+            name: "\(name) (Hugging Face BPE, \(NumberText.grouped(ids.count)) tokens)",
             normalizers: normalizers, preTokenizers: preTokenizers, model: bpe)
     }
 

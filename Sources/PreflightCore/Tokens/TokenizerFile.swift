@@ -158,19 +158,10 @@ public enum TiktokenFile {
             vocab: vocab, merges: PairTable(entries), byteIDs: byteIDs, byteLevel: true,
             ignoreMerges: true, byteFallback: nil, unknown: nil, fuseUnknown: false)
         return BPETokenCounter(
-            name: "\(name) (tiktoken BPE, \(split) split, \(Self.grouped(tokens.count)) ranks)",
+            name:
+                "\(name) (tiktoken BPE, \(split) split, \(NumberText.grouped(tokens.count)) ranks)",
             normalizers: [], preTokenizers: [.split(pattern, .isolated, invert: false)],
             model: model, tiktokenSplit: pattern)
     }
 
-    /// `100256` → "100,256".
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
-    }
 }

@@ -9,7 +9,7 @@ extension HTMLReporter {
     ) {
         main.add("h2", ["id": "details"], text: "Check details")
         let totals = report.findings.reduce(into: [CheckID: Int]()) {
-            $0[$1.checkID, default: 0] += 1
+            $0[$1.checkID, default: 0] += $1.weight
         }
         for check in report.checks {
             let card = main.add(

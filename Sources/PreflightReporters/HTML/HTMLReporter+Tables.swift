@@ -67,7 +67,7 @@ extension HTMLReporter {
     ) {
         guard total > 0 else { return }
         let heading =
-            shown.count == total
+            shown.weightedCount == total
             ? "Findings (\(ReportNumbers.integer(total)))"
             : "Findings (first \(shown.count) of \(ReportNumbers.integer(total)), in file order)"
         card.add("h4", text: heading)
@@ -115,10 +115,12 @@ extension HTMLReporter {
                 }
             }
         }
-        if total > shown.count {
+        if total > shown.weightedCount {
             card.add(
                 "p", ["class": "more"],
-                text: "\(ReportNumbers.integer(total - shown.count)) more in the JSON report.")
+                text:
+                    "\(ReportNumbers.integer(total - shown.weightedCount)) more in the JSON report."
+            )
         }
     }
 

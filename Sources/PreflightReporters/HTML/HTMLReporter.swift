@@ -92,7 +92,7 @@ extension HTMLReporter {
             "section", ["class": "verdict \(report.verdict.rawValue)", "id": "verdict"])
         box.add("div", ["class": "label"], text: Self.verdictTitle(report.verdict))
         let counts = report.counts
-        let total = report.findings.count
+        let total = report.findings.weightedCount
         box.add(
             "p",
             text: total == 0
@@ -112,7 +112,7 @@ extension HTMLReporter {
         if let outcome = report.suppressions, !outcome.suppressed.isEmpty {
             let line = box.add(
                 "p",
-                text: "\(ReportNumbers.count(outcome.suppressed.count, "finding")) suppressed by ")
+                text: "\(ReportNumbers.count(outcome.suppressedCount, "finding")) suppressed by ")
             line.add("span", ["class": "mono"], text: outcome.path)
             line.text(" (see ")
             line.add("a", ["href": "#suppressions"], text: "Suppressions")
@@ -123,8 +123,8 @@ extension HTMLReporter {
             box.add(
                 "p", ["class": "meta"],
                 text: "\(ReportNumbers.count(hidden, "finding")) not shown on this page "
-                    + "(at most \(AuditReport.detailedFindingsPerCheck) per check); the JSON "
-                    + "report has all of them.")
+                    + "(at most \(AuditReport.detailedFindingsPerCheck) per check); "
+                    + "\(report.whereAllFindingsAre).")
         }
 
         let nav = main.add("nav")
@@ -152,8 +152,8 @@ extension HTMLReporter {
 
     /// Findings beyond each check's shown ones.
     static func hiddenFindings(_ report: AuditReport) -> Int {
-        let shown = report.detailedFindings.values.reduce(0) { $0 + $1.count }
-        return report.findings.count - shown
+        let shown = report.detailedFindings.values.reduce(0) { $0 + $1.weightedCount }
+        return report.findings.weightedCount - shown
     }
 
     private func readiness(_ report: AuditReport, in main: HTMLElement) {
