@@ -31,6 +31,22 @@ struct FindingComparisonTests {
         #expect(comparison.changes.filter(\.isRegression) == [.worse, .new])
     }
 
+    @Test func summariesPairByFileAndRateTheirCount() {
+        func summary(_ count: Int, limit: Int = 100) -> Finding {
+            FindingLimit.summary(
+                checkID: "exact_duplicates", code: "duplicate_input", severity: .error,
+                file: DataLocation(path: "data/train.jsonl", split: "train"), count: count,
+                limit: limit)
+        }
+        let baseline = [summary(500), finding(line: 4)]
+        for (count, change) in [(500, FindingChange.unchanged), (501, .worse), (20, .improved)] {
+            let comparison = FindingComparison(
+                baseline: baseline, current: [finding(line: 4), summary(count, limit: 50)])
+            #expect(comparison.changes == [.unchanged, change], "\(count)")
+            #expect(comparison.fixed.isEmpty)
+        }
+    }
+
     @Test func repeatedFingerprintsPairOneToOne() {
         // Two identical findings before, three now: one is new.
         let baseline = [finding(), finding()]

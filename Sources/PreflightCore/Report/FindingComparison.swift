@@ -18,6 +18,9 @@ public enum FindingChange: String, Sendable, Codable, CaseIterable {
 ///
 /// Used by `--baseline` (fail only on regressions) and by `preflight diff`.
 ///
+/// A paired finding is worse when its severity rose, or, for a summary of findings not listed
+/// one by one (`FindingLimit`), when it stands for more findings than before.
+///
 /// Findings are paired in two passes:
 /// 1. by `Finding.fingerprint` (check, code, file, record and first related record), one
 ///    earlier finding per current finding, in report order;
@@ -80,9 +83,13 @@ public struct FindingComparison: Sendable, Equatable {
         self.matches = matches
         changes = zip(current, matches).map { finding, match in
             guard let match else { return .new }
-            let before = baseline[match].severity
-            if finding.severity > before { return .worse }
-            if finding.severity < before { return .improved }
+            let before = baseline[match]
+            if finding.severity > before.severity { return .worse }
+            if finding.severity < before.severity { return .improved }
+            // A summary of findings not listed one by one (`FindingLimit`) pairs with the
+            // earlier summary of its file: more findings than then is worse, fewer improved.
+            if finding.weight > before.weight { return .worse }
+            if finding.weight < before.weight { return .improved }
             return .unchanged
         }
         fixed = baseline.indices.filter { !used[$0] }.map { baseline[$0] }
