@@ -130,6 +130,11 @@ public enum DatasetLoader {
                 reason:
                     "it is \(encoding) text (it starts with a byte order mark); save it as UTF-8")
         }
+        if job.gzip, first.count >= 2, first[0] == 0x1F, first[1] == 0x8B {
+            throw .notText(
+                path: job.path,
+                reason: "it is gzip-compressed twice; decompress it once (gunzip) and keep the .gz")
+        }
         if first.prefix(textProbeBytes).contains(0) {
             throw .notText(
                 path: job.path,
@@ -138,6 +143,9 @@ public enum DatasetLoader {
             )
         }
         let format = job.format ?? sniff(first)
+        if format == .jsonl || format == .csv || format == .tsv, usesBareCarriageReturns(first) {
+            throw .bareCarriageReturns(path: job.path)
+        }
         switch format {
         case .jsonl:
             var reader = JSONLReader(
@@ -166,6 +174,14 @@ public enum DatasetLoader {
                 return (format, JSONArrayReader(maxRecordBytes: options.maxRecordBytes).read(all))
             }
         }
+    }
+
+    /// True when the first chunk has no line feed but carriage returns before its end: lines
+    /// broken by CR alone. (A line feed anywhere means LF or CRLF endings; YAML takes CR as a
+    /// line break and JSON arrays as white space, so only line-based formats ask.)
+    static func usesBareCarriageReturns(_ first: [UInt8]) -> Bool {
+        guard !first.contains(0x0A) else { return false }
+        return first.dropLast().contains(0x0D)
     }
 
     /// The encoding a UTF-16 or UTF-32 byte order mark names, nil for anything else.

@@ -11,6 +11,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case permissionDenied(path: String)
     /// The file is binary: NUL bytes near its start, or gzip data without `.gz`.
     case notText(path: String, reason: String)
+    /// A JSONL, CSV or TSV file whose lines end in a bare carriage return (classic Mac OS).
+    case bareCarriageReturns(path: String)
     /// The `.gz` file is damaged or truncated.
     case corruptGzip(path: String, detail: String)
     /// The file's extension names no format Preflight reads.
@@ -42,7 +44,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .notFound(let p), .noRecognisableFiles(let p), .permissionDenied(let p),
-            .notText(let p, _), .corruptGzip(let p, _), .unknownExtension(let p),
+            .notText(let p, _), .bareCarriageReturns(let p), .corruptGzip(let p, _),
+            .unknownExtension(let p),
             .duplicateInput(let p, _), .decompressedTooLarge(let p, _), .readFailed(let p, _),
             .mappedFieldNotFound(let p, _, _, _, _):
             p
@@ -62,6 +65,10 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             "'\(p)' cannot be read: permission denied; check its permissions"
         case .notText(let p, let reason):
             "'\(p)' is not a text data file: \(reason)"
+        case .bareCarriageReturns(let p):
+            "'\(p)' ends its lines in a bare carriage return (CR, the line ending of classic "
+                + "Mac OS), which JSONL, CSV and TSV readers do not take as a line break: save it "
+                + "with LF or CRLF line endings"
         case .corruptGzip(let p, let detail):
             "'\(p)' is not valid gzip data: \(detail); re-create or re-download the file"
         case .unknownExtension(let p):

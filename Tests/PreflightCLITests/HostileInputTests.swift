@@ -199,6 +199,14 @@ import Testing
                         + repeated("1,", 19_999) + "1\n\"" + repeated("\"\"", 200_000) + "\"\n"),
                 status: 1, mentions: ["wide.csv"]),
             Case(
+                name: "CSV with classic Mac OS line endings (CR only)",
+                make: text("mac.csv", "text,label\r\"a\",x\r\"b\",y\r"), status: 3,
+                mentions: ["mac.csv", "bare carriage return", "save it with LF or CRLF"]),
+            Case(
+                name: "JSONL compressed twice",
+                make: file("twice.jsonl.gz", gzipMember(gzipMember(Array(record.utf8)))),
+                status: 3, mentions: ["twice.jsonl.gz", "gzip-compressed twice"]),
+            Case(
                 name: "one line repeated 300,000 times: a finding per record",
                 make: text("copies.jsonl", repeated("{}\n", 300_000)), status: 1,
                 mentions: [

@@ -68,6 +68,27 @@ import Testing
         #expect(reason.contains("NUL"))
     }
 
+    @Test(arguments: [
+        ("train.csv", "text,label\r\"a\",x\r\"b\",y\r", true),
+        ("train.tsv", "text\tlabel\ra\tx\r", true),
+        ("train.jsonl", "{\"text\": \"a\"}\r{\"text\": \"b\"}", true),
+        ("train.csv", "text,label\r\na,x\r\n", false),  // CRLF
+        ("train.jsonl", "{\"text\": \"a\"}\r", false),  // one line, a final CR
+        ("train.yaml", "- text: a\r- text: b\r", false),  // YAML breaks lines at CR
+    ])
+    func bareCarriageReturns(path: String, text: String, refused: Bool) throws {
+        let read = {
+            try DatasetLoader.read(
+                bytes: Array(text.utf8), path: path, split: .train, splitSource: "test",
+                format: nil, options: LoadOptions())
+        }
+        if refused {
+            #expect(throws: IngestError.bareCarriageReturns(path: path)) { try read() }
+        } else {
+            #expect(try read().records.count >= 1)
+        }
+    }
+
     @Test func unknownExtension() {
         let path = Fixture.path("DatasetLoader", "unknownExtension.txt")
         #expect(throws: IngestError.unknownExtension(path: path)) {
