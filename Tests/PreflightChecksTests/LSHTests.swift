@@ -87,6 +87,25 @@ struct LSHTests {
         #expect(found.pairs == expected)
     }
 
+    @Test(arguments: [5, 17, 18, 40])
+    func bucketPairsEachMemberWithItsNextSixteen(size: Int) {
+        // One band, one bucket under the cap: all pairs up to 17 members, then a window.
+        let found = LSH.candidates(
+            bandHashes: [UInt32](repeating: 7, count: size), bands: 1, count: size,
+            active: (0..<Int32(size)).map { $0 }, keys: (0..<UInt64(size)).map { $0 },
+            maxBucket: 200)
+        #expect(found.cappedBuckets == 0)
+        var expected: [UInt64] = []
+        for a in 0..<size {
+            for b in (a + 1)..<min(size, a + 1 + LSH.windowNeighbors) {
+                expected.append(UInt64(a) << 32 | UInt64(b))
+            }
+        }
+        #expect(found.pairs == expected)
+        #expect(LSH.windowNeighbors == 16)
+        if size <= 17 { #expect(found.pairs.count == size * (size - 1) / 2) }
+    }
+
     @Test func identicalKeysAreNotCandidates() {
         let found = LSH.candidates(
             bandHashes: [1, 1, 1], bands: 1, count: 3, active: [0, 1, 2], keys: [5, 5, 6],

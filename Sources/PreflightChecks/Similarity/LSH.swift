@@ -65,15 +65,21 @@ enum LSH {
     /// How many following members each record of a capped (oversized) bucket is paired with.
     static let cappedNeighbors = 4
 
+    /// How many following members each record of any other bucket is paired with: a bucket of
+    /// up to `windowNeighbors + 1` records yields all its pairs.
+    static let windowNeighbors = 16
+
     /// Candidate pairs of records sharing a band hash.
     ///
     /// Per band, (band hash, position) values are radix-sorted so each bucket is a run of
-    /// ascending positions. A bucket of up to `maxBucket` records yields all its pairs; a
-    /// larger one (templated data) pairs each member only with its next
-    /// `cappedNeighbors` members: members of a giant bucket agree on a whole band, so a short
-    /// chain is enough to connect them into clusters, and the work stays O(n) per band
-    /// (on 200,000 templated records, chaining to the next `maxBucket` members instead gave
-    /// 135 million candidates and 4.8 GB of memory). Buckets whose member
+    /// ascending positions. Each member of a bucket is paired with its next `windowNeighbors`
+    /// members (a bucket of up to 17 records yields all its pairs), and each member of a bucket
+    /// over `maxBucket` records (templated data, counted as capped) with its next
+    /// `cappedNeighbors`: members of a bucket agree on a whole band, so a short chain is enough
+    /// to connect them into clusters, and the work stays O(n) per band. (On 200,000 templated
+    /// records, chaining to the next `maxBucket` members gave 135 million candidates and 4.8 GB
+    /// of memory; on 1M records in clusters of ~100, all pairs of buckets up to `maxBucket`
+    /// gave 59 million candidates, 21.6 s and 3.4 GB.) Buckets whose member
     /// list was already expanded in an earlier band of the same worker are skipped (templates
     /// fill the same giant bucket in most bands). Pairs whose records have identical key
     /// hashes are dropped (exact duplicates are not near-copies).
@@ -133,7 +139,8 @@ enum LSH {
                                         fresh = seenBuckets.insert(fp).inserted
                                     }
                                     if fresh {
-                                        let reach = size > cap ? Self.cappedNeighbors : cap
+                                        let reach =
+                                            size > cap ? Self.cappedNeighbors : Self.windowNeighbors
                                         for x in i..<(j - 1) {
                                             let a = packed[x] & 0xFFFF_FFFF
                                             let ka = keys[Int(a)]
