@@ -39,7 +39,7 @@ extension RealDataTests {
                       - {regex: "money|bank", case_insensitive: true}
                       - not: {label: oos}
             """, name: "real.yaml")
-        let outcome = try CoverageCheck(options: .init()).run(
+        let outcome = CoverageCheck(options: .init()).run(
             CheckInput(
                 dataset: dataset, index: DatasetIndex(dataset: dataset), coverage: rules.coverage))
 

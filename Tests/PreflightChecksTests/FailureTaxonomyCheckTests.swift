@@ -208,7 +208,7 @@ private let refundMode = """
     let alone = SliceMemberships(dataset: dataset, slices: withTaxonomy.coverage.slices)
     let all = 0..<alone.count
     #expect(shared.count(0, in: [all]) == alone.count(0, in: [all]))
-    let coverage = try CoverageCheck(options: .init()).run(input)
+    let coverage = CoverageCheck(options: .init()).run(input)
     let coverageAlone = try CheckExampleRunner.run(
         CoverageCheck.self, rules: coverageRules, on: dataset)
     #expect(coverage.metrics == coverageAlone.metrics)

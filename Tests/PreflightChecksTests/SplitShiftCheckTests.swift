@@ -323,7 +323,7 @@ private func splits(_ train: [String], _ test: [String], testName: String = "tes
         let files =
             "--- train.jsonl\n\(file(300))\n--- validation.jsonl\n\(file(50))\n"
             + "--- test.jsonl\n\(file(80))\n--- more.test.jsonl\n\(file(40))"
-        let dataset = try FixtureDataset.make(CheckExampleRunner.parse(files).files)
+        let dataset = FixtureDataset.make(CheckExampleRunner.parse(files).files)
         let layout = DatasetLayout(dataset)
         let features = SliceMemberships(dataset: dataset, slices: []).features
         for split in dataset.splits {
