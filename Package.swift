@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "PreflightCore", targets: ["PreflightCore"]),
         // For the fuzz targets in Fuzz/ (a separate package).
         .library(name: "PreflightReaders", targets: ["PreflightReaders"]),
+        .library(name: "PreflightChecks", targets: ["PreflightChecks"]),
+        .library(name: "PreflightReporters", targets: ["PreflightReporters"]),
     ],
     dependencies: [
         // Command-line parsing for the `preflight` executable only.

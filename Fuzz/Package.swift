@@ -21,6 +21,12 @@ let package = Package(
         .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport"] + readers),
         .executableTarget(name: "FuzzPredictions", dependencies: ["FuzzSupport"] + readers),
         .executableTarget(
+            name: "FuzzAudit",
+            dependencies: [
+                "FuzzSupport", .product(name: "PreflightChecks", package: "Preflight"),
+                .product(name: "PreflightReporters", package: "Preflight"),
+            ] + readers),
+        .executableTarget(
             name: "FuzzRules",
             dependencies: ["FuzzSupport", .product(name: "PreflightCore", package: "Preflight")]),
     ],
