@@ -273,8 +273,9 @@ extension DiffReporter {
                 }
                 lines.append(line)
             }
-            if list.total > list.findings.count {
-                lines.append("  … \(list.total - list.findings.count) more (all in --format json)")
+            if list.total > list.findings.weightedCount {
+                lines.append(
+                    "  … \(list.total - list.findings.weightedCount) more (all in --format json)")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -425,9 +426,9 @@ extension DiffReporter {
                     "| \(e(Self.place(finding.location))) | \(MarkdownText.code(finding.checkID.rawValue)) "
                         + "| \(e(MarkdownReporter.cut(finding.message))) | \(with)\(more) |")
             }
-            if list.total > list.findings.count {
+            if list.total > list.findings.weightedCount {
                 lines.append("")
-                lines.append("… \(list.total - list.findings.count) more.")
+                lines.append("… \(list.total - list.findings.weightedCount) more.")
             }
         }
         return Self.fit(lines.joined(separator: "\n") + "\n", maxLength: maxLength)

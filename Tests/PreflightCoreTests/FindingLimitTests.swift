@@ -167,3 +167,15 @@ struct AuditorFindingLimitTests {
         #expect(capped.suppressions?.entries.first?.suppressed == 6)
     }
 }
+
+@Test func diffListsCountWhatSummariesStandFor() {
+    let summary = FindingLimit.summary(
+        checkID: "exact_duplicates", code: "duplicate_input", severity: .error,
+        file: DataLocation(path: "train.jsonl", split: "train"), count: 40, limit: 2)
+    let one = Finding(
+        checkID: "exact_duplicates", code: "duplicate_input", severity: .error, message: "copy",
+        location: DataLocation(path: "train.jsonl", split: "train", line: 3, record: 3))
+    let list = ReportDiff.FindingList([summary, one, one])
+    #expect(list.total == 42)
+    #expect(list.findings.count == 3)
+}

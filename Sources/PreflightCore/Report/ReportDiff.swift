@@ -107,12 +107,13 @@ public struct ReportDiff: Sendable {
     public struct FindingList: Sendable, Equatable {
         /// The first `listLimit` findings, in report order.
         public var findings: [Finding]
-        /// How many findings the list has in all.
+        /// How many findings the list has in all, a summary of findings not listed one by
+        /// one counting as the findings it stands for.
         public var total: Int
 
         init(_ all: [Finding]) {
             findings = Array(all.prefix(ReportDiff.listLimit))
-            total = all.count
+            total = all.weightedCount
         }
     }
 
