@@ -154,3 +154,24 @@ import Testing
     #expect(result.findings.first?.metrics["similarity"] == 1)
     #expect(result.findings.first?.related.first?.line == 2)
 }
+
+/// The check builds only the exact-leak findings the report lists: those the auditor's cap
+/// keeps from all of them, with the same summaries.
+@Test(arguments: [1, 4, 30])
+func exactLeaksListWhatTheAuditorsCapKeeps(limit: Int) throws {
+    var text = "--- train.jsonl\n"
+    for i in 0..<20 { text += #"{"text": "shared \#(i)", "label": "x"}"# + "\n" }
+    text += "--- validation.jsonl\n"
+    for i in 0..<12 { text += #"{"text": "shared \#(i)", "label": "x"}"# + "\n" }
+    text += "--- test.jsonl\n"
+    for i in 0..<15 { text += #"{"text": "shared \#(i % 12)", "label": "x"}"# + "\n" }
+    let options = "near: false"
+    let all = try outcome(SplitLeakageCheck.self, text, options: options, findingLimit: 0)
+    let planned = try outcome(
+        SplitLeakageCheck.self, text, options: options, findingLimit: limit)
+    #expect(Set(all.findings.map(\.code)) == ["leaked_from_train", "shared_between_heldout"])
+    #expect(
+        Finding.sortedForReport(planned.findings)
+            == Finding.sortedForReport(FindingLimit.apply(all.findings, limit: limit)))
+    #expect(planned.findings.severityCounts == all.findings.severityCounts)
+}

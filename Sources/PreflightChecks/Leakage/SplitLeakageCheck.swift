@@ -158,7 +158,11 @@ public struct SplitLeakageCheck: CrossFileCheck {
         let spec = KeySpec(options.key, options.normalize, dataset: dataset)
         let groups = ChecksIndex.groups(spec, in: input.index)
         let layout = input.index.value(ChecksIndex.layout)
-        var findings: [Finding] = []
+        var nearFindings: [Finding] = []
+        // Exact leaks: candidates first, findings built only for those the report lists (a
+        // held-out file that copies training is a finding per record).
+        var candidates: [FindingCandidate] = []
+        var details: [(first: Int32, message: String, hint: String)] = []
         var metrics: [String: Double] = [:]
         var leakedTotal = 0
         var sharedTotal = 0
@@ -204,21 +208,19 @@ public struct SplitLeakageCheck: CrossFileCheck {
                 let fromTrain = source == .train
                 if fromTrain { leakedTotal += count } else { sharedTotal += count }
                 parts.append("\(split)←\(source) \(count)")
+                let message =
+                    " also occurs in '\(source)'; '\(split)' has \(Format.count(count, "such record")) "
+                    + "(\(Format.percent(share))), \(comparison) '\(key)' \(Format.percent(threshold))"
+                let hint =
+                    fromTrain
+                    ? "remove this record from '\(split)' or its copy from training"
+                    : "keep each record in one held-out split only"
                 for (p, first) in hits[s] {
-                    let field = spec.fields[Int(layout.ref(Int(p)).file)].rawValue
-                    findings.append(
-                        Finding(
-                            checkID: id,
+                    candidates.append(
+                        FindingCandidate(
                             code: fromTrain ? "leaked_from_train" : "shared_between_heldout",
-                            severity: severity,
-                            message:
-                                "\(field) also occurs in '\(source)'; '\(split)' has \(Format.count(count, "such record")) "
-                                + "(\(Format.percent(share))), \(comparison) '\(key)' \(Format.percent(threshold))",
-                            hint: fromTrain
-                                ? "remove this record from '\(split)' or its copy from training"
-                                : "keep each record in one held-out split only",
-                            location: dataset.location(at: p, layout),
-                            related: [dataset.location(at: first, layout)]))
+                            severity: severity, position: Int(p)))
+                    details.append((first, message, hint))
                 }
             }
             metrics["leaked_share.\(split)"] = n == 0 ? 0 : Double(hits[0].count) / Double(n)
@@ -256,7 +258,7 @@ public struct SplitLeakageCheck: CrossFileCheck {
             let comparison =
                 severity == .info ? "not above" : severity == .error ? "at or above" : "above"
             for (p, train, similarity) in nearHits {
-                findings.append(
+                nearFindings.append(
                     Finding(
                         checkID: id, code: "near_leak_from_train", severity: severity,
                         message:
@@ -272,6 +274,20 @@ public struct SplitLeakageCheck: CrossFileCheck {
                         metrics: ["similarity": similarity]))
             }
         }
+        let (listed, summaries) = FindingLimit.plan(
+            candidates, limit: input.findingLimit, checkID: id, dataset: dataset, layout: layout)
+        var findings: [Finding] = []
+        for i in listed {
+            let (candidate, detail) = (candidates[i], details[i])
+            let field = spec.fields[layout.file(of: candidate.position)].rawValue
+            findings.append(
+                Finding(
+                    checkID: id, code: candidate.code, severity: candidate.severity,
+                    message: field + detail.message, hint: detail.hint,
+                    location: dataset.location(of: layout.ref(candidate.position)),
+                    related: [dataset.location(at: detail.first, layout)]))
+        }
+        findings += summaries + nearFindings
         metrics["leaked_records"] = Double(leakedTotal)
         metrics["shared_records"] = Double(sharedTotal)
         metrics["leaked_share"] = heldOutTotal == 0 ? 0 : Double(leakedTotal) / Double(heldOutTotal)
