@@ -203,3 +203,26 @@ private func unrelated(_ n: Int, label: String = "x") -> [(String, String)] {
     // put every pair above 0.8 (word 3-grams, which `auto` would pick for such long texts).
     #expect(places(result.findings) == ["train.jsonl:4"])
 }
+
+/// The check builds only the findings the report lists: those the auditor's cap keeps from
+/// all of them, with the same summaries.
+@Test(arguments: [1, 5, 50])
+func nearCopiesListWhatTheAuditorsCapKeeps(limit: Int) throws {
+    var text = "--- train_b.jsonl\n"
+    for i in 0..<20 {
+        text += #"{"text": "please send the invoice for order \#(i) to my office address", "label": "x"}"# + "\n"
+    }
+    text += "--- train_a.jsonl\n"
+    for i in 0..<12 {
+        text += #"{"text": "where is my parcel number \#(i) it has not arrived yet today", "label": "y"}"# + "\n"
+    }
+    let options = "threshold: 0.7"
+    let all = try outcome(NearDuplicatesCheck.self, text, options: options, findingLimit: 0)
+    let planned = try outcome(
+        NearDuplicatesCheck.self, text, options: options, findingLimit: limit)
+    #expect(all.findings.filter { $0.code == "near_duplicate" }.count >= 20)
+    #expect(
+        Finding.sortedForReport(planned.findings)
+            == Finding.sortedForReport(FindingLimit.apply(all.findings, limit: limit)))
+    #expect(planned.findings.severityCounts == all.findings.severityCounts)
+}

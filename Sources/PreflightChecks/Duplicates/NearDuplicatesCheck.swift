@@ -200,7 +200,14 @@ public struct NearDuplicatesCheck: ExplainableCheck {
         let clusters = Self.clusters(near.pairs, splits: splitColumn, count: layout.count)
         let best = Self.bestMatches(near.pairs, splits: splitColumn)
         let scheme = "\(near.scheme) shingles"
-        var findings: [Finding] = []
+        // Candidates first, findings built only for those the report lists (templated data
+        // makes nearly every record a near-copy).
+        var candidates: [FindingCandidate] = []
+        var details:
+            [(
+                match: Int32, similarity: Double, number: Int, representative: Int32, size: Int,
+                split: SplitRole, shareText: String
+            )] = []
         var metrics: [String: Double] = [:]
         var totals = (clusters: 0, records: 0, removable: 0, largest: 0)
         var parts: [String] = []
@@ -237,28 +244,41 @@ public struct NearDuplicatesCheck: ExplainableCheck {
             for (number, cluster) in splitClusters.enumerated() {
                 for member in cluster.members.dropFirst() {
                     guard let (match, similarity) = best[member] else { continue }
-                    var related = [dataset.location(at: match, layout)]
-                    if match != cluster.representative {
-                        related.append(dataset.location(at: cluster.representative, layout))
-                    }
-                    let direction = match < member ? "an earlier" : "a later"
-                    findings.append(
-                        Finding(
-                            checkID: id, code: "near_duplicate", severity: severity,
-                            message:
-                                "near-copy of \(direction) record: Jaccard \(Format.similarity(similarity)) "
-                                + "at or above 'threshold' \(Format.similarity(options.threshold)) "
-                                + "(\(scheme)); cluster \(number + 1) in '\(split)' has "
-                                + "\(Format.count(cluster.members.count, "record")); \(shareText)",
-                            hint:
-                                "keep one record of the cluster and remove or rewrite this near-copy",
-                            location: dataset.location(at: member, layout), related: related,
-                            metrics: [
-                                "similarity": similarity, "cluster": Double(number + 1),
-                                "cluster_size": Double(cluster.members.count),
-                            ]))
+                    candidates.append(
+                        FindingCandidate(
+                            code: "near_duplicate", severity: severity, position: Int(member)))
+                    details.append(
+                        (
+                            match, similarity, number, cluster.representative,
+                            cluster.members.count, split, shareText
+                        ))
                 }
             }
+        }
+        let (listed, summaries) = FindingLimit.plan(
+            candidates, limit: input.findingLimit, checkID: id, dataset: dataset, layout: layout)
+        var findings = summaries
+        for i in listed {
+            let (member, d) = (Int32(candidates[i].position), details[i])
+            var related = [dataset.location(at: d.match, layout)]
+            if d.match != d.representative {
+                related.append(dataset.location(at: d.representative, layout))
+            }
+            let direction = d.match < member ? "an earlier" : "a later"
+            findings.append(
+                Finding(
+                    checkID: id, code: "near_duplicate", severity: candidates[i].severity,
+                    message:
+                        "near-copy of \(direction) record: Jaccard \(Format.similarity(d.similarity)) "
+                        + "at or above 'threshold' \(Format.similarity(options.threshold)) "
+                        + "(\(scheme)); cluster \(d.number + 1) in '\(d.split)' has "
+                        + "\(Format.count(d.size, "record")); \(d.shareText)",
+                    hint: "keep one record of the cluster and remove or rewrite this near-copy",
+                    location: dataset.location(at: member, layout), related: related,
+                    metrics: [
+                        "similarity": d.similarity, "cluster": Double(d.number + 1),
+                        "cluster_size": Double(d.size),
+                    ]))
         }
 
         if near.cappedBuckets > 0 {
