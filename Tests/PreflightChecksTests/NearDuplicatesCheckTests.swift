@@ -210,11 +210,13 @@ private func unrelated(_ n: Int, label: String = "x") -> [(String, String)] {
 func nearCopiesListWhatTheAuditorsCapKeeps(limit: Int) throws {
     var text = "--- train_b.jsonl\n"
     for i in 0..<20 {
-        text += #"{"text": "please send the invoice for order \#(i) to my office address", "label": "x"}"# + "\n"
+        text += #"{"text": "please send the invoice for order \#(i) to my office address", "#
+        text += #""label": "x"}"# + "\n"
     }
     text += "--- train_a.jsonl\n"
     for i in 0..<12 {
-        text += #"{"text": "where is my parcel number \#(i) it has not arrived yet today", "label": "y"}"# + "\n"
+        text += #"{"text": "where is my parcel number \#(i) it has not arrived yet today", "#
+        text += #""label": "y"}"# + "\n"
     }
     let options = "threshold: 0.7"
     let all = try outcome(NearDuplicatesCheck.self, text, options: options, findingLimit: 0)
