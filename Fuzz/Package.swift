@@ -27,6 +27,11 @@ let package = Package(
                 .product(name: "PreflightReporters", package: "Preflight"),
             ] + readers),
         .executableTarget(
+            name: "FuzzReport",
+            dependencies: [
+                "FuzzSupport", .product(name: "PreflightReporters", package: "Preflight"),
+            ] + readers),
+        .executableTarget(
             name: "FuzzRules",
             dependencies: ["FuzzSupport", .product(name: "PreflightCore", package: "Preflight")]),
     ],

@@ -30,7 +30,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 fuzz="$root/Fuzz"
-all_targets=(FuzzJSONL FuzzCSV FuzzYAML FuzzJSONArray FuzzGzip FuzzRules FuzzPredictions FuzzAudit)
+all_targets=(FuzzJSONL FuzzCSV FuzzYAML FuzzJSONArray FuzzGzip FuzzRules FuzzPredictions FuzzAudit
+    FuzzReport)
 
 seconds=60
 jobs=1
@@ -87,7 +88,7 @@ case "$jobs" in '' | *[!0-9]* | 0) echo "fuzz.sh: --jobs needs a positive number
 
 dict_for() {
     case "$1" in
-        FuzzJSONL | FuzzJSONArray | FuzzPredictions | FuzzAudit) echo "$fuzz/json.dict" ;;
+        FuzzJSONL | FuzzJSONArray | FuzzPredictions | FuzzAudit | FuzzReport) echo "$fuzz/json.dict" ;;
         FuzzCSV) echo "$fuzz/csv.dict" ;;
         FuzzYAML) echo "$fuzz/yaml.dict" ;;
         FuzzRules) echo "$fuzz/rules.dict" ;;

@@ -105,6 +105,15 @@ struct FindingLimitTests {
         #expect(odd.weight == 1)
         odd.metrics[FindingLimit.omittedMetric] = 7
         #expect(odd.weight == 7)
+        // Values a hostile report read back could hold.
+        for value: Double in [.nan, -.infinity, -3, 0.5] {
+            odd.metrics[FindingLimit.omittedMetric] = value
+            #expect(odd.weight == 1, "\(value)")
+        }
+        for value in [Double.infinity, 1e300, 9.3e18] {
+            odd.metrics[FindingLimit.omittedMetric] = value
+            #expect(odd.weight == 1_000_000_000_000, "\(value)")
+        }
     }
 }
 

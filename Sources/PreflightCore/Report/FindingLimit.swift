@@ -93,10 +93,11 @@ public enum FindingLimit {
 
 extension Finding {
     /// How many findings this one stands for: 1, or for a summary of findings not listed one
-    /// by one (`FindingLimit.omittedMetric`), their number.
+    /// by one (`FindingLimit.omittedMetric`), their number — at most 10¹², so that a report
+    /// read back from a hostile file (a baseline, `preflight diff`) cannot overflow a count.
     public var weight: Int {
         guard let omitted = metrics[FindingLimit.omittedMetric], omitted >= 1 else { return 1 }
-        return Int(omitted)
+        return Int(min(omitted, 1e12))
     }
 }
 
