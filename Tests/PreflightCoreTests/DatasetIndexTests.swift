@@ -1,22 +1,27 @@
 import Dispatch
 import Foundation
-import Synchronization
 import Testing
 
 @testable import PreflightCore
 
+// The helpers lock with `NSLock` (a pthread mutex), as the code under test does. With
+// `Synchronization.Mutex` (a futex on Linux, which ThreadSanitizer may not model), one CI run
+// under ThreadSanitizer reported the appends below as a race.
+
 /// Counts computations across threads.
-final class Counter: Sendable {
-    private let count = Mutex(0)
-    func increment() { count.withLock { $0 += 1 } }
-    var value: Int { count.withLock { $0 } }
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// Collects values across threads.
-final class Collected<T: Sendable>: Sendable {
-    private let items = Mutex<[T]>([])
-    func append(_ item: T) { items.withLock { $0.append(item) } }
-    var values: [T] { items.withLock { $0 } }
+final class Collected<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [T] = []
+    func append(_ item: T) { lock.withLock { items.append(item) } }
+    var values: [T] { lock.withLock { items } }
 }
 
 struct DatasetIndexTests {
